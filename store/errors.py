@@ -1,0 +1,14 @@
+"""Errors the store raises, each with a message fit to show a user."""
+from __future__ import annotations
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or used; the message names the file."""
+
+
+class NotAStoreError(StoreError):
+    """The file exists but is not a qtime store we can read; it is left untouched."""
+
+
+class ActionError(StoreError):
+    """A moderator action that does not apply (unknown question, bad reason...)."""

@@ -1,0 +1,107 @@
+"""The append-only journal beside a store: one JSON event per line.
+
+Committing an action appends one line and fsyncs it: a cost that does not
+grow with the session (TinyDB rewrites the whole table per write). Writers
+hold the store's cross-process lock; readers follow the file by offset and
+only ever consume whole lines, so a writer killed mid-line is harmless: its
+partial line is cut off by the next writer, under the lock.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from store.errors import NotAStoreError
+from store.storage import atomic_write
+
+Event = dict[str, Any]
+BASE = "journal.base"
+
+
+@dataclass
+class Journal:
+    path: Path
+    offset: int = 0  # end of the last whole line read
+    inode: int | None = None
+
+    def _stat(self) -> os.stat_result | None:
+        try:
+            return os.stat(self.path)
+        except FileNotFoundError:
+            return None
+
+    def changed(self) -> bool:
+        """Cheap check (one stat) for lines this reader has not seen."""
+        stat = self._stat()
+        if stat is None:
+            return self.inode is not None
+        return stat.st_ino != self.inode or stat.st_size != self.offset
+
+    def read_new(self) -> tuple[list[Event], bool]:
+        """Whole lines added since the last read, and whether the file was replaced."""
+        stat = self._stat()
+        if stat is None:
+            replaced = self.inode is not None
+            self.inode, self.offset = None, 0
+            return [], replaced
+        replaced = self.inode is not None and stat.st_ino != self.inode
+        if replaced or stat.st_size < self.offset:
+            self.offset = 0
+            replaced = True
+        self.inode = stat.st_ino
+        if stat.st_size == self.offset:
+            return [], replaced
+        with open(self.path, "rb") as handle:
+            handle.seek(self.offset)
+            data = handle.read()
+        end = data.rfind(b"\n") + 1
+        events = []
+        for number, line in enumerate(data[:end].splitlines()):
+            if not line.strip():
+                continue
+            try:
+                event = orjson.loads(line)
+            except orjson.JSONDecodeError as error:
+                raise NotAStoreError(
+                    f"{self.path}: journal line {number + 1} after byte {self.offset} is not JSON ({error})"
+                ) from None
+            if not isinstance(event, dict) or not isinstance(event.get("seq"), int):
+                raise NotAStoreError(f"{self.path}: not a qtime journal (a line without a sequence number)")
+            events.append(event)
+        self.offset += end
+        return events, replaced
+
+    def append(self, events: list[Event]) -> None:
+        """Append events durably. Call under the store lock, after `read_new`."""
+        payload = b"".join(orjson.dumps(event) + b"\n" for event in events)
+        with open(self.path, "ab") as handle:
+            if handle.tell() > self.offset:
+                # A writer died mid-line: that line was never committed.
+                handle.truncate(self.offset)
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+            self.inode = os.fstat(handle.fileno()).st_ino
+        self.offset += len(payload)
+
+    def keep_after(self, seq: int) -> None:
+        """Replace the journal with only the events after `seq` (after a snapshot).
+
+        The new file starts with a `journal.base` line carrying `seq`: a reader
+        that sees the file replaced knows from it whether the snapshot holds
+        events it has not seen.
+        """
+        self.read_new()
+        kept: list[bytes] = [orjson.dumps({"seq": seq, "action": BASE}) + b"\n"]
+        if self.offset:
+            with open(self.path, "rb") as handle:
+                for line in handle.read(self.offset).splitlines():
+                    if line.strip() and orjson.loads(line)["seq"] > seq:
+                        kept.append(line + b"\n")
+        payload = b"".join(kept)
+        atomic_write(self.path, payload)
+        self.inode, self.offset = os.stat(self.path).st_ino, len(payload)

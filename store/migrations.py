@@ -1,0 +1,24 @@
+"""Schema versions of the store file and the steps between them.
+
+`SCHEMA` is the version this qtime writes. A file at an older version is
+migrated in memory on load (and written at `SCHEMA` by the next snapshot); a
+file at a newer version is refused, untouched, rather than misread.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+SCHEMA = 1
+FORMAT = "qtime-store"
+
+Tables = dict[str, Any]
+
+# version N -> function turning version-N tables into version-N+1 tables.
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
+
+
+def migrate(tables: Tables, version: int) -> Tables:
+    while version < SCHEMA:
+        tables = MIGRATIONS[version](tables)
+        version += 1
+    return tables

@@ -1,0 +1,145 @@
+"""The session model: settings, questions, answers, drafts, outbox parts, events.
+
+Records are slotted dataclasses (100,000 questions stay small in memory) that
+round-trip through plain dicts, the form they take in the journal and in the
+TinyDB snapshot.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime, timezone
+from typing import Any, ClassVar, Literal
+
+Status = Literal["new", "approved", "dismissed", "answered"]
+STATUSES: tuple[str, ...] = ("new", "approved", "dismissed", "answered")
+REASONS: tuple[str, ...] = ("spam", "off-topic", "duplicate", "abusive", "other")
+PROFILES: tuple[str, ...] = ("x", "classic", "mastodon", "bluesky", "custom")
+PART_STATES: tuple[str, ...] = ("pending", "posted", "failed")
+
+
+def now_iso() -> str:
+    """UTC time as ISO 8601 with milliseconds, the form every record uses."""
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse_time(value: str) -> datetime | None:
+    """Parse an ISO 8601 time (with `Z` or an offset); None when empty or bad."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def question_id(source: str, remote_id: str) -> str:
+    """A stable id from (source, remote id): the same post is stored once."""
+    return hashlib.blake2b(f"{source}\x00{remote_id}".encode(), digest_size=8).hexdigest()
+
+
+class Record:
+    """dict round-trip shared by the record types."""
+
+    KIND: ClassVar[str] = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):  # type: ignore[no-untyped-def]
+        known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+@dataclass(slots=True)
+class Settings(Record):
+    title: str = "Question time"
+    hashtag: str = "twittertime"
+    profile: str = "x"
+    limit: int | None = None  # custom profile / instance max_characters
+    url_weight: int | None = None  # mastodon characters_reserved_per_url
+    sources: list[str] = field(default_factory=list)
+    mention_asker: bool = True
+    append_hashtag: bool = True
+    created_at: str = ""
+    started_at: str = ""
+    lang: str = ""
+
+
+@dataclass(slots=True)
+class Question(Record):
+    id: str
+    source: str
+    remote_id: str
+    author: str
+    text: str
+    received_at: str
+    author_name: str = ""
+    url: str = ""
+    posted_at: str = ""
+    votes: int = 0
+    status: str = "new"
+    reason: str | None = None
+    starred: bool = False
+    tags: list[str] = field(default_factory=list)
+    duplicate_of: str | None = None
+    spoiler: str = ""
+    lang: str = ""
+    # What a publisher needs to reply on the question's platform (status id,
+    # Bluesky uri/cid and thread root, tweet id). Plain JSON values only.
+    reply_ref: dict[str, Any] = field(default_factory=dict)
+
+    # Fields a moderator action may change (and undo may restore).
+    MUTABLE: ClassVar[frozenset[str]] = frozenset(
+        {"status", "reason", "starred", "tags", "duplicate_of", "votes"}
+    )
+
+
+@dataclass(slots=True)
+class Draft(Record):
+    question_id: str
+    text: str
+    updated_at: str
+    actor: str = ""
+
+
+@dataclass(slots=True)
+class Answer(Record):
+    question_id: str
+    text: str  # the answer as the host wrote it
+    parts: list[str]  # the posts as composed (mention, numbering, hashtag)
+    profile: str
+    answered_at: str
+    actor: str = ""
+
+
+@dataclass(slots=True)
+class OutboxPart(Record):
+    """One post of one answer on one platform account, tracked until posted."""
+
+    id: str  # f"{question_id}:{platform}:{index}"
+    question_id: str
+    platform: str
+    index: int
+    total: int
+    text: str
+    state: str = "pending"
+    remote_id: str = ""
+    url: str = ""
+    attempts: int = 0
+    reason: str = ""
+    idempotency_key: str = ""
+    updated_at: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)  # e.g. Bluesky cid
+
+
+@dataclass(frozen=True, slots=True)
+class IngestResult:
+    new: int = 0
+    known: int = 0
+    rejected: int = 0
+
+    def __add__(self, other: IngestResult) -> IngestResult:
+        return IngestResult(self.new + other.new, self.known + other.known, self.rejected + other.rejected)

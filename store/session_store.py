@@ -1,0 +1,506 @@
+"""A session on disk: a TinyDB snapshot, its journal, and a cross-process lock.
+
+    session.json          TinyDB database (tables: meta, session, questions,
+                          answers, drafts, outbox, events), written atomically
+    session.json.journal  events committed since that snapshot, one per line
+    session.json.lock     the lock every writer holds while it commits
+
+Opening loads the snapshot and replays the journal. Each action is applied
+in memory and made durable by one fsynced journal append under the lock,
+after catching up with what other processes appended: several processes
+share a store without losing an update, and each sees the others' actions by
+polling `refresh()` (one `stat` when nothing changed). `compact()` folds the
+journal into a new snapshot; it runs on close and when the journal grows.
+
+When the disk is full or read-only the action is kept in memory, `write_error`
+says why, and the next commit or `flush()` writes it once the disk is back.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import orjson
+from filelock import FileLock, Timeout
+
+from store.errors import ActionError, NotAStoreError, StoreError
+from store.journal import BASE, Event, Journal
+from store.migrations import FORMAT, SCHEMA, migrate
+from store.model import (
+    REASONS,
+    Answer,
+    IngestResult,
+    OutboxPart,
+    Question,
+    Settings,
+    now_iso,
+    question_id,
+)
+from store.sanitize import clean_line, clean_text
+from store.state import SessionState
+from store.storage import AtomicJSONStorage, remove_orphans
+
+LOCK_TIMEOUT = 30.0
+COMPACT_AFTER_EVENTS = 20_000
+UNDOABLE = frozenset({"approve", "dismiss", "star", "unstar", "tag", "duplicate", "reopen"})
+
+
+class SessionStore:
+    """One open session. Thread-safe: every public method takes `_mutex`."""
+
+    def __init__(self, path: str | Path, *, actor: str = "qtime") -> None:
+        self.path = Path(path)
+        self.actor = actor
+        self.journal = Journal(self.path.with_name(self.path.name + ".journal"))
+        self.storage = AtomicJSONStorage(self.path)
+        self._lock = FileLock(str(self.path.with_name(self.path.name + ".lock")), thread_local=False)
+        self._mutex = threading.RLock()
+        self._unwritten: list[Event] = []
+        self._journal_events = 0
+        self.write_error: str | None = None
+        self.state = SessionState()
+
+    # -- opening -------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        actor: str = "qtime",
+        create: bool = True,
+        settings: Settings | None = None,
+    ) -> SessionStore:
+        """Open (or create) a store. Raises `NotAStoreError` for a foreign file."""
+        store = cls(path, actor=actor)
+        store._check_file()
+        if not store.path.exists():
+            if not create:
+                raise StoreError(f"{store.path}: no such store")
+            store._create(settings or Settings())
+        else:
+            with store._locked():
+                store._load()
+        return store
+
+    def _check_file(self) -> None:
+        """Refuse anything that is not a qtime store before touching a byte."""
+        if self.path.is_dir():
+            raise NotAStoreError(f"{self.path}: is a folder, not a store file")
+        if not self.path.exists():
+            return
+        try:
+            raw = self.path.read_bytes()
+        except OSError as error:
+            raise NotAStoreError(f"{self.path}: cannot read it ({error.strerror})") from None
+        self._parse(raw)
+
+    def _parse(self, raw: bytes) -> tuple[dict[str, Any], int]:
+        if not raw.strip():
+            raise NotAStoreError(f"{self.path}: empty file, not a qtime store")
+        try:
+            tables = orjson.loads(raw)
+        except orjson.JSONDecodeError as error:
+            raise NotAStoreError(f"{self.path}: not a qtime store: not valid JSON ({error})") from None
+        meta = tables.get("meta", {}).get("1") if isinstance(tables, dict) else None
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+            raise NotAStoreError(f"{self.path}: JSON, but not a qtime store (no qtime metadata)")
+        version = meta.get("schema")
+        if not isinstance(version, int) or version < 1:
+            raise NotAStoreError(f"{self.path}: qtime store with a bad schema version {version!r}")
+        if version > SCHEMA:
+            raise NotAStoreError(
+                f"{self.path}: written by a newer qtime (schema {version}; this one reads up to {SCHEMA})"
+            )
+        return migrate(tables, version), int(meta.get("last_seq", 0))
+
+    def _create(self, settings: Settings) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._locked():
+            if self.path.exists():  # another process created it meanwhile
+                self._load()
+                return
+            settings.created_at = settings.created_at or now_iso()
+            self._append([{"action": "session.set", "before": {}, "after": settings.to_dict()}])
+            self._write_snapshot()
+
+    def _load(self) -> None:
+        """Read snapshot + journal. Call under the lock."""
+        remove_orphans(self.path)
+        remove_orphans(self.journal.path)
+        tables, last_seq = self._parse(self.path.read_bytes())
+        self.state = SessionState.from_tables(tables, last_seq)
+        self.journal = Journal(self.journal.path)
+        self._journal_events = 0
+        self._catch_up()
+
+    # -- the lock and the journal ---------------------------------------------
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        try:
+            with self._lock.acquire(timeout=LOCK_TIMEOUT):
+                yield
+        except Timeout:
+            raise StoreError(f"{self.path}: another process held the store's lock for {LOCK_TIMEOUT:.0f} s") from None
+
+    def _catch_up(self) -> list[Event]:
+        """Apply events other processes appended. Call under the lock."""
+        events, replaced = self.journal.read_new()
+        if replaced and events:
+            first = events[0]
+            if first["seq"] > self.state.last_seq + (first["action"] != BASE):
+                # Compacted by another process: what we missed is in its snapshot.
+                return self._reload()
+        fresh = [event for event in events if event["seq"] > self.state.last_seq]
+        for event in fresh:
+            self.state.apply(event)
+        self._journal_events += len(events)
+        return fresh
+
+    def _reload(self) -> list[Event]:
+        before = self.state.last_seq
+        self._load()
+        return [event for event in self.state.events if event["seq"] > before]
+
+    def _write(self, events: list[Event]) -> None:
+        """Number events after `last_seq` and append them durably. Under the lock."""
+        for number, event in enumerate(events, self.state.last_seq + 1):
+            event["seq"] = number
+        try:
+            self.journal.append(events)
+        except OSError:
+            for event in events:
+                del event["seq"]
+            raise
+        self._journal_events += len(events)
+
+    def _append(self, events: list[Event]) -> None:
+        """Write and apply new events. Call under the lock, after `_catch_up`."""
+        at = now_iso()
+        for event in events:
+            event.setdefault("at", at)
+            event.setdefault("actor", self.actor)
+        self._write(events)
+        for event in events:
+            self.state.apply(event)
+
+    def _commit(self, build: Callable[[], list[Event]]) -> list[Event]:
+        """Catch up, build events against the fresh state, and make them durable."""
+        with self._mutex:
+            events: list[Event] | None = None
+            try:
+                with self._locked():
+                    self._catch_up()
+                    self._write_unwritten()
+                    events = build()
+                    if events:
+                        self._append(events)
+                self.write_error = None
+            except OSError as error:
+                if events is None:
+                    events = build()
+                self._keep_in_memory(events, error)
+            return events
+
+    def _keep_in_memory(self, events: list[Event], error: OSError) -> None:
+        """The disk refused: apply now, write on a later commit or `flush()`."""
+        at = now_iso()
+        for event in events:
+            event.update(at=event.get("at", at), actor=event.get("actor", self.actor))
+            self.state.apply({**event, "seq": None}, provisional=True)
+            self._unwritten.append(event)
+        self._disk_error(error)
+
+    def _disk_error(self, error: OSError) -> None:
+        self.write_error = (
+            f"cannot write the store in {self.path.parent}: {error.strerror or error}."
+            f" {len(self._unwritten)} action(s) kept in memory, written when the disk is back"
+        )
+
+    def _write_unwritten(self) -> None:
+        """Write actions kept in memory during a disk failure. Call under the lock."""
+        if not self._unwritten:
+            return
+        pending = self._unwritten
+        self._write(pending)
+        self._unwritten = []
+        in_history = iter(e for e in self.state.events if e.get("seq") is None)
+        for event in pending:
+            if event["action"] != "draft.set":
+                next(in_history)["seq"] = event["seq"]
+            self.state.last_seq = event["seq"]
+
+    # -- reading -----------------------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        return self.state.settings
+
+    def question(self, qid: str) -> Question:
+        try:
+            return self.state.questions[qid]
+        except KeyError:
+            raise ActionError(f"no question {qid!r} in this session") from None
+
+    def refresh(self) -> list[Event]:
+        """Apply what other processes committed; cheap when nothing changed."""
+        with self._mutex:
+            if not self._unwritten and not self.journal.changed():
+                return []
+            try:
+                with self._locked():
+                    fresh = self._catch_up()
+                    self._write_unwritten()
+                self.write_error = None
+            except OSError as error:
+                self._disk_error(error)
+                return []
+            return fresh
+
+    flush = refresh
+
+    @property
+    def unwritten(self) -> int:
+        return len(self._unwritten)
+
+    # -- writing: questions ----------------------------------------------------
+
+    def add_questions(self, items: Iterable[dict[str, Any]], *, actor: str | None = None) -> IngestResult:
+        """Store new questions in one durable batch; a known one only updates votes.
+
+        Each item has `source`, `remote_id`, `author`, `text` and optionally
+        `author_name`, `url`, `posted_at`, `votes`, `spoiler`, `lang`, `reply_ref`.
+        Text is sanitised here, once, as it enters.
+        """
+        prepared: list[Question] = []
+        rejected = 0
+        received = now_iso()
+        for item in items:
+            question = self._prepare(item, received)
+            if question is None:
+                rejected += 1
+            else:
+                prepared.append(question)
+        counts = {"new": 0, "known": 0}
+
+        def build() -> list[Event]:
+            counts.update(new=0, known=0)
+            events: list[Event] = []
+            seen: dict[str, Event] = {}
+            for question in prepared:
+                current = self.state.questions.get(question.id)
+                if current is None and question.id not in seen:
+                    event = {"action": "question.add", "qid": question.id, "question": question.to_dict()}
+                    seen[question.id] = event
+                    events.append(event)
+                    counts["new"] += 1
+                    continue
+                counts["known"] += 1
+                if current is None:
+                    seen[question.id]["question"]["votes"] = question.votes
+                elif question.votes != current.votes:
+                    events.append(self._change("votes", [(question.id, {"votes": question.votes})], actor=actor or question.source))
+            if actor:
+                for event in events:
+                    event["actor"] = actor
+            return events
+
+        self._commit(build)
+        return IngestResult(counts["new"], counts["known"], rejected)
+
+    @staticmethod
+    def _prepare(item: dict[str, Any], received: str) -> Question | None:
+        if not isinstance(item, dict):
+            return None
+        source = clean_line(item.get("source") or "")
+        remote_id = clean_line(item.get("remote_id") or "")
+        author = clean_line(item.get("author") or "")
+        text = clean_text(item.get("text") or "")
+        if not (source and remote_id and author and text):
+            return None
+        votes = item.get("votes", 0)
+        reply_ref = item.get("reply_ref") or {}
+        return Question(
+            id=question_id(source, remote_id),
+            source=source,
+            remote_id=remote_id,
+            author=author if author.startswith("@") else "@" + author,
+            text=text,
+            received_at=received,
+            author_name=clean_line(item.get("author_name") or ""),
+            url=clean_line(item.get("url") or "", limit=2000),
+            posted_at=clean_line(item.get("posted_at") or ""),
+            votes=votes if isinstance(votes, int) and votes >= 0 else 0,
+            spoiler=clean_line(item.get("spoiler") or "", limit=500),
+            lang=clean_line(item.get("lang") or "", limit=16),
+            reply_ref=reply_ref if isinstance(reply_ref, dict) else {},
+        )
+
+    def _change(self, verb: str, updates: list[tuple[str, dict[str, Any]]], *, actor: str | None = None) -> Event:
+        changes = []
+        for qid, after in updates:
+            question = self.question(qid)
+            before = {name: getattr(question, name) for name in after}
+            changes.append({"qid": qid, "before": before, "after": after})
+        event: Event = {"action": verb, "qid": updates[0][0], "changes": changes}
+        if actor:
+            event["actor"] = actor
+        return event
+
+    def _act(self, verb: str, qid: str, after: dict[str, Any]) -> Event:
+        events = self._commit(lambda: [self._change(verb, [(qid, after)])])
+        return events[0]
+
+    def approve(self, qid: str) -> Event:
+        return self._act("approve", qid, {"status": "approved", "reason": None})
+
+    def reopen(self, qid: str) -> Event:
+        return self._act("reopen", qid, {"status": "new", "reason": None, "duplicate_of": None})
+
+    def dismiss(self, qid: str, reason: str) -> Event:
+        if reason not in REASONS:
+            raise ActionError(f"unknown dismiss reason {reason!r} (one of: {', '.join(REASONS)})")
+        return self._act("dismiss", qid, {"status": "dismissed", "reason": reason})
+
+    def star(self, qid: str, on: bool | None = None) -> Event:
+        """Star (or unstar; `on=None` toggles against the fresh state)."""
+        def build() -> list[Event]:
+            value = (not self.question(qid).starred) if on is None else on
+            return [self._change("star" if value else "unstar", [(qid, {"starred": value})])]
+
+        return self._commit(build)[0]
+
+    def tag(self, qid: str, tags: Iterable[str]) -> Event:
+        clean = []
+        for tag in tags:
+            tag = clean_line(tag, limit=40).lstrip("#")
+            if tag and tag not in clean:
+                clean.append(tag)
+        return self._act("tag", qid, {"tags": clean})
+
+    def mark_duplicate(self, qid: str, of: str) -> Event:
+        """Dismiss `qid` as a duplicate of `of`; its votes go to the original."""
+        if qid == of:
+            raise ActionError("a question cannot duplicate itself")
+
+        def build() -> list[Event]:
+            dup, original = self.question(qid), self.question(of)
+            while original.duplicate_of and original.duplicate_of in self.state.questions and original.id != qid:
+                original = self.question(original.duplicate_of)
+            if original.id == qid:
+                raise ActionError("that would make a duplicate loop")
+            return [self._change("duplicate", [
+                (qid, {"status": "dismissed", "reason": "duplicate", "duplicate_of": original.id}),
+                (original.id, {"votes": original.votes + dup.votes}),
+            ])]
+
+        return self._commit(build)[0]
+
+    def last_undoable(self) -> Event | None:
+        """This actor's most recent action that was not undone yet."""
+        with self._mutex:
+            undone = {e["target"] for e in self.state.events if e["action"] == "undo"}
+            for event in reversed(self.state.events):
+                if event.get("actor") == self.actor and event["action"] in UNDOABLE and event.get("seq") not in undone:
+                    return event
+            return None
+
+    def undo(self, seq: int | None = None) -> Event | None:
+        """Undo this actor's last action (or event `seq`).
+
+        Each field goes back only if nobody changed it since: undo never
+        overwrites another moderator's later action.
+        """
+        def build() -> list[Event]:
+            target = self.last_undoable() if seq is None else next(
+                (e for e in self.state.events if e.get("seq") == seq), None)
+            if target is None:
+                return []
+            changes = []
+            for change in target.get("changes", ()):
+                question = self.state.questions.get(change["qid"])
+                if question is None:
+                    continue
+                after = {k: v for k, v in change["before"].items() if getattr(question, k) == change["after"][k]}
+                if after:
+                    changes.append({"qid": change["qid"], "before": {k: getattr(question, k) for k in after}, "after": after})
+            return [{"action": "undo", "target": target["seq"], "undid": target["action"], "qid": target.get("qid"), "changes": changes}]
+
+        events = self._commit(build)
+        return events[0] if events else None
+
+    # -- writing: drafts, answers, outbox, settings -----------------------------
+
+    def save_draft(self, qid: str, text: str) -> None:
+        current = self.state.drafts.get(qid)
+        if current is not None and current.text == text:
+            return
+        self.question(qid)
+        self._commit(lambda: [{"action": "draft.set", "qid": qid, "text": text}])
+
+    def draft(self, qid: str) -> str:
+        draft = self.state.drafts.get(qid)
+        return draft.text if draft else ""
+
+    def add_answer(self, qid: str, text: str, parts: list[str], profile: str) -> Answer:
+        """Log an answer and mark the question answered (one event)."""
+        def build() -> list[Event]:
+            question = self.question(qid)
+            if question.status == "answered" or qid in self.state.answers:
+                raise ActionError(f"{question.author}'s question is already answered")
+            answer = Answer(qid, text, list(parts), profile, now_iso(), self.actor)
+            event = self._change("answer", [(qid, {"status": "answered", "reason": None})])
+            return [{**event, "action": "answer.add", "answer": answer.to_dict()}]
+
+        self._commit(build)
+        return self.state.answers[qid]
+
+    def set_part(self, part: OutboxPart) -> None:
+        """Record an outbox part's new state durably (before and after each send)."""
+        part.updated_at = now_iso()
+        self._commit(lambda: [{"action": "outbox.set", "qid": part.question_id, "part": part.to_dict()}])
+
+    def update_settings(self, **changes: Any) -> None:
+        unknown = set(changes) - set(Settings.__dataclass_fields__)
+        if unknown:
+            raise ActionError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+
+        def build() -> list[Event]:
+            before = {k: getattr(self.settings, k) for k in changes}
+            return [{"action": "session.set", "before": before, "after": dict(changes)}]
+
+        self._commit(build)
+
+    # -- snapshots ---------------------------------------------------------------
+
+    def _write_snapshot(self) -> None:
+        """Fold the journal into a new snapshot. Call under the lock, caught up."""
+        tables = self.state.to_tables()
+        tables["meta"] = {"1": {"format": FORMAT, "schema": SCHEMA, "last_seq": self.state.last_seq}}
+        self.storage.write(tables)
+        self.journal.keep_after(self.state.last_seq)
+        self._journal_events = 0
+
+    def compact(self) -> bool:
+        """Write a snapshot and empty the journal; False when it could not."""
+        with self._mutex:
+            try:
+                with self._locked():
+                    self._catch_up()
+                    self._write_unwritten()
+                    self._write_snapshot()
+            except OSError as error:
+                self._disk_error(error)
+                return False
+            return True
+
+    def needs_compaction(self) -> bool:
+        return self._journal_events >= COMPACT_AFTER_EVENTS
+
+    def close(self) -> None:
+        if self._journal_events or self._unwritten:
+            self.compact()

@@ -1,0 +1,1 @@
+"""questiontime's terminal app: the `qtime` command, the Textual app, and the network edges."""

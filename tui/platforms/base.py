@@ -1,0 +1,61 @@
+"""What every source of questions shares: its state, the callbacks, the spec parser.
+
+A source is an async task: it finds posts and hands them, in batches of
+question items (the dicts `SessionStore.add_questions` takes), to `emit`; it
+tells how it is doing through `report`, and reports bad input it skipped
+through `warn`. It never raises for a network fault or bad data: it retries,
+or stops itself with a reason. No Textual here: the app and `qtime ingest`
+both drive sources.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from store.sanitize import clean_line
+
+Item = dict[str, Any]
+Emit = Callable[[list[Item]], Awaitable[None]]
+StateName = Literal["starting", "live", "retrying", "paused", "stopped", "done"]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceState:
+    """A source's live state, as the header and `qtime ingest` show it."""
+
+    spec: str
+    state: StateName
+    detail: str = ""
+    retry_in: float | None = None
+
+    def describe(self) -> str:
+        if self.state == "retrying" and self.retry_in is not None:
+            text = f"retrying in {self.retry_in:.0f} s"
+        else:
+            text = self.state
+        return f"{text}: {self.detail}" if self.detail else text
+
+
+Report = Callable[[SourceState], None]
+Warn = Callable[[str], None]
+
+
+class SpecError(ValueError):
+    """A source spec that cannot be understood; the message says how to write it."""
+
+
+class Source(ABC):
+    """One configured source of questions."""
+
+    def __init__(self, spec: str) -> None:
+        self.spec = spec
+        self.rejected = 0  # items skipped as malformed, for the ingest summary
+
+    def state(self, state: StateName, detail: str = "", retry_in: float | None = None) -> SourceState:
+        return SourceState(self.spec, state, clean_line(detail, limit=300), retry_in)
+
+    @abstractmethod
+    async def run(self, emit: Emit, report: Report, warn: Warn, *, once: bool = False) -> None:
+        """Feed questions to `emit` until cancelled (or, with `once`, one full pass)."""

@@ -1,0 +1,114 @@
+"""`file:PATH`: questions as JSON Lines, read once or followed as the file grows.
+
+A line is `{"author": "@nerthase", "text": "...", "id"?, "name"?, "at"?,
+"url"?, "votes"?}`. Without an `id`, the question's identity is its author,
+time and text, so reading the same file twice stores nothing twice.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import IO
+
+from tui.platforms.base import Emit, Item, Report, Source, Warn
+
+BATCH = 2000
+FOLLOW_POLL = 0.25
+
+
+def line_item(data: object) -> Item | str:
+    """A JSON Lines record as a question item, or the reason it is refused."""
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    author, text = data.get("author"), data.get("text")
+    if not isinstance(author, str) or not author.strip():
+        return "no \"author\""
+    if not isinstance(text, str) or not text.strip():
+        return "no \"text\""
+    remote = data.get("id")
+    if remote is None:
+        key = f"{author}\x00{data.get('at', '')}\x00{text}".encode("utf-8", "replace")
+        remote = hashlib.blake2b(key, digest_size=10).hexdigest()
+    votes = data.get("votes", 0)
+    return {
+        "source": "file",
+        "remote_id": str(remote),
+        "author": author,
+        "author_name": data.get("name") or "",
+        "text": text,
+        "posted_at": data.get("at") or "",
+        "url": data.get("url") or "",
+        "votes": votes if isinstance(votes, int) and not isinstance(votes, bool) else 0,
+    }
+
+
+class FileSource(Source):
+    def __init__(self, spec: str, path: str) -> None:
+        super().__init__(spec)
+        self.path = path
+        self.line_number = 0
+
+    def _parse(self, raw: bytes, warn: Warn) -> Item | None:
+        self.line_number += 1
+        if not raw.strip():
+            return None
+        try:
+            parsed = line_item(json.loads(raw))
+        except (ValueError, RecursionError) as error:
+            parsed = f"not JSON ({error})"
+        if isinstance(parsed, str):
+            self.rejected += 1
+            warn(f"{self.path} line {self.line_number}: {parsed}; skipped")
+            return None
+        return parsed
+
+    async def _drain(self, handle: IO[bytes], emit: Emit, warn: Warn, *, final: bool) -> None:
+        """Read whole lines available now (and, when `final`, a last unterminated one)."""
+        batch: list[Item] = []
+        while True:
+            position = handle.tell()
+            raw = await asyncio.to_thread(handle.readline)
+            if not raw or (not raw.endswith(b"\n") and not final):
+                handle.seek(position)  # a line still being written: wait for the rest
+                break
+            item = self._parse(raw, warn)
+            if item is not None:
+                batch.append(item)
+            if len(batch) >= BATCH:
+                await emit(batch)
+                batch = []
+        if batch:
+            await emit(batch)
+
+    async def run(self, emit: Emit, report: Report, warn: Warn, *, once: bool = False) -> None:
+        stdin = self.path == "-"
+        try:
+            handle = sys.stdin.buffer if stdin else open(self.path, "rb")
+        except OSError as error:
+            report(self.state("stopped", f"cannot read {self.path}: {error.strerror}"))
+            return
+        report(self.state("live", f"reading {'stdin' if stdin else self.path}"))
+        try:
+            if once or stdin:
+                await self._drain(handle, emit, warn, final=True)
+                report(self.state("done", f"{self.line_number} lines read"))
+                return
+            await self._follow(handle, emit, warn)
+        finally:
+            if not stdin:
+                handle.close()
+
+    async def _follow(self, handle: IO[bytes], emit: Emit, warn: Warn) -> None:
+        path = Path(self.path)
+        while True:
+            await self._drain(handle, emit, warn, final=False)
+            await asyncio.sleep(FOLLOW_POLL)
+            try:
+                if path.stat().st_size < handle.tell():  # truncated: start over, like tail -F
+                    handle.seek(0)
+                    self.line_number = 0
+            except FileNotFoundError:
+                pass

@@ -1,0 +1,243 @@
+"""The one way qtime talks HTTP: bounded, timed, token bound to its host.
+
+SECURITY.md records what plain httpx does that a live tool cannot afford:
+- the read timeout is per read, so a slow-drip body never times out: every
+  call here runs under an overall deadline;
+- a small gzip body can inflate to hundreds of MB: bodies are read raw and
+  decompressed here with a cap on the decoded size;
+- 429 raises nothing and `.json()` raises `ValueError`: every outcome becomes
+  a `Reply` or one of the errors below, which sources and publishers map to
+  "retry in N s", "stop: why" or "skip and count";
+- a token in default headers goes to any URL requested: tokens travel only
+  through `HostToken`, which adds them to requests for their own host.
+"""
+from __future__ import annotations
+
+import asyncio
+import random
+import zlib
+from collections.abc import Generator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+import orjson
+
+USER_AGENT = "questiontime/0.1 (+https://pypi.org/project/questiontime/)"
+MAX_BODY = 8 * 1024 * 1024
+DEADLINE = 30.0
+PHASE_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+
+
+class HttpProblem(Exception):
+    """Base of the outcomes that are not a usable reply. The text is safe to show."""
+
+
+class Transient(HttpProblem):
+    """Timeout, refused or reset connection, 5xx: retry with backoff."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class RateLimited(Transient):
+    """429: retry no sooner than `retry_after` seconds."""
+
+
+class Refused(HttpProblem):
+    """401/403 or another final refusal: stop and say why."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class BadReply(HttpProblem):
+    """Malformed, truncated or oversized body: skip it, count it."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    headers: httpx.Headers
+    url: httpx.URL
+    data: Any = None  # parsed JSON, when the body was JSON
+    body: bytes = field(default=b"", repr=False)
+
+
+class HostToken(httpx.Auth):
+    """Adds `Authorization` only to requests for `host`; never to any other."""
+
+    def __init__(self, host: str, value: str) -> None:
+        self.host = host.lower()
+        self._value = value
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        if request.url.host.lower() == self.host:
+            request.headers["Authorization"] = self._value
+        yield request
+
+    def __repr__(self) -> str:  # never show the token in a traceback or log
+        return f"HostToken({self.host!r}, '***')"
+
+
+def bearer(url: str, token: str) -> HostToken:
+    return HostToken(httpx.URL(url).host, f"Bearer {token}")
+
+
+def make_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:
+    """A client with no default credentials; redirects followed (httpx drops
+    `Authorization` when one leaves the origin, and `HostToken` re-checks the host)."""
+    return httpx.AsyncClient(
+        transport=transport,
+        timeout=PHASE_TIMEOUT,
+        follow_redirects=True,
+        max_redirects=3,
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "gzip, deflate"},
+    )
+
+
+def _decoder(encoding: str) -> Any:
+    encoding = encoding.strip().lower()
+    if encoding in ("", "identity"):
+        return None
+    if encoding in ("gzip", "x-gzip"):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+    if encoding == "deflate":
+        return zlib.decompressobj()
+    raise BadReply(f"unsupported content encoding {encoding!r}")
+
+
+async def _read_capped(response: httpx.Response, limit: int) -> bytes:
+    decoder = _decoder(response.headers.get("content-encoding", ""))
+    chunks: list[bytes] = []
+    size = 0
+    async for raw in response.aiter_raw():
+        if decoder is None:
+            pieces = [raw]
+        else:
+            pieces = []
+            data = raw
+            while data:
+                piece = decoder.decompress(data, limit + 1 - size)
+                pieces.append(piece)
+                size_left = limit + 1 - size - len(piece)
+                data = decoder.unconsumed_tail if size_left > 0 else b""
+                if size_left <= 0:
+                    break
+        for piece in pieces:
+            size += len(piece)
+            chunks.append(piece)
+        if size > limit:
+            raise BadReply(f"reply body over {limit // 1024} kB; skipped")
+    return b"".join(chunks)
+
+
+def retry_after(headers: httpx.Headers, now: datetime | None = None) -> float | None:
+    """Seconds to wait from `Retry-After` or a platform's rate-limit reset header."""
+    now = now or datetime.now(timezone.utc)
+    value = headers.get("retry-after")
+    if value:
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            try:
+                return max(0.0, (parsedate_to_datetime(value) - now).total_seconds())
+            except (TypeError, ValueError):
+                pass
+    for name in ("x-ratelimit-reset", "ratelimit-reset", "x-rate-limit-reset"):
+        value = headers.get(name)
+        if not value:
+            continue
+        try:
+            number = float(value)
+        except ValueError:  # Mastodon: an ISO 8601 time
+            try:
+                when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            except ValueError:
+                continue
+            return max(0.0, (when - now).total_seconds())
+        # epoch seconds (Bluesky, X); a small number is a delta in seconds
+        return max(0.0, number - now.timestamp()) if number > 1e9 else max(0.0, number)
+    return None
+
+
+async def request(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    max_bytes: int = MAX_BODY,
+    deadline: float = DEADLINE,
+    expect_json: bool = True,
+    **kwargs: Any,
+) -> Reply:
+    """One HTTP call under an overall deadline and a body cap.
+
+    Returns a `Reply` for 2xx (and 3xx left unfollowed); raises `Transient`,
+    `RateLimited`, `Refused` or `BadReply` for everything else.
+    """
+    try:
+        async with asyncio.timeout(deadline):
+            async with client.stream(method, url, **kwargs) as response:
+                status = response.status_code
+                if status == 429:
+                    raise RateLimited("rate limited (429)", retry_after(response.headers))
+                if status >= 500:
+                    raise Transient(f"server error {status}", retry_after(response.headers))
+                if status in (408, 425):
+                    raise Transient(f"server asked to retry ({status})", retry_after(response.headers))
+                body = await _read_capped(response, max_bytes)
+    except TimeoutError:
+        raise Transient(f"no complete answer within {deadline:.0f} s") from None
+    except httpx.TooManyRedirects:
+        raise Refused("too many redirects", 310) from None
+    except httpx.TransportError as error:
+        raise Transient(f"network error: {type(error).__name__}") from None
+    if status >= 400:
+        raise _refusal(status, response.headers, body)
+    data = None
+    if expect_json and body:
+        try:
+            data = orjson.loads(body)
+        except orjson.JSONDecodeError:
+            raise BadReply(f"reply is not JSON ({len(body)} bytes)") from None
+    return Reply(status, response.headers, response.url, data, body)
+
+
+def _refusal(status: int, headers: httpx.Headers, body: bytes) -> Refused:
+    """401/403/4xx as a final refusal with the server's own reason, when it gives one."""
+    reason = ""
+    if "html" in headers.get("content-type", ""):
+        reason = "an HTML page (blocked at the network edge?)"
+    else:
+        try:
+            data = orjson.loads(body)
+            if isinstance(data, dict):
+                reason = str(data.get("error_description") or data.get("error") or data.get("message") or data.get("detail") or "")
+        except orjson.JSONDecodeError:
+            reason = ""
+    label = {401: "not authorised (401)", 403: "forbidden (403)", 404: "not found (404)", 422: "refused (422)"}
+    text = label.get(status, f"refused ({status})")
+    return Refused(f"{text}: {reason[:300]}" if reason else text, status)
+
+
+@dataclass
+class Backoff:
+    """Capped exponential backoff with jitter; `reset()` after a success."""
+
+    base: float = 1.0
+    cap: float = 120.0
+    attempt: int = 0
+
+    def next_delay(self, at_least: float | None = None) -> float:
+        ceiling = min(self.cap, self.base * (2 ** self.attempt))
+        self.attempt += 1
+        delay = ceiling * (0.5 + random.random() / 2)
+        return max(delay, at_least or 0.0)
+
+    def reset(self) -> None:
+        self.attempt = 0
