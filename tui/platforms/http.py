@@ -192,7 +192,7 @@ async def request(
                     raise Transient(f"server asked to retry ({status})", retry_after(response.headers))
                 body = await _read_capped(response, max_bytes)
     except TimeoutError:
-        raise Transient(f"no complete answer within {deadline:.0f} s") from None
+        raise Transient(f"no complete answer within {deadline:g} s") from None
     except httpx.TooManyRedirects:
         raise Refused("too many redirects", 310) from None
     except httpx.TransportError as error:
