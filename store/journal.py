@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import orjson
 
@@ -78,15 +78,30 @@ class Journal:
     def append(self, events: list[Event]) -> None:
         """Append events durably. Call under the store lock, after `read_new`."""
         payload = b"".join(orjson.dumps(event) + b"\n" for event in events)
-        with open(self.path, "ab") as handle:
+        # Unbuffered: a failed write must not linger in a buffer that close() retries.
+        with open(self.path, "ab", buffering=0) as handle:
             if handle.tell() > self.offset:
                 # A writer died mid-line: that line was never committed.
                 handle.truncate(self.offset)
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
+            try:
+                rest = memoryview(payload)
+                while rest:
+                    rest = rest[handle.write(rest):]
+                os.fsync(handle.fileno())
+            except OSError:
+                # Not committed (disk full, I/O error): take back whatever
+                # reached the file, or a reader would apply it and the retry
+                # would write it a second time.
+                self._cut(handle)
+                raise
             self.inode = os.fstat(handle.fileno()).st_ino
         self.offset += len(payload)
+
+    def _cut(self, handle: BinaryIO) -> None:
+        try:
+            handle.truncate(self.offset)
+        except OSError:
+            pass  # the next append cuts it (its first step), under the lock
 
     def keep_after(self, seq: int) -> None:
         """Replace the journal with only the events after `seq` (after a snapshot).

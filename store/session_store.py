@@ -17,6 +17,7 @@ says why, and the next commit or `flush()` writes it once the disk is back.
 """
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -59,6 +60,7 @@ class SessionStore:
         self._lock = FileLock(str(self.path.with_name(self.path.name + ".lock")), thread_local=False)
         self._mutex = threading.RLock()
         self._unwritten: list[Event] = []
+        self._checked: tuple[tuple[int, int, int], dict[str, Any], int] | None = None
         self._journal_events = 0
         self.write_error: str | None = None
         self.state = SessionState()
@@ -93,10 +95,17 @@ class SessionStore:
         if not self.path.exists():
             return
         try:
-            raw = self.path.read_bytes()
+            with open(self.path, "rb") as handle:
+                stamp = self._stamp(os.fstat(handle.fileno()))
+                raw = handle.read()
         except OSError as error:
             raise NotAStoreError(f"{self.path}: cannot read it ({error.strerror})") from None
-        self._parse(raw)
+        tables, last_seq = self._parse(raw)
+        self._checked = (stamp, tables, last_seq)
+
+    @staticmethod
+    def _stamp(stat: os.stat_result) -> tuple[int, int, int]:
+        return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
     def _parse(self, raw: bytes) -> tuple[dict[str, Any], int]:
         if not raw.strip():
@@ -131,7 +140,11 @@ class SessionStore:
         """Read snapshot + journal. Call under the lock."""
         remove_orphans(self.path)
         remove_orphans(self.journal.path)
-        tables, last_seq = self._parse(self.path.read_bytes())
+        checked, self._checked = self._checked, None
+        if checked is not None and checked[0] == self._stamp(os.stat(self.path)):
+            _, tables, last_seq = checked  # parsed by `_check_file`, unchanged since
+        else:
+            tables, last_seq = self._parse(self.path.read_bytes())
         self.state = SessionState.from_tables(tables, last_seq)
         self.journal = Journal(self.journal.path)
         self._journal_events = 0
@@ -439,8 +452,12 @@ class SessionStore:
         current = self.state.drafts.get(qid)
         if current is not None and current.text == text:
             return
-        self.question(qid)
-        self._commit(lambda: [{"action": "draft.set", "qid": qid, "text": text}])
+
+        def build() -> list[Event]:
+            self.question(qid)  # against the caught-up state: another process may have added it
+            return [{"action": "draft.set", "qid": qid, "text": text}]
+
+        self._commit(build)
 
     def draft(self, qid: str) -> str:
         draft = self.state.drafts.get(qid)

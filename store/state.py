@@ -61,17 +61,19 @@ class SessionState:
         if not provisional:
             self.last_seq = seq
 
-    def to_tables(self) -> dict[str, dict[str, dict[str, Any]]]:
+    def to_tables(self) -> dict[str, dict[str, Any]]:
         """The TinyDB tables of the snapshot (doc ids are strings, from 1)."""
-        def table(records: Any) -> dict[str, dict[str, Any]]:
+        # Records stay dataclasses: orjson serialises them natively, far
+        # faster than building 100,000 dicts first.
+        def table(records: Any) -> dict[str, Any]:
             return {str(i): r for i, r in enumerate(records, 1)}
 
         return {
-            "session": {"1": self.settings.to_dict()},
-            "questions": table(q.to_dict() for q in self.questions.values()),
-            "answers": table(a.to_dict() for a in self.answers.values()),
-            "drafts": table(d.to_dict() for d in self.drafts.values()),
-            "outbox": table(p.to_dict() for p in self.outbox.values()),
+            "session": {"1": self.settings},
+            "questions": table(self.questions.values()),
+            "answers": table(self.answers.values()),
+            "drafts": table(self.drafts.values()),
+            "outbox": table(self.outbox.values()),
             "events": {str(e["seq"]): e for e in self.events},
         }
 

@@ -1,0 +1,128 @@
+"""Words of the Markdown and HTML recaps, in English and Italian, and time formats.
+
+Times are shown in UTC and say so; dates are ISO (`2024-05-14`) in every
+language. Templates use `str.format` with our own numbers and times only:
+post text never goes through `format`.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+LANGS: tuple[str, ...] = ("en", "it")
+
+WORDS: dict[str, dict[str, str]] = {
+    "en": {
+        "figures": "In figures",
+        "received": "Questions received",
+        "approved": "Approved",
+        "approved_detail": "{answered} answered, {waiting} waiting",
+        "dismissed": "Dismissed",
+        "new": "Not reviewed",
+        "answered": "Answered",
+        "starred": "Starred",
+        "response": "Response time",
+        "response_value": "median {median}, 90th percentile {p90}",
+        "busiest": "Busiest minute",
+        "busiest_value": "{time}, {count} questions received",
+        "answers": "Questions and answers",
+        "no_answers": "No question was answered.",
+        "untagged": "Other questions",
+        "asked": "asked at {time}",
+        "answered_at": "answered at {time}, after {after}",
+        "votes": "{count} votes",
+        "original": "original post",
+        "answer": "Answer",
+        "thread": "Posted as a thread of {count}:",
+        "published": "Published",
+        "waiting_heading": "Approved, not answered",
+        "new_heading": "Not reviewed",
+        "dismissed_heading": "Dismissed",
+        "duplicate_of": "duplicate of {author}",
+        "times": "All times are in UTC.",
+        "chart_title": "Questions received and answered {unit}",
+        "per_minute": "per minute",
+        "per_minutes": "per {step} minutes",
+        "chart_desc": "From {start} to {end} UTC; at most {most} in one bar.",
+        "legend_received": "received",
+        "legend_answered": "answered",
+        "none": "none",
+        "spam": "spam",
+        "off-topic": "off-topic",
+        "duplicate": "duplicate",
+        "abusive": "abusive",
+        "other": "other",
+    },
+    "it": {
+        "figures": "In cifre",
+        "received": "Domande ricevute",
+        "approved": "Approvate",
+        "approved_detail": "{answered} con risposta, {waiting} in attesa",
+        "dismissed": "Scartate",
+        "new": "Non esaminate",
+        "answered": "Con risposta",
+        "starred": "Con stella",
+        "response": "Tempo di risposta",
+        "response_value": "mediana {median}, 90° percentile {p90}",
+        "busiest": "Minuto più intenso",
+        "busiest_value": "{time}, {count} domande ricevute",
+        "answers": "Domande e risposte",
+        "no_answers": "Nessuna domanda ha avuto risposta.",
+        "untagged": "Altre domande",
+        "asked": "chiesta alle {time}",
+        "answered_at": "risposta alle {time}, dopo {after}",
+        "votes": "{count} voti",
+        "original": "post originale",
+        "answer": "Risposta",
+        "thread": "Pubblicata in un thread di {count} post:",
+        "published": "Pubblicata",
+        "waiting_heading": "Approvate, senza risposta",
+        "new_heading": "Non esaminate",
+        "dismissed_heading": "Scartate",
+        "duplicate_of": "duplicato di {author}",
+        "times": "Tutti gli orari sono in UTC.",
+        "chart_title": "Domande ricevute e con risposta {unit}",
+        "per_minute": "al minuto",
+        "per_minutes": "ogni {step} minuti",
+        "chart_desc": "Dalle {start} alle {end} UTC; al massimo {most} in una barra.",
+        "legend_received": "ricevute",
+        "legend_answered": "con risposta",
+        "none": "nessuna",
+        "spam": "spam",
+        "off-topic": "fuori tema",
+        "duplicate": "duplicato",
+        "abusive": "offensiva",
+        "other": "altro",
+    },
+}
+
+
+def words(lang: str) -> dict[str, str]:
+    try:
+        return WORDS[lang]
+    except KeyError:
+        raise ValueError(f"unknown language {lang!r} (one of: {', '.join(LANGS)})") from None
+
+
+def utc(moment: datetime) -> datetime:
+    return moment.astimezone(timezone.utc)
+
+
+def clock(moment: datetime, *, with_date: bool = False) -> str:
+    """`18:07` (or `2024-05-14 18:07` for a session that spans days), in UTC."""
+    return utc(moment).strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
+
+
+def day(moment: datetime) -> str:
+    return utc(moment).strftime("%Y-%m-%d")
+
+
+def duration(seconds: float | timedelta) -> str:
+    """`42 s`, `3 min 05 s`, `1 h 02 min`: short, and the same in both languages."""
+    total = round(seconds.total_seconds() if isinstance(seconds, timedelta) else seconds)
+    if total < 60:
+        return f"{total} s"
+    minutes, secs = divmod(total, 60)
+    if minutes < 60:
+        return f"{minutes} min {secs:02d} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min"
