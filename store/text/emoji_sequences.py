@@ -13,20 +13,25 @@ from __future__ import annotations
 import emoji
 import regex
 
-# Any character that could begin or join an emoji sequence, outside ASCII
-# (keycaps need U+20E3, which is in the set). Texts without one skip the scan.
-_MAYBE_EMOJI = regex.compile(r"[[\p{Emoji}\p{Emoji_Component}]--[\x00-\x7f]]", regex.V1)
+# Emoji sequences are made only of Emoji and Emoji_Component characters
+# (ZWJ, U+FE0F, keycap digits, skin tones, tags...). Only runs of those that
+# hold something beyond ASCII are handed to the emoji tokenizer.
+_EMOJI_RUN = regex.compile(
+    r"[\p{Emoji}\p{Emoji_Component}]*"
+    r"[[\p{Emoji}\p{Emoji_Component}]--[\x00-\x7f]]"
+    r"[\p{Emoji}\p{Emoji_Component}]*",
+    regex.V1,
+)
 _EMOJI_PRESENTATION = regex.compile(r"\p{Emoji_Presentation}")
 
 
 def find_emoji(text: str) -> list[tuple[int, int]]:
     """The ``(start, end)`` spans of the emoji sequences in ``text``, in order."""
-    if _MAYBE_EMOJI.search(text) is None:
-        return []
     spans = []
-    for found in emoji.emoji_list(text):
-        start, end = found["match_start"], found["match_end"]
-        if end - start == 1 and not _EMOJI_PRESENTATION.match(text, start):
-            continue  # text-style emoji without U+FE0F: counted as a character
-        spans.append((start, end))
+    for run in _EMOJI_RUN.finditer(text):
+        for found in emoji.emoji_list(run.group()):
+            start, end = run.start() + found["match_start"], run.start() + found["match_end"]
+            if end - start == 1 and not _EMOJI_PRESENTATION.match(text, start):
+                continue  # text-style emoji without U+FE0F: counted as a character
+            spans.append((start, end))
     return spans

@@ -49,7 +49,8 @@ def split_thread(
     whole = compose(answer, profile, mention=mention, hashtag=hashtag)
     if whole.result.over_at is None or not answer.strip():
         return (whole,)
-    return _Splitter(answer, profile, mention, hashtag).posts()
+    estimate = -(-whole.result.length // profile.limit)  # at least this many parts
+    return _Splitter(answer, profile, mention, hashtag).posts(max(2, estimate))
 
 
 class _Splitter:
@@ -86,8 +87,8 @@ class _Splitter:
                     breaks.append(_Break(end, end, True))
         return breaks
 
-    def posts(self) -> tuple[Post, ...]:
-        count = 2
+    def posts(self, count: int) -> tuple[Post, ...]:
+        """The thread, starting from a guess at its number of parts."""
         for _ in range(len(self.bounds) + 2):
             parts = self._greedy(self.low, 1, count)
             if len(parts) == count:
@@ -136,15 +137,26 @@ class _Splitter:
         return inner[cut], inner[cut]
 
     def _last_fitting(self, ends: list[int], start: int, number: int, count: int) -> int | None:
-        """Index of the furthest end in ``ends`` that fits (lengths grow with the end)."""
-        low, high, best = 0, len(ends) - 1, None
-        while low <= high:
-            middle = (low + high) // 2
-            if self.fits(start, ends[middle], number, count):
-                best, low = middle, middle + 1
+        """Index of the furthest end in ``ends`` that fits (lengths grow with the end).
+
+        Galloping from the nearest end, then bisecting, measures texts about
+        the size of one part rather than the whole rest of the answer.
+        """
+        if not ends or not self.fits(start, ends[0], number, count):
+            return None
+        good, step, bad = 0, 1, len(ends)
+        while good + step < bad:
+            if self.fits(start, ends[good + step], number, count):
+                good, step = good + step, step * 2
             else:
-                high = middle - 1
-        return best
+                bad = good + step
+        while bad - good > 1:
+            middle = (good + bad) // 2
+            if self.fits(start, ends[middle], number, count):
+                good = middle
+            else:
+                bad = middle
+        return good
 
     def _greedy(self, start: int, number: int, count: int, most: int | None = None) -> list[tuple[int, int]]:
         """Fill each part as far as it goes; stop early past ``most`` parts."""

@@ -106,7 +106,8 @@ _SUBDOMAIN = rf"(?:{_DOMAIN_CHAR}[^{_NOT_DOMAIN}]*+(?<![_\-])\.)"
 _DOMAIN_NAME = rf"(?:{_DOMAIN_CHAR}[^{_NOT_DOMAIN}_]*+(?<!-)\.)"
 _TLD = rf"(?:(?:\L<tlds>){_TLD_END}|{_PUNYCODE})"
 _DOMAIN = rf"{_SUBDOMAIN}*{_DOMAIN_NAME}{_TLD}"
-_PRECEDING = rf"[^a-z0-9@＠$#＃{_INVALID}]"
+_NOT_PRECEDING = rf"[a-z0-9@＠$#＃{_INVALID}]"
+_LABEL_RUN = regex.compile(rf"[^{_NOT_DOMAIN}]*+")
 
 _ASCII_DOMAIN = regex.compile(
     rf"(?:[\-a-z0-9{_LATIN_ACCENTS}]+\.)+{_TLD}", regex.I, tlds=_CCTLDS + _GTLDS
@@ -121,15 +122,22 @@ _TLD_HINT = regex.compile(rf"\.(?:(?:\L<tlds>){_TLD_END}|xn--)", regex.I, tlds=_
 
 
 @lru_cache(maxsize=None)
-def _candidate(flavor: Flavor) -> regex.Pattern[str]:
+def _patterns(flavor: Flavor) -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]]:
+    """Where a URL may start, where a scheme starts, and the URL's scheme, domain and port."""
+    protocol = _RULES[flavor].protocol
+    # twitter-text: a URL starts at the beginning or after a character that is
+    # not a letter, digit, @, $ or #; with a scheme, or (twitter) at a domain character.
+    scheme = regex.compile(rf"(?<!{_NOT_PRECEDING}){protocol}", regex.I)
+    start = scheme if flavor == "mastodon" else regex.compile(
+        rf"(?<!{_NOT_PRECEDING})(?:{protocol}|{_DOMAIN_CHAR})", regex.I
+    )
     optional = "?" if flavor == "twitter" else ""
-    return regex.compile(
-        rf"(?:(?P<before>{_PRECEDING})|^)"
-        rf"(?P<url>(?P<protocol>{_RULES[flavor].protocol}){optional}"
-        rf"(?P<domain>{_DOMAIN})(?::[0-9]++)?)",
+    url = regex.compile(
+        rf"(?P<protocol>{protocol}){optional}(?P<domain>{_DOMAIN})(?::[0-9]++)?",
         regex.I,
         tlds=_CCTLDS + _GTLDS,
     )
+    return start, scheme, url
 
 
 def find_urls(text: str, flavor: Flavor = "twitter") -> list[tuple[int, int]]:
@@ -142,15 +150,19 @@ def find_urls(text: str, flavor: Flavor = "twitter") -> list[tuple[int, int]]:
     if "." not in text or (flavor == "mastodon" and ":" not in text) or not _TLD_HINT.search(text):
         return []
     rules = _RULES[flavor]
-    pattern = _candidate(flavor)
+    start_pattern, scheme_pattern, url_pattern = _patterns(flavor)
     spans: list[tuple[int, int]] = []
-    pos = 0
-    while (match := pattern.search(text, pos)) is not None:
-        start = match.start("url")
-        path_start = match.end("url")
+    search_from = 0
+    while (candidate := start_pattern.search(text, search_from)) is not None:
+        start = candidate.start()
+        match = url_pattern.match(text, start)
+        if match is None:
+            search_from = _next_try(text, start, scheme_pattern)
+            continue
+        path_start = match.end()
         path_end = _path_end(text, path_start, rules)
         end = _query_end(text, path_end, rules)
-        pos = end
+        search_from = end + 1  # the next URL's preceding character comes after this one
         protocol, domain = match.group("protocol"), match.group("domain")
         if flavor == "mastodon":
             spans.append((start, end))
@@ -165,10 +177,33 @@ def find_urls(text: str, flavor: Flavor = "twitter") -> list[tuple[int, int]]:
                 end = _query_end(text, tco.end(), rules)
             spans.append((start, end))
             continue
-        if regex.search(r"[\-_./]$", match.group("before") or ""):
+        if start > 0 and text[start - 1] in "-_./":
             continue
         spans.extend(_bare_domains(domain, match.start("domain"), has_path=path_end > path_start, url_end=end))
     return spans
+
+
+def _next_try(text: str, failed: int, scheme_pattern: regex.Pattern[str]) -> int:
+    """Where a URL could start after a failed try at ``failed``.
+
+    From any later start in the same run of label characters the domain
+    grammar meets the same dots and TLD, so it fails too, unless that start
+    leaves an underscore behind (a domain name may not hold one) or a scheme
+    begins there. Skipping the rest of the run keeps the scan linear on long
+    runs (CJK text has no spaces) where retrying each start was quadratic.
+    """
+    run_end = _LABEL_RUN.match(text, failed).end()
+    underscore = text.rfind("_", failed, run_end)
+    resume = run_end
+    if underscore != -1:
+        after = underscore + 1
+        while after < run_end and text[after] in "-_":
+            after += 1
+        resume = after if after < run_end else run_end
+    scheme = scheme_pattern.search(text, failed + 1)
+    if scheme is not None and scheme.start() < resume:
+        return scheme.start()
+    return max(resume, failed + 1)
 
 
 def _bare_domains(domain: str, offset: int, *, has_path: bool, url_end: int) -> list[tuple[int, int]]:
