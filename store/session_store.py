@@ -469,7 +469,7 @@ class SessionStore:
             question = self.question(qid)
             if question.status == "answered" or qid in self.state.answers:
                 raise ActionError(f"{question.author}'s question is already answered")
-            answer = Answer(qid, text, list(parts), profile, now_iso(), self.actor)
+            answer = Answer(qid, clean_text(text), [clean_text(p) for p in parts], profile, now_iso(), self.actor)
             event = self._change("answer", [(qid, {"status": "answered", "reason": None})])
             return [{**event, "action": "answer.add", "answer": answer.to_dict()}]
 
@@ -479,12 +479,16 @@ class SessionStore:
     def set_part(self, part: OutboxPart) -> None:
         """Record an outbox part's new state durably (before and after each send)."""
         part.updated_at = now_iso()
+        part.url, part.remote_id = clean_line(part.url, limit=2000), clean_line(part.remote_id, limit=500)
+        part.reason = clean_line(part.reason, limit=500)
         self._commit(lambda: [{"action": "outbox.set", "qid": part.question_id, "part": part.to_dict()}])
 
     def update_settings(self, **changes: Any) -> None:
         unknown = set(changes) - set(Settings.__dataclass_fields__)
         if unknown:
             raise ActionError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+
+        changes = {k: clean_line(v) if isinstance(v, str) else v for k, v in changes.items()}
 
         def build() -> list[Event]:
             before = {k: getattr(self.settings, k) for k in changes}

@@ -30,6 +30,7 @@ WORDS: dict[str, dict[str, str]] = {
         "asked": "asked at {time}",
         "answered_at": "answered at {time}, after {after}",
         "votes": "{count} votes",
+        "vote": "1 vote",
         "original": "original post",
         "answer": "Answer",
         "thread": "Posted as a thread of {count}:",
@@ -37,6 +38,7 @@ WORDS: dict[str, dict[str, str]] = {
         "waiting_heading": "Approved, not answered",
         "new_heading": "Not reviewed",
         "dismissed_heading": "Dismissed",
+        "dismissed_as": "Dismissed:",
         "duplicate_of": "duplicate of {author}",
         "times": "All times are in UTC.",
         "chart_title": "Questions received and answered {unit}",
@@ -71,6 +73,7 @@ WORDS: dict[str, dict[str, str]] = {
         "asked": "chiesta alle {time}",
         "answered_at": "risposta alle {time}, dopo {after}",
         "votes": "{count} voti",
+        "vote": "1 voto",
         "original": "post originale",
         "answer": "Risposta",
         "thread": "Pubblicata in un thread di {count} post:",
@@ -78,6 +81,7 @@ WORDS: dict[str, dict[str, str]] = {
         "waiting_heading": "Approvate, senza risposta",
         "new_heading": "Non esaminate",
         "dismissed_heading": "Scartate",
+        "dismissed_as": "Scartata, motivo:",
         "duplicate_of": "duplicato di {author}",
         "times": "Tutti gli orari sono in UTC.",
         "chart_title": "Domande ricevute e con risposta {unit}",
@@ -97,6 +101,7 @@ WORDS: dict[str, dict[str, str]] = {
 
 
 def words(lang: str) -> dict[str, str]:
+    """The recap's words in `lang`; ValueError for a language we do not have."""
     try:
         return WORDS[lang]
     except KeyError:

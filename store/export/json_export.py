@@ -1,0 +1,56 @@
+"""The whole session as one JSON document (`"format": "qtime-session"`).
+
+It holds exactly what the store holds: settings, questions in arrival order,
+answers, drafts, outbox parts and events in `seq` order, as plain JSON.
+With `only` other than `all`, questions (and the answers, drafts, outbox
+parts and events about them) are limited to that selection, and `"only"`
+says so; events about no question (session settings) are kept.
+
+Text is not altered, but characters a terminal would act on (C1 controls,
+DEL, bidi controls, line/paragraph separators, lone surrogates) are written
+as `\\u` escapes: the document loads to the same values and is safe to print.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import orjson
+
+from store.state import SessionState
+
+from store.export.selection import selected
+
+FORMAT = "qtime-session"
+VERSION = 1
+_TERMINAL_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def document(state: SessionState, only: str) -> dict[str, Any]:
+    questions = selected(state, only)
+    keep = {q.id for q in questions}
+    everything = only == "all"
+
+    def about(qid: object) -> bool:
+        return everything or qid is None or qid in keep
+
+    events = sorted(
+        (e for e in state.events if about(e.get("qid"))),
+        key=lambda e: (e.get("seq") is None, e.get("seq") or 0),
+    )
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "only": only,
+        "session": state.settings.to_dict(),
+        "questions": [q.to_dict() for q in questions],
+        "answers": [a.to_dict() for a in state.answers.values() if about(a.question_id)],
+        "drafts": [d.to_dict() for d in state.drafts.values() if about(d.question_id)],
+        "outbox": [p.to_dict() for p in state.outbox.values() if about(p.question_id)],
+        "events": events,
+    }
+
+
+def render(state: SessionState, only: str) -> str:
+    text = orjson.dumps(document(state, only), option=orjson.OPT_INDENT_2).decode("utf-8")
+    return _TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"

@@ -1,0 +1,132 @@
+"""The Markdown recap, modelled on the published recap of a #twittertime.
+
+Post text is data: HTML-significant characters become entities and Markdown
+punctuation is backslash-escaped, so nothing a poster writes becomes a link,
+an image, raw HTML, a heading or code; each post is quoted in a `> ` block,
+every line of it, with hard line breaks so it reads as written.
+"""
+from __future__ import annotations
+
+import re
+
+from store.export import i18n
+from store.export.recap import Entry, Recap, dismissal_line, figure_rows, header_line, when_line
+from store.export.safe import one_line, printable, safe_url
+
+# Characters with inline meaning anywhere in a line. `&<>` become entities
+# (escaping HTML first, as SECURITY.md says), the rest get a backslash. An
+# underscore between letters or digits (`snake_case`) never starts emphasis,
+# so it is left alone for readability.
+_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_SPECIAL = re.compile(r"[&<>\\`*\[\]#~|]|(?<![^\W_])_|_(?![^\W_])")
+# What only means something at the start of a line: a list item, a setext
+# underline, a thematic break, an ordered-list number.
+_LINE_START = re.compile(r"^([-+=]|\d{1,9}[.)])")
+_LINK_DESTINATION_ESCAPES = {"&": "&amp;", "(": "\\(", ")": "\\)"}
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group()
+    return _ENTITIES.get(char) or "\\" + char
+
+
+def escape_inline(text: str) -> str:
+    """Escape one line of untrusted text for Markdown (entities, then punctuation)."""
+    escaped = _SPECIAL.sub(_escape_char, text)
+    start = _LINE_START.match(escaped)
+    if start:
+        mark = start.group(1)
+        escaped = mark[:-1] + "\\" + mark[-1] + escaped[len(mark):]
+    return escaped
+
+
+def text(value: object) -> str:
+    """A one-line untrusted field (author, name, tag) escaped for Markdown."""
+    return escape_inline(one_line(value))
+
+
+def quote(value: object) -> str:
+    """Untrusted multi-line text as a `> ` block; line breaks kept as hard breaks."""
+    lines = [escape_inline(line.strip()) for line in printable(value).split("\n")]
+    quoted = []
+    for number, line in enumerate(lines):
+        follows = number + 1 < len(lines) and lines[number + 1]
+        quoted.append(f"> {line}\\" if line and follows else f"> {line}" if line else ">")
+    return "\n".join(quoted)
+
+
+def link(label: str, url: str) -> str:
+    """`[label](url)` for a URL `safe_url` accepted; both escaped."""
+    checked = safe_url(url)
+    if checked is None:
+        return text(label)
+    destination = "".join(_LINK_DESTINATION_ESCAPES.get(ch, ch) for ch in checked)
+    return f"[{text(label)}]({destination})"
+
+
+def _asker(entry: Entry) -> str:
+    question = entry.question
+    name = one_line(question.author_name)
+    return f"{text(question.author)} ({text(name)})" if name else text(question.author)
+
+
+def _when(entry: Entry, recap: Recap, words: dict[str, str]) -> str:
+    line = text(when_line(entry, recap, words))
+    if entry.original:
+        line += (" · " if line else "") + link(words["original"], entry.original)
+    return line
+
+
+def _entry(entry: Entry, recap: Recap, words: dict[str, str], level: int) -> list[str]:
+    star = " ★" if entry.question.starred else ""
+    out = [f"{'#' * level} {_asker(entry)}{star}", ""]
+    when = _when(entry, recap, words)
+    if when:
+        out += [f"*{when}*", ""]
+    if entry.kind == "dismissed":
+        out += [text(dismissal_line(entry, words)), ""]
+    out += [quote(entry.question.text), ""]
+    answer = entry.answer
+    if answer is not None:
+        out += [f"**{words['answer']}:**", "", quote(answer.text), ""]
+        if len(answer.parts) > 1:
+            out += [words["thread"].format(count=len(answer.parts)), ""]
+            for part in answer.parts:
+                out += [quote(part), ""]
+    if entry.links:
+        links = ", ".join(link(item.label, item.url) for item in entry.links)
+        out += [f"{words['published']}: {links}", ""]
+    return out
+
+
+def _figures(recap: Recap, words: dict[str, str]) -> list[str]:
+    return [f"- {text(label)}: {text(value)}" for label, value in figure_rows(recap, words)]
+
+
+def render(recap: Recap, lang: str) -> str:
+    words = i18n.words(lang)
+    out = [f"# {text(recap.settings.title)}", ""]
+    header = header_line(recap)
+    if header:
+        out += [escape_inline(header), ""]
+    out += [f"## {words['figures']}", "", *_figures(recap, words), ""]
+    out += [f"## {words['answers']}", ""]
+    tagged = any(group.tag is not None for group in recap.answered)
+    if not recap.any_answered:
+        out += [words["no_answers"], ""]
+    for group in recap.answered:
+        if tagged and group.entries:
+            out += [f"### {text(group.tag) if group.tag is not None else words['untagged']}", ""]
+        for item in group.entries:
+            out += _entry(item, recap, words, 4 if tagged else 3)
+    for heading, entries in (
+        ("waiting_heading", recap.waiting),
+        ("new_heading", recap.new),
+        ("dismissed_heading", recap.dismissed),
+    ):
+        if entries:
+            out += [f"## {words[heading]}", ""]
+            for item in entries:
+                out += _entry(item, recap, words, 3)
+    out += [f"*{words['times']}*", ""]
+    return "\n".join(out)

@@ -1,0 +1,173 @@
+"""What a recap says, before it is written as Markdown or HTML.
+
+Answered questions come in the order they were answered, grouped by their
+first tag when the session used tags (untagged last); then the approved
+questions still waiting, then (with `only="all"`) the unreviewed and the
+dismissed ones, each in arrival order. Both writers walk this one structure,
+so the Markdown and HTML recaps always hold the same content.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from store.model import REASONS, Answer, OutboxPart, Question, Settings, parse_time
+from store.state import SessionState
+
+from store.export import i18n
+from store.export.figures import Figures, Timeline, figures, response_seconds, timeline
+from store.export.selection import answered_in_order, bucket, parts_by_question, selected
+from store.export.safe import one_line, safe_url
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    label: str  # e.g. "mastodon 2/3"
+    url: str  # already checked by `safe_url`
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    kind: str  # answered | waiting | dismissed | new (see `selection`)
+    question: Question
+    answer: Answer | None
+    response: float | None  # seconds
+    original: str | None  # the question's own post, when its URL is safe
+    links: tuple[Link, ...]  # published parts of the answer
+    duplicate_of: Question | None
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    tag: str | None  # None: the untagged answers (or no tags used at all)
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Recap:
+    settings: Settings
+    figures: Figures
+    timeline: Timeline | None
+    answered: tuple[Group, ...]
+    waiting: tuple[Entry, ...]
+    new: tuple[Entry, ...]
+    dismissed: tuple[Entry, ...]
+
+    @property
+    def multi_day(self) -> bool:
+        start, end = self.figures.start, self.figures.end
+        return bool(start and end and start.date() != end.date())
+
+    @property
+    def any_answered(self) -> bool:
+        return any(group.entries for group in self.answered)
+
+
+def published_links(parts: list[OutboxPart]) -> tuple[Link, ...]:
+    """Links to the posted parts (index is 0-based, shown 1-based)."""
+    links = []
+    for part in parts:
+        url = safe_url(part.url)
+        if part.state == "posted" and url:
+            label = part.platform if part.total <= 1 else f"{part.platform} {part.index + 1}/{part.total}"
+            links.append(Link(label, url))
+    return tuple(links)
+
+
+def build(state: SessionState, only: str) -> Recap:
+    questions = selected(state, only)
+    outbox = parts_by_question(state)
+
+    def entry(question: Question) -> Entry:
+        answer = state.answers.get(question.id)
+        return Entry(
+            kind=bucket(state, question),
+            question=question,
+            answer=answer,
+            response=response_seconds(question, answer) if answer else None,
+            original=safe_url(question.url),
+            links=published_links(outbox.get(question.id, [])),
+            duplicate_of=state.questions.get(question.duplicate_of or ""),
+        )
+
+    answered = [entry(q) for q, _ in answered_in_order(state, questions)]
+    groups: dict[str | None, list[Entry]] = {}
+    for item in answered:
+        tags = item.question.tags
+        groups.setdefault(tags[0] if tags else None, []).append(item)
+    untagged = groups.pop(None, [])
+    ordered = [Group(tag, tuple(items)) for tag, items in groups.items()]
+    if untagged or not ordered:
+        ordered.append(Group(None, tuple(untagged)))
+
+    rest = [entry(q) for q in questions if q.id not in state.answers]
+
+    def of(kind: str) -> tuple[Entry, ...]:
+        return tuple(item for item in rest if item.kind == kind)
+
+    return Recap(
+        settings=state.settings,
+        figures=figures(state),
+        timeline=timeline(state),
+        answered=tuple(ordered),
+        waiting=of("waiting"),
+        new=of("new"),
+        dismissed=of("dismissed"),
+    )
+
+
+def header_line(recap: Recap) -> str:
+    """`#hashtag · 2024-05-14, 18:00–19:02 UTC (1 h 02 min)`, as plain text."""
+    f = recap.figures
+    hashtag = one_line(recap.settings.hashtag)
+    bits = [f"#{hashtag}"] if hashtag else []
+    if f.start and f.end and f.duration is not None:
+        end = i18n.clock(f.end, with_date=recap.multi_day)
+        bits.append(f"{i18n.day(f.start)}, {i18n.clock(f.start)}–{end} UTC ({i18n.duration(f.duration)})")
+    return " · ".join(bits)
+
+
+def figure_rows(recap: Recap, words: dict[str, str]) -> list[tuple[str, str]]:
+    """(label, value) pairs of the figures section, as plain text."""
+    f = recap.figures
+    dismissed = ", ".join(f"{words[reason]} {count}" for reason, count in f.dismissed.items())
+    rows = [
+        (words["received"], str(f.received)),
+        (words["approved"], f"{f.approved} (" + words["approved_detail"].format(answered=f.answered, waiting=f.waiting) + ")"),
+        (words["dismissed"], f"{f.dismissed_total}" + (f" ({dismissed})" if dismissed else "")),
+        (words["new"], str(f.new)),
+        (words["answered"], str(f.answered)),
+    ]
+    if f.starred:
+        rows.append((words["starred"], str(f.starred)))
+    if f.median_response is not None and f.p90_response is not None:
+        rows.append((words["response"], words["response_value"].format(
+            median=i18n.duration(f.median_response), p90=i18n.duration(f.p90_response))))
+    if f.busiest_minute:
+        rows.append((words["busiest"], words["busiest_value"].format(
+            time=i18n.clock(f.busiest_minute, with_date=recap.multi_day) + " UTC", count=f.busiest_count)))
+    return rows
+
+
+def dismissal_line(entry: Entry, words: dict[str, str]) -> str:
+    """`Dismissed: duplicate (duplicate of @x)`, as plain text."""
+    reason = entry.question.reason if entry.question.reason in REASONS else "other"
+    line = f"{words['dismissed_as']} {words[reason]}"
+    if entry.duplicate_of is not None:
+        line += " (" + words["duplicate_of"].format(author=one_line(entry.duplicate_of.author)) + ")"
+    return line
+
+
+def when_line(entry: Entry, recap: Recap, words: dict[str, str]) -> str:
+    """`asked at 18:02 UTC · answered at 18:05 UTC, after 3 min 05 s · 4 votes`, plain text."""
+    bits = []
+    received = parse_time(entry.question.received_at)
+    if received:
+        bits.append(words["asked"].format(time=i18n.clock(received, with_date=recap.multi_day) + " UTC"))
+    answered = parse_time(entry.answer.answered_at) if entry.answer else None
+    if answered and entry.response is not None:
+        bits.append(words["answered_at"].format(
+            time=i18n.clock(answered, with_date=recap.multi_day) + " UTC", after=i18n.duration(entry.response)))
+    if entry.question.votes:
+        votes = entry.question.votes
+        bits.append(words["vote"] if votes == 1 else words["votes"].format(count=votes))
+    return " · ".join(bits)

@@ -1,0 +1,81 @@
+"""`qtime export`: write a session's log as Markdown, HTML, CSV or JSON.
+
+Reads the store without changing it: no store is created, nothing is
+compacted, and a file that is not a store is refused untouched (exit 2).
+Output goes to stdout, or with `-o FILE` is written atomically (the path is
+then printed to stderr). Imports no Textual.
+"""
+from __future__ import annotations
+
+import argparse
+import errno
+import os
+import sys
+from pathlib import Path
+
+from store.errors import StoreError
+from store.export import FORMATS, LANGS, ONLY, render
+from store.session_store import SessionStore
+from store.storage import atomic_write
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", required=True, help="the session store file to export")
+    parser.add_argument("--format", required=True, choices=FORMATS, help="md, html, csv or json")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    parser.add_argument("--only", choices=ONLY, default="all",
+                        help="answered; approved (approved and answered); all (the default)")
+    parser.add_argument("--lang", choices=LANGS, help="language of the recap (md, html); default: the session's, else en")
+
+
+def _same_file(output: Path, store: Path) -> bool:
+    """Would writing `output` replace the store or one of its companion files?"""
+    companions = [store] + [store.with_name(store.name + suffix) for suffix in (".journal", ".lock")]
+    target = os.path.realpath(output)
+    return any(target == os.path.realpath(path) for path in companions)
+
+
+def write(output: Path, data: bytes) -> None:
+    """Replace a regular file atomically; write straight into a device or pipe.
+
+    `-o /dev/stdout` or a named pipe must be written to, never replaced by a
+    renamed temp file (as root, that would swap `/dev/null` for a plain file).
+    """
+    if output.exists() and not output.is_file():
+        if output.is_dir():
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(output))
+        with open(output, "wb") as handle:
+            handle.write(data)
+        return
+    atomic_write(output, data)
+
+
+def run(args: argparse.Namespace) -> int:
+    store_path = Path(args.store)
+    try:
+        # Not closed on purpose: `close()` compacts, and an export never writes the store.
+        store = SessionStore.open(store_path, actor="export", create=False)
+    except StoreError as error:
+        print(f"qtime export: {error}", file=sys.stderr)
+        return 2
+    lang = args.lang or (store.settings.lang if store.settings.lang in LANGS else "en")
+    data = render(store.state, args.format, only=args.only, lang=lang).encode("utf-8")
+    if args.output is None:
+        try:
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:  # `qtime export ... | head`: the reader left; no traceback
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 1
+        return 0
+    output = Path(args.output)
+    if _same_file(output, store_path):
+        print(f"qtime export: {output} is the store itself; choose another file", file=sys.stderr)
+        return 2
+    try:
+        write(output, data)
+    except OSError as error:
+        print(f"qtime export: cannot write {output}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(output, file=sys.stderr)
+    return 0
