@@ -38,6 +38,12 @@ def clean_text(text: object, *, multiline: bool = True, limit: int = MAX_TEXT) -
     """
     if not isinstance(text, str):
         text = "" if text is None else str(text)
+    if text.isascii() and text.isprintable():
+        # Fast path (most fields, many posts): printable ASCII has nothing the
+        # passes below remove or normalise, except runs of spaces and the ends.
+        if not multiline and "  " in text:
+            text = _SPACES.sub(" ", text)
+        return text.strip()[:limit]
     text = _SURROGATES.sub("\ufffd", text)
     text = _LINE_END.sub("\n", text).replace("\t", " ")
     if not multiline:

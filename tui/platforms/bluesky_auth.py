@@ -52,7 +52,7 @@ class BlueskyAccount:
                 try:
                     reply = await request(
                         client, "POST", f"{self.base_url}/xrpc/com.atproto.server.refreshSession",
-                        auth=HostToken(self.host, f"Bearer {self._refresh}"),
+                        auth=HostToken(self.host, f"Bearer {self._refresh}"), follow_redirects=False,
                     )
                     self._take(reply.data)
                     return self.auth()
@@ -67,6 +67,8 @@ class BlueskyAccount:
             reply = await request(
                 client, "POST", f"{self.base_url}/xrpc/com.atproto.server.createSession",
                 json={"identifier": self.handle, "password": self.password},
+                # a 307/308 would resend the password in the body to wherever it points
+                follow_redirects=False,
             )
         except Refused as error:
             raise Refused(f"Bluesky login for {self.handle} failed: {error}", error.status) from None

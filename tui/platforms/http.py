@@ -36,11 +36,17 @@ class HttpProblem(Exception):
 
 
 class Transient(HttpProblem):
-    """Timeout, refused or reset connection, 5xx: retry with backoff."""
+    """Timeout, refused or reset connection, 5xx: retry with backoff.
 
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
+    `unanswered` is True when the request may have reached the server and no
+    answer came back (a read timeout, a dropped connection): a write may have
+    been carried out, so a publisher must not simply send it again.
+    """
+
+    def __init__(self, message: str, retry_after: float | None = None, *, unanswered: bool = False) -> None:
         super().__init__(message)
         self.retry_after = retry_after
+        self.unanswered = unanswered
 
 
 class RateLimited(Transient):
@@ -48,11 +54,16 @@ class RateLimited(Transient):
 
 
 class Refused(HttpProblem):
-    """401/403 or another final refusal: stop and say why."""
+    """401/403 or another final refusal: stop and say why.
 
-    def __init__(self, message: str, status: int) -> None:
+    `data` is the refusal's parsed JSON body, when it had one (an XRPC error's
+    `error` code and `message`, say); it is not part of the message.
+    """
+
+    def __init__(self, message: str, status: int, data: Any = None) -> None:
         super().__init__(message)
         self.status = status
+        self.data = data
 
 
 class BadReply(HttpProblem):
@@ -192,11 +203,13 @@ async def request(
                     raise Transient(f"server asked to retry ({status})", retry_after(response.headers))
                 body = await _read_capped(response, max_bytes)
     except TimeoutError:
-        raise Transient(f"no complete answer within {deadline:g} s") from None
+        raise Transient(f"no complete answer within {deadline:g} s", unanswered=True) from None
     except httpx.TooManyRedirects:
         raise Refused("too many redirects", 310) from None
     except httpx.TransportError as error:
-        raise Transient(f"network error: {type(error).__name__}") from None
+        # Only a failed connect proves the server never saw the request.
+        unanswered = not isinstance(error, (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout))
+        raise Transient(f"network error: {type(error).__name__}", unanswered=unanswered) from None
     if status >= 400:
         raise _refusal(status, response.headers, body)
     data = None
@@ -211,6 +224,7 @@ async def request(
 def _refusal(status: int, headers: httpx.Headers, body: bytes) -> Refused:
     """401/403/4xx as a final refusal with the server's own reason, when it gives one."""
     reason = ""
+    data: Any = None
     if "html" in headers.get("content-type", ""):
         reason = "an HTML page (blocked at the network edge?)"
     else:
@@ -222,7 +236,7 @@ def _refusal(status: int, headers: httpx.Headers, body: bytes) -> Refused:
             reason = ""
     label = {401: "not authorised (401)", 403: "forbidden (403)", 404: "not found (404)", 422: "refused (422)"}
     text = label.get(status, f"refused ({status})")
-    return Refused(f"{text}: {reason[:300]}" if reason else text, status)
+    return Refused(f"{text}: {reason[:300]}" if reason else text, status, data)
 
 
 @dataclass

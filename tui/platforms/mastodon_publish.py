@@ -1,0 +1,110 @@
+"""Answers as Mastodon replies: `POST /api/v1/statuses` with an idempotency key.
+
+Mastodon keeps a status's `Idempotency-Key` for an hour and answers a repeat
+with the status it already made, so resending a part after a lost answer, or
+after a restart, cannot post it twice. A question seen on another instance
+has a status id that means nothing on ours: it is looked up on ours first
+(`GET /api/v2/search?resolve=true`), which fetches it over federation.
+"""
+from __future__ import annotations
+
+import uuid
+
+import httpx
+
+from store.model import Question
+from tui.platforms.http import HostToken, Refused, bearer, request
+from tui.platforms.publishers import Job, Posted, Publisher, PublishError, not_redirected
+
+VISIBILITIES = ("public", "unlisted", "private", "direct")
+
+
+def _host(url: str) -> str:
+    url = url.strip()
+    return httpx.URL(url if "://" in url else f"https://{url}").host.lower()
+
+
+class MastodonPublisher(Publisher):
+    platform = "mastodon"
+    name = "Mastodon"
+
+    def __init__(self, base_url: str, token: str, *, visibility: str = "public", handle: str = "") -> None:
+        super().__init__(base_url)
+        if visibility not in VISIBILITIES:
+            raise ValueError(f"Mastodon visibility must be one of {', '.join(VISIBILITIES)}, not {visibility!r}")
+        self._token = token
+        self.visibility = visibility
+        self.handle = handle
+
+    @property
+    def account(self) -> str:
+        return f"{self.handle}@{self.host}" if self.handle else f"Mastodon account on {self.host}"
+
+    def secrets(self) -> list[str]:
+        return [self._token]
+
+    def _auth(self) -> HostToken:
+        return bearer(self.base_url, self._token)
+
+    def can_reply(self, question: Question) -> bool:
+        ref = question.reply_ref
+        return super().can_reply(question) and bool(ref.get("status_id") or ref.get("uri") or ref.get("url"))
+
+    def new_key(self) -> str:
+        return f"qtime-{uuid.uuid4().hex}"
+
+    async def publish(self, client: httpx.AsyncClient, job: Job) -> Posted:
+        if job.parent is not None:
+            in_reply_to = job.parent.remote_id
+        else:
+            in_reply_to = await self._local_id(client, job)
+        body: dict[str, object] = {
+            "status": job.part.text,
+            "in_reply_to_id": in_reply_to,
+            "visibility": self.visibility,
+        }
+        if job.lang:
+            body["language"] = job.lang
+        if job.question.spoiler:  # an answer to a post behind a content warning keeps it
+            body["spoiler_text"] = job.question.spoiler
+        try:
+            reply = await request(
+                client, "POST", f"{self.base_url}/api/v1/statuses", json=body, auth=self._auth(),
+                headers={"Idempotency-Key": job.part.idempotency_key}, follow_redirects=False,
+            )
+            not_redirected(self.name, reply)
+        except Refused as error:
+            if error.status == 422:  # over the instance's limit, say: the server says why
+                raise PublishError(f"Mastodon refused it: {_reason(error)}") from None
+            raise
+        self.note_rate(reply.headers)
+        status = reply.data if isinstance(reply.data, dict) else {}
+        remote_id = str(status.get("id") or "")
+        if not remote_id:
+            raise PublishError("Mastodon answered without a status id")
+        return Posted(remote_id, str(status.get("url") or status.get("uri") or ""), {"in_reply_to_id": in_reply_to})
+
+    async def _local_id(self, client: httpx.AsyncClient, job: Job) -> str:
+        """The question's status id on the posting instance."""
+        ref = job.question.reply_ref
+        instance = str(ref.get("instance") or "")
+        if ref.get("status_id") and (not instance or _host(instance) == self.host.lower()):
+            return str(ref["status_id"])
+        url = str(ref.get("uri") or ref.get("url") or job.question.url or "")
+        if not url:
+            raise PublishError(f"the question has no URL to find it on {self.host}")
+        reply = await request(
+            client, "GET", f"{self.base_url}/api/v2/search", auth=self._auth(),
+            params={"q": url, "resolve": "true", "type": "statuses", "limit": "1"},
+        )
+        statuses = reply.data.get("statuses") if isinstance(reply.data, dict) else None
+        if not statuses or not isinstance(statuses[0], dict) or not statuses[0].get("id"):
+            raise PublishError(f"could not find the question on {self.host} to reply to it")
+        return str(statuses[0]["id"])
+
+
+def _reason(error: Refused) -> str:
+    data = error.data
+    if isinstance(data, dict) and isinstance(data.get("error"), str):
+        return data["error"]
+    return str(error)

@@ -1,0 +1,290 @@
+"""The outbox: every answer part recorded in the store before it is sent, sent once, never lost.
+
+    publishers = connected_publishers(env=os.environ)   # [] = local only
+    outbox = Outbox(store, publishers)
+    outbox.enqueue(qid)            # sync, in a thread: pending parts for the answer
+    await outbox.send_pending()    # sends them, in order, until nothing is left to send now
+    outbox.retry(part_id)          # sync: a failed part (and its thread's) back to pending
+
+Each part of an answer is an `OutboxPart` in the store, one per platform and
+post of the thread (id `qid:platform:index`, index from 1). Its life:
+
+1. `enqueue` stores it `pending`, with its idempotency key (Mastodon) or
+   record key (Bluesky) already chosen, so every later send reuses them.
+2. Before each attempt the part is stored again with `attempts + 1` and
+   `extra["sending"] = True`; only then does the request go out.
+3. The outcome is stored: `posted` with the remote id and URL (before the
+   next part of the thread is even looked at: part k+1 replies to part k's
+   stored id), `failed` with the platform's reason, or still `pending` with
+   the transient error as `reason`. `sending` stays True when the answer
+   was lost, which is also what a killed process leaves behind.
+
+So a restart (a new `Outbox(...).send_pending()` on the reopened store)
+resumes every pending part, and a resend after a lost answer is safe: the
+same idempotency key / record key makes it a no-op on Mastodon / Bluesky,
+and on X the part is first looked for among the account's posts (see
+`x_publish`). Only one process sends at a time (`STORE.outbox.lock`).
+
+A question with no reply target on a connected platform (file and demo
+sources, or a platform with no account) gets no parts: its answer stays in
+the answered log as "not published". We do not post it as a standalone post
+elsewhere: an answer out of the context of its question, addressed to a
+handle from another network, would confuse readers there.
+"""
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+from filelock import FileLock, Timeout
+
+from store.errors import ActionError
+from store.model import OutboxPart, Question, now_iso
+from store.sanitize import clean_line
+from store.session_store import SessionStore
+from tui.platforms.http import Backoff, BadReply, Refused, Transient, make_client
+from tui.platforms.publishers import AccountProblem, Job, Publisher, PublishError, redact
+
+MAX_ATTEMPTS = 6  # transient failures of one part in one run before it fails
+MAX_WAIT = 120.0  # seconds: a longer wait ends the run, the part stays pending
+
+
+class Outbox:
+    def __init__(
+        self,
+        store: SessionStore,
+        publishers: list[Publisher],
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        backoff: tuple[float, float] = (1.0, 60.0),
+        max_attempts: int = MAX_ATTEMPTS,
+        max_wait: float = MAX_WAIT,
+    ) -> None:
+        self.store = store
+        self.publishers = list(publishers)
+        self.transport = transport
+        self.backoff = backoff
+        self.max_attempts = max_attempts
+        self.max_wait = max_wait
+        self.notes: dict[str, str] = {}  # platform -> what it is doing, for the status line
+        self.waiting_until: float | None = None  # epoch seconds: when a deferred part may go
+        self._running = asyncio.Lock()
+        self._lock_path = Path(f"{store.path}.outbox.lock")
+
+    # -- what the app reads ---------------------------------------------------------
+
+    @property
+    def local_only(self) -> bool:
+        return not self.publishers
+
+    @property
+    def rate_limit(self) -> str:
+        """e.g. "Mastodon: 287/300 posts left, resets 15:00" ("" before any post)."""
+        return "; ".join(text for text in (p.rate_text() for p in self.publishers) if text)
+
+    @property
+    def status(self) -> str:
+        return "; ".join(f"{self._name(platform)}: {note}" for platform, note in self.notes.items())
+
+    def targets(self, question: Question) -> list[Publisher]:
+        """The connected accounts that can reply to `question` (its own platform's)."""
+        return [p for p in self.publishers if p.can_reply(question)]
+
+    def parts(self, qid: str) -> list[OutboxPart]:
+        return sorted((p for p in list(self.store.state.outbox.values()) if p.question_id == qid),
+                      key=lambda p: (p.platform, p.index))
+
+    def summary(self, qid: str) -> dict[str, str]:
+        """Publish state per platform, for the answered log: "posted 3/3", "failed: why"..."""
+        result: dict[str, str] = {}
+        for platform in dict.fromkeys(p.platform for p in self.parts(qid)):
+            thread = self._thread(qid, platform)
+            posted = sum(p.state == "posted" for p in thread)
+            failed = next((p for p in thread if p.state == "failed"), None)
+            if failed is not None:
+                result[platform] = f"failed: {failed.reason}"
+            elif posted == len(thread):
+                result[platform] = f"posted {posted}/{len(thread)}"
+            else:
+                waiting = next(p for p in thread if p.state == "pending")
+                note = f" ({waiting.reason})" if waiting.reason else ""
+                result[platform] = f"sending {posted}/{len(thread)} posted{note}"
+        return result
+
+    # -- queueing (sync: call from a thread) -------------------------------------------
+
+    def enqueue(self, qid: str) -> list[OutboxPart]:
+        """Pending parts for `qid`'s answer on every platform that can reply to it.
+
+        Calling it again returns the parts already queued; it never queues twice.
+        """
+        self.store.refresh()
+        answer = self.store.state.answers.get(qid)
+        if answer is None:
+            raise ActionError(f"question {qid!r} has no answer to publish")
+        question = self.store.question(qid)
+        queued: list[OutboxPart] = []
+        for publisher in self.targets(question):
+            thread = self._thread(qid, publisher.platform)
+            if thread:
+                queued += thread
+                continue
+            total = len(answer.parts)
+            for index, text in enumerate(answer.parts, 1):
+                part = OutboxPart(
+                    id=f"{qid}:{publisher.platform}:{index}", question_id=qid, platform=publisher.platform,
+                    index=index, total=total, text=text, idempotency_key=publisher.new_key(),
+                )
+                self.store.set_part(part)
+                queued.append(self.store.state.outbox[part.id])
+        return queued
+
+    def retry(self, part_id: str) -> None:
+        """A failed part back to pending, with the failed parts of its thread."""
+        self.store.refresh()
+        part = self.store.state.outbox.get(part_id)
+        if part is None:
+            raise ActionError(f"no outbox part {part_id!r}")
+        if part.state != "failed":
+            raise ActionError(f"part {part.index}/{part.total} on {self._name(part.platform)} is {part.state}, not failed")
+        for each in self._thread(part.question_id, part.platform):
+            if each.state == "failed":
+                # a human asked for it: an answer lost earlier is no longer a reason to hold back
+                extra = {**each.extra, "sending": False}
+                self.store.set_part(replace(each, state="pending", reason="", extra=extra))
+
+    # -- sending ----------------------------------------------------------------------
+
+    async def send_pending(self) -> None:
+        """Send every pending part, each thread in order; return when nothing is left to send now."""
+        if not self.publishers:
+            return
+        async with self._running:
+            lock = FileLock(str(self._lock_path), thread_local=False)
+            try:
+                await asyncio.to_thread(lock.acquire, timeout=0)
+            except Timeout:
+                self.notes["outbox"] = "another qtime process is sending the answers"
+                return
+            self.notes.pop("outbox", None)
+            try:
+                await asyncio.to_thread(self.store.refresh)
+                self.waiting_until = None
+                async with make_client(self.transport) as client, asyncio.TaskGroup() as group:
+                    for publisher in self.publishers:
+                        group.create_task(self._drain(client, publisher))
+            finally:
+                lock.release()
+
+    async def _drain(self, client: httpx.AsyncClient, publisher: Publisher) -> None:
+        """One platform's parts, one at a time, until none can go now."""
+        while (part := self._next(publisher.platform)) is not None:
+            if not await self._send(client, publisher, part):
+                return
+
+    def _next(self, platform: str) -> OutboxPart | None:
+        """The first pending part whose earlier parts are all posted."""
+        threads: dict[str, list[OutboxPart]] = {}
+        for part in list(self.store.state.outbox.values()):
+            if part.platform == platform:
+                threads.setdefault(part.question_id, []).append(part)
+        for thread in threads.values():
+            for part in sorted(thread, key=lambda p: p.index):
+                if part.state == "pending":
+                    return part
+                if part.state != "posted":
+                    break
+        return None
+
+    async def _send(self, client: httpx.AsyncClient, publisher: Publisher, part: OutboxPart) -> bool:
+        """Post one part, retrying transient failures. False: stop this platform for now."""
+        backoff = Backoff(*self.backoff)
+        question = self.store.question(part.question_id)
+        parent = self.store.state.outbox.get(f"{part.question_id}:{part.platform}:{part.index - 1}")
+        attempt = 0
+        while True:
+            attempt += 1
+            wait = publisher.rate.wait() if publisher.rate else 0.0
+            if wait > self.max_wait:
+                return self._defer(publisher, wait, "no posts left in this rate-limit window")
+            if wait:
+                self._note(publisher, f"rate limit: waiting {wait:.0f} s")
+                await asyncio.sleep(wait)
+            job = Job(part, question, parent, self.store.settings.lang,
+                      retrying=part.attempts > 0, uncertain=bool(part.extra.get("sending")))
+            part = replace(part, attempts=part.attempts + 1,
+                           extra={**part.extra, "first_try_at": part.extra.get("first_try_at") or now_iso(), "sending": True})
+            await self._save(part)
+            if self.store.write_error:  # the attempt is not on disk: sending now could post twice
+                return self._defer(publisher, 5.0, self.store.write_error)
+            self._note(publisher, f"sending part {part.index}/{part.total}")
+            try:
+                posted = await publisher.publish(client, replace(job, part=part))
+            except Transient as error:
+                reason = self._safe(str(error))
+                # an earlier lost answer stays a doubt until the part is found or posted
+                part = replace(part, reason=reason, extra={**part.extra, "sending": error.unanswered or job.uncertain})
+                await self._save(part)
+                if attempt >= self.max_attempts:
+                    await self._fail(part, f"{reason} (gave up after {attempt} attempts)")
+                    return True
+                delay = backoff.next_delay(error.retry_after)
+                if delay > self.max_wait:
+                    return self._defer(publisher, delay, reason)
+                self._note(publisher, f"retrying in {delay:.0f} s: {reason}")
+                await asyncio.sleep(delay)
+            except (Refused, AccountProblem) as error:
+                if isinstance(error, AccountProblem) or error.status == 401:
+                    # the account, not this part: leave everything pending
+                    reason = self._safe(str(error))
+                    await self._save(replace(part, reason=reason, extra={**part.extra, "sending": job.uncertain}))
+                    self._note(publisher, f"{reason}; check the account, then send again")
+                    return False
+                await self._fail(part, self._safe(str(error)))
+                return True
+            except (PublishError, BadReply) as error:
+                await self._fail(part, self._safe(str(error)))
+                return True
+            else:
+                extra = {**part.extra, **posted.extra}
+                extra.pop("sending", None)
+                await self._save(replace(part, state="posted", remote_id=posted.remote_id,
+                                         url=clean_line(posted.url, limit=2000), reason="", extra=extra))
+                self._note(publisher, f"posted part {part.index}/{part.total}")
+                return True
+
+    async def _fail(self, part: OutboxPart, reason: str) -> None:
+        """Fail `part`; the later parts of its thread cannot go without it."""
+        extra = {k: v for k, v in part.extra.items() if k != "sending"}
+        await self._save(replace(part, state="failed", reason=reason, extra=extra))
+        for later in self._thread(part.question_id, part.platform):
+            if later.index > part.index and later.state == "pending":
+                await self._save(replace(later, state="failed", reason=f"not sent: part {part.index} failed"))
+
+    def _defer(self, publisher: Publisher, seconds: float, why: str) -> bool:
+        until = time.time() + seconds
+        self.waiting_until = min(self.waiting_until or until, until)
+        self._note(publisher, f"{why}; next try after {datetime.fromtimestamp(until).strftime('%H:%M:%S')}")
+        return False
+
+    async def _save(self, part: OutboxPart) -> None:
+        await asyncio.to_thread(self.store.set_part, part)
+
+    def _thread(self, qid: str, platform: str) -> list[OutboxPart]:
+        return sorted((p for p in list(self.store.state.outbox.values())
+                       if p.question_id == qid and p.platform == platform), key=lambda p: p.index)
+
+    def _safe(self, text: str) -> str:
+        """A reason fit to store and show: no credential, no control character, one line."""
+        secrets = [s for p in self.publishers for s in p.secrets()]
+        return clean_line(redact(text, secrets), limit=300)
+
+    def _note(self, publisher: Publisher, text: str) -> None:
+        self.notes[publisher.platform] = text
+
+    def _name(self, platform: str) -> str:
+        return next((p.name for p in self.publishers if p.platform == platform), platform)
