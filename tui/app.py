@@ -1,0 +1,418 @@
+"""The live session app: `QuestionTimeApp(store_or_path, sources=..., role=..., clock=...)`.
+
+The app owns the store, the sources and every worker; the main screen shows
+the session. Store calls run in thread workers (group "store"), one after the
+other in the order they were asked for; other processes' changes arrive by a
+polling thread worker; source batches are stored from async workers. All of
+them tell the UI through messages, and the UI redraws at most every
+`DRAIN_EVERY` seconds, only what changed.
+"""
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from textual import on
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from store.export import render
+from store.model import parse_time
+from store.session_store import SessionStore
+from tui.config import Config
+from tui.messages import SourceReport, StoreChanged
+from tui.platforms.base import Item, Source, SourceState
+from tui.platforms.outbox import Outbox
+from tui.platforms.specs import parse_spec
+from tui.screens.export import ExportScreen
+from tui.screens.first_run import FirstRunScreen, NewSession
+from tui.screens.help import HelpScreen
+from tui.screens.main import ROLES, MainScreen
+from tui.widgets.composer import Composer
+from tui.widgets.queue_index import QueueIndex
+from tui.widgets.queue_list import QueueList
+from tui.widgets.session_header import header_content
+
+DRAIN_EVERY = 0.15  # seconds: arrivals and changes are drawn in one batch at most this often
+POLL_EVERY = 0.4  # seconds between looks for other processes' changes
+NO_PUBLISHER = "No platform account is connected: answers are logged here, not published."
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass
+class _JobDone(Message):
+    """A store job finished: run its follow-up on the UI thread."""
+
+    callback: Callable[[Any], None]
+    result: Any
+
+
+class QuestionTimeApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "questiontime"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]
+
+    def __init__(
+        self,
+        store: SessionStore | str | Path,
+        *,
+        sources: Sequence[Source] = (),
+        role: str = "both",
+        clock: Clock = utc_now,
+        config: Config | None = None,
+        welcome: str | None = None,
+        poll_every: float = POLL_EVERY,
+        live: bool = True,
+        outbox: Outbox | None = None,
+    ) -> None:
+        """`store`: an open store, or a path (opened here; a missing file asks for a new session).
+
+        `outbox` publishes answers (None or no publisher: answers are logged
+        locally only). `live=False` starts no polling and no source (snapshots,
+        benchmarks).
+        """
+        super().__init__()
+        if role not in ROLES:
+            raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        self.owns_store = not isinstance(store, SessionStore)
+        self.store_path = Path(store.path if isinstance(store, SessionStore) else store)
+        self.store: SessionStore | None = store if isinstance(store, SessionStore) else None
+        if self.store is None and self.store_path.exists():
+            self.store = SessionStore.open(self.store_path)
+        self.sources = list(sources)
+        self.role = role
+        self.clock = clock
+        self.config = config if config is not None else Config()
+        self.welcome = welcome
+        self.poll_every = poll_every
+        self.live = live
+        self.index = QueueIndex()
+        self.composer: Composer = Composer(self.store.settings) if self.store else None  # type: ignore[assignment]
+        self.source_states: dict[str, SourceState] = {s.spec: SourceState(s.spec, "starting") for s in self.sources}
+        self.paused = False
+        self._resume = asyncio.Event()
+        self._stop = threading.Event()
+        self._last_job = threading.Event()
+        self._last_job.set()
+        self._dirty = False
+        self._changed: set[str] = set()
+        self._told_unpublished = False
+        self.outbox = outbox
+        self.main: MainScreen | None = None
+
+    # -- start -------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._resume.set()
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        for problem in self.config.problems:
+            self.notify(problem, severity="warning", markup=False, timeout=10)
+        if self.store is None:
+            specs = tuple(s.spec for s in self.sources)
+            self.push_screen(FirstRunScreen(str(self.store_path), specs), self._session_chosen)
+        else:
+            self._start()
+
+    def _session_chosen(self, new: NewSession | None) -> None:
+        if new is None:
+            self.exit()
+            return
+        self.sources = [parse_spec(spec) for spec in new.sources]
+        self.source_states = {s.spec: SourceState(s.spec, "starting") for s in self.sources}
+        self.run_worker(partial(self._create_store, new), name="create the session", group="store",
+                        thread=True, exit_on_error=False)
+
+    def _create_store(self, new: NewSession) -> None:
+        store = SessionStore.open(self.store_path, settings=new.settings)
+        self.post_message(_JobDone(self._store_created, store))
+
+    def _store_created(self, store: SessionStore) -> None:
+        self.store = store
+        self.owns_store = True
+        self.composer = Composer(store.settings)
+        self._start()
+
+    def _start(self) -> None:
+        assert self.store is not None
+        self.main = MainScreen(self.role)
+        self.push_screen(self.main)
+        self.set_interval(DRAIN_EVERY, self.drain)
+        self.set_interval(1.0, self._tick)
+        if self.live:
+            self.run_worker(self._poll, name="watch the store", group="poll", thread=True, exit_on_error=False)
+            for source in self.sources:
+                self.run_worker(partial(self._run_source, source), name=source.spec, group="sources", exit_on_error=False)
+            self._publish()  # parts a previous run left pending
+        if self.welcome:
+            self.notify(self.welcome, title="Welcome", timeout=20, markup=False)
+
+    # -- store jobs (thread workers, run one after another) --------------------------
+
+    def _job(self, name: str, call: Callable[[], Any], after: Callable[[Any], None] | None = None,
+             qids: frozenset[str] = frozenset()) -> threading.Event:
+        previous, done = self._last_job, threading.Event()
+        self._last_job = done
+
+        def work() -> Any:
+            try:
+                previous.wait()
+                result = call()
+            finally:
+                done.set()
+            self.post_message(StoreChanged(qids))
+            if after is not None:
+                self.post_message(_JobDone(after, result))
+            return result
+
+        self.run_worker(work, name=name, group="store", thread=True, exit_on_error=False)
+        return done
+
+    def act(self, verb: str, qid: str, *args: Any) -> None:
+        """A moderator action on the store (`approve`, `dismiss`, `star`, `tag`, `mark_duplicate`)."""
+        assert self.store is not None
+        qids = frozenset({qid, *(a for a in args if isinstance(a, str) and a in self.store.state.questions)})
+        self._job(verb.replace("_", " "), partial(getattr(self.store, verb), qid, *args), qids=qids)
+
+    def undo(self) -> None:
+        assert self.store is not None
+        self._job("undo", self.store.undo, after=self._undone)
+
+    def _undone(self, event: dict[str, Any] | None) -> None:
+        if event is None:
+            self.notify("Nothing of yours to undo.", markup=False)
+            return
+        question = self.store.state.questions.get(event.get("qid") or "") if self.store else None
+        who = f" on {question.author}'s question" if question else ""
+        self.notify(f"Undone: {event['undid']}{who}.", markup=False)
+        qids = frozenset(change["qid"] for change in event.get("changes", ()))
+        self.mark_dirty(qids)
+        if question is not None and self._showing():
+            self.drain()  # the question is back in its view: put the cursor on it
+            self.main.queue.select(question.id)  # type: ignore[union-attr]
+
+    def save_draft(self, qid: str, text: str) -> threading.Event:
+        assert self.store is not None
+        return self._job("save the draft", partial(self.store.save_draft, qid, text))
+
+    def send_answer(self, qid: str, text: str, parts: list[str]) -> None:
+        store = self.store
+        assert store is not None
+        profile = store.settings.profile
+
+        def call() -> str:
+            store.add_answer(qid, text, parts, profile)
+            return qid
+
+        self._job("send the answer", call, after=self._answer_logged, qids=frozenset({qid}))
+
+    def _answer_logged(self, qid: str) -> None:
+        question = self.store.state.questions.get(qid) if self.store else None
+        author = question.author if question else "the"
+        if self.main is not None:
+            self.main.answer_sent(qid)
+        if self.outbox is not None and not self.outbox.local_only:
+            self._job("queue the answer for publishing", partial(self.outbox.enqueue, qid),
+                      after=lambda _parts: self._publish(), qids=frozenset({qid}))
+            self.notify(f"Answer to {author} logged; publishing.", markup=False)
+        elif not self._told_unpublished:
+            self._told_unpublished = True
+            self.notify(f"Answer to {author} logged. {NO_PUBLISHER}", timeout=12, markup=False)
+        else:
+            self.notify(f"Answer to {author} logged.", markup=False)
+
+    def _publish(self) -> None:
+        """Send the outbox's pending parts (one sender at a time; the log shows each part's state)."""
+        if self.outbox is None or self.outbox.local_only:
+            return
+        outbox = self.outbox
+
+        async def send() -> None:
+            await outbox.send_pending()
+            self.mark_dirty()
+
+        self.run_worker(send, name="publish the answers", group="outbox", exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place worker failures are shown."""
+        if event.state == WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(f"{event.worker.name} failed: {error}", severity="error", timeout=10, markup=False)
+
+    @on(_JobDone)
+    def _job_done(self, message: _JobDone) -> None:
+        message.callback(message.result)
+
+    # -- watching the store and the sources ------------------------------------------
+
+    def _poll(self) -> None:
+        """Apply other processes' commits (one `stat` when nothing changed)."""
+        worker = get_current_worker()
+        store = self.store
+        assert store is not None
+        while not worker.is_cancelled and not self._stop.is_set():
+            events = store.refresh()
+            if events:
+                qids = {e["qid"] for e in events if e.get("qid")}
+                qids.update(c["qid"] for e in events for c in e.get("changes", ()))
+                self.post_message(StoreChanged(frozenset(qids)))
+            self._stop.wait(self.poll_every)
+
+    async def _run_source(self, source: Source) -> None:
+        await source.run(self._emit, self._report, self._warn)
+
+    async def _emit(self, batch: list[Item]) -> None:
+        await self._resume.wait()  # paused: the source waits here, keeping its place
+        assert self.store is not None
+        await asyncio.to_thread(self.store.add_questions, batch)
+        self.mark_dirty()
+
+    def _report(self, state: SourceState) -> None:
+        self.post_message(SourceReport(state))
+
+    def _warn(self, message: str) -> None:
+        self.notify(message, severity="warning", markup=False)
+
+    @on(SourceReport)
+    def _source_report(self, message: SourceReport) -> None:
+        self.source_states[message.state.spec] = message.state
+        if self._showing():
+            self.main.refresh_header()  # type: ignore[union-attr]
+
+    @on(StoreChanged)
+    def _store_changed(self, message: StoreChanged) -> None:
+        self.mark_dirty(message.qids)
+
+    def mark_dirty(self, qids: frozenset[str] = frozenset()) -> None:
+        """Redraw at the next drain; `qids` are rows that may look different."""
+        self._changed.update(qids)
+        self._dirty = True
+
+    def _showing(self) -> bool:
+        """The main screen is up with its widgets (not before it is built, not at teardown)."""
+        return self.main is not None and self.main.is_mounted and bool(self.main.query("#queue"))
+
+    def drain(self) -> None:
+        """Draw the pending changes now (a timer calls this every DRAIN_EVERY seconds)."""
+        if not self._dirty or not self._showing():
+            return
+        changed = frozenset(self._changed)
+        self._dirty = False
+        self._changed.clear()
+        self.main.refresh_view(changed)  # type: ignore[union-attr]
+
+    def _tick(self) -> None:
+        if self._showing():
+            self.main.refresh_header()  # type: ignore[union-attr]
+            if int(self.clock().timestamp()) % 30 == 0:
+                self.main.queue.refresh()  # type: ignore[union-attr]
+
+    def header_content(self) -> Content:
+        assert self.store is not None
+        settings = self.store.settings
+        started = parse_time(settings.started_at) or parse_time(settings.created_at)
+        elapsed = (self.clock() - started).total_seconds() if started else 0.0
+        return header_content(settings, self.index.counts, elapsed, self.source_states,
+                              paused=self.paused, write_error=self.store.write_error)
+
+    def toggle_pause(self) -> None:
+        self.paused = not self.paused
+        if self.paused:
+            self._resume.clear()
+            self.notify("Feed paused: sources wait, nothing new comes in. p resumes.", markup=False)
+        else:
+            self._resume.set()
+            self.notify("Feed resumed.", markup=False)
+        if self.main is not None:
+            self.main.refresh_header()
+
+    # -- export, help, quit, the command palette ----------------------------------------
+
+    def action_export(self) -> None:
+        self.push_screen(ExportScreen(self.store_path), self._export_chosen)
+
+    def _export_chosen(self, choice: tuple[str, Path] | None) -> None:
+        if choice is None or self.store is None:
+            return
+        fmt, path = choice
+        state = self.store.state
+
+        def work() -> Path:
+            text = render(state, fmt)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(f".{path.name}.tmp")
+            temporary.write_text(text, encoding="utf-8")
+            temporary.replace(path)
+            return path
+
+        def done(written: Path) -> None:
+            self.notify(f"Exported {fmt} to {written}", timeout=10, markup=False)
+
+        self._job(f"export {fmt}", work, after=done)
+
+    def binding_keys(self) -> dict[str, str]:
+        """Each binding id and the keys that fire it now (after the keymap)."""
+        keys: dict[str, str] = {}
+        for binding in (*MainScreen.BINDINGS, *QueueList.BINDINGS):
+            if isinstance(binding, Binding) and binding.id:
+                chosen = self._keymap.get(binding.id, binding.key)
+                keys[binding.id] = " ".join(self.get_key_display(Binding(key.strip(), "")) for key in chosen.split(","))
+        return keys
+
+    def action_help(self) -> None:
+        from store.locations import config_file
+
+        self.push_screen(HelpScreen(self.binding_keys(), str(config_file())))
+
+    async def action_quit(self) -> None:
+        """Save the draft being typed, let running store jobs finish, then exit."""
+        if self.main is not None and self.main.is_mounted:
+            pending = self.main.pending_draft()
+            if pending is not None:
+                self.save_draft(pending.qid, pending.text)
+        await asyncio.to_thread(self._last_job.wait, 10)
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self._stop.set()
+        if self.owns_store and self.store is not None:
+            self.store.close()
+
+    def get_system_commands(self, screen: Screen) -> Any:
+        yield from super().get_system_commands(screen)
+        main = self.main
+        if main is None:
+            return
+        commands = [
+            ("Approve", "Approve the selected question", "approve"),
+            ("Dismiss", "Dismiss the selected question (asks the reason)", "dismiss"),
+            ("Star", "Star or unstar the selected question", "star"),
+            ("Tag", "Tag the selected question", "tag"),
+            ("Mark duplicate", "Mark the selected question a duplicate of another", "duplicate"),
+            ("Undo", "Undo your last action", "undo"),
+            ("Filter", "Filter the queue by text or author", "filter"),
+            ("Answer", "Answer the selected question", "answer"),
+            ("Send", "Send the answer being drafted", "send"),
+            ("Pause / resume feed", "Stop or restart new arrivals", "pause"),
+            ("Export", "Export the session log (md, html, csv, json)", "export"),
+            ("Help", "Keys, flags and queue order", "help"),
+        ] + [(f"View: {view}", f"Show the {view} questions", f"view('{view}')")
+             for view in ("new", "approved", "starred", "dismissed", "answered", "all")]
+        for title, help_text, action in commands:
+            if action.startswith("view") or main.check_action(action, ()):
+                yield SystemCommand(title, help_text, partial(main.run_action, action))

@@ -1,0 +1,58 @@
+"""`qtime`: the live session app on a store (a new one starts with a short form).
+
+Without `--source`, an existing session runs the sources it was created with.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from store.errors import StoreError
+from store.locations import default_store
+from store.session_store import SessionStore
+from tui.platforms.base import Source, SpecError
+from tui.platforms.specs import SPEC_HELP, parse_spec
+
+ROLE_HELP = "moderator: triage the queue; host: answer approved questions; both: everything (default)"
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", type=Path, help=f"the session store file (default {default_store()})")
+    parser.add_argument("--source", action="append", default=[], metavar="SPEC", help=SPEC_HELP)
+    parser.add_argument("--role", choices=("moderator", "host", "both"), default="both", help=ROLE_HELP)
+
+
+def run(args: argparse.Namespace) -> int:
+    path: Path = args.store or default_store()
+    store: SessionStore | None = None
+    try:
+        if path.exists():
+            store = SessionStore.open(path)  # a foreign file is refused here, untouched
+        specs = args.source or (store.settings.sources if store else [])
+        sources: list[Source] = [parse_spec(spec) for spec in specs]
+    except (StoreError, SpecError) as error:
+        print(f"qtime: {error}", file=sys.stderr)
+        if store is not None:
+            store.close()
+        return 2
+    from tui.app import QuestionTimeApp
+    from tui.config import load_config
+    from tui.platforms.accounts import AccountsError, connected_publishers
+    from tui.platforms.outbox import Outbox
+
+    try:
+        publishers = connected_publishers(sources=specs)
+    except AccountsError as error:
+        print(f"qtime: {error}", file=sys.stderr)
+        if store is not None:
+            store.close()
+        return 2
+    outbox = Outbox(store, publishers) if store is not None and publishers else None
+    app = QuestionTimeApp(store or path, sources=sources, role=args.role, config=load_config(), outbox=outbox)
+    try:
+        app.run()
+    finally:
+        if store is not None:
+            store.close()
+    return app.return_code or 0

@@ -1,0 +1,36 @@
+"""Edit a question's tags (space or comma separated)."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+
+def parse_tags(text: str) -> list[str]:
+    return [tag.lstrip("#") for tag in text.replace(",", " ").split() if tag.lstrip("#")]
+
+
+class TagScreen(ModalScreen[list[str] | None]):
+    """Returns the new tag list (empty clears), or None when cancelled."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, author: str, tags: list[str]) -> None:
+        super().__init__()
+        self.author = author
+        self.tags = tags
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Content.assemble("Tags for ", (self.author, "bold"), "'s question"))
+            yield Input(" ".join(self.tags), placeholder="e.g. rete giovani privacy", id="tags")
+            yield Label(Content.styled("space or comma separated · enter to save · escape to cancel", "$text-muted"))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(parse_tags(event.value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,85 @@
+"""The answered log: each answer with its question, when, how fast, and where it was published."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from store.model import Answer, OutboxPart, Question, parse_time
+from tui.widgets.queue_list import question_time
+
+QUESTION_PREVIEW = 160
+
+
+def duration_text(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m {seconds % 60:02d}s"
+    return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
+
+
+def publish_state(parts: Iterable[OutboxPart]) -> list[tuple[str, str]]:
+    """(text, style) per platform: posted 2/2, pending, failed (reason)."""
+    by_platform: dict[str, list[OutboxPart]] = {}
+    for part in parts:
+        by_platform.setdefault(part.platform, []).append(part)
+    if not by_platform:
+        return [("not published", "$text-muted")]
+    out: list[tuple[str, str]] = []
+    for platform, platform_parts in sorted(by_platform.items()):
+        total = max(p.total for p in platform_parts) or len(platform_parts)
+        posted = sum(p.state == "posted" for p in platform_parts)
+        failed = [p for p in platform_parts if p.state == "failed"]
+        if failed:
+            out.append((f"{platform}: failed ({failed[0].reason or 'error'}) {posted}/{total}", "$error"))
+        elif posted == total:
+            out.append((f"{platform}: posted {posted}/{total}", "$success"))
+        else:
+            out.append((f"{platform}: sending {posted}/{total}", "$warning"))
+    return out
+
+
+def answer_entry(answer: Answer, question: Question | None, parts: Iterable[OutboxPart]) -> Content:
+    answered = parse_time(answer.answered_at)
+    asked = question_time(question) if question else None
+    when = answered.astimezone().strftime("%H:%M:%S") if answered else "?"
+    took = f"answered in {duration_text((answered - asked).total_seconds())}" if answered and asked else ""
+    head: list[str | tuple[str, str]] = [(when, "bold"), "  "]
+    head.append((question.author if question else "?", "bold $accent"))
+    head += [("  " + took + "  ", "$text-muted")]
+    for number, (text, style) in enumerate(publish_state(parts)):
+        head += [(" · " if number else "", ""), (text, style)]
+    asked_text = " ".join(question.text.split()) if question else ""
+    if len(asked_text) > QUESTION_PREVIEW:
+        asked_text = asked_text[: QUESTION_PREVIEW - 1] + "…"
+    lines = [
+        Content.assemble(*head),
+        Content.assemble(("Q ", "bold $text-muted"), (asked_text, "$text-muted")),
+        Content.assemble(("A ", "bold $success"), answer.text),
+    ]
+    if len(answer.parts) > 1:
+        lines.append(Content.styled(f"  sent as a thread of {len(answer.parts)}", "$text-muted"))
+    return Content("\n").join(lines)
+
+
+class AnsweredLog(VerticalScroll):
+    """Newest answer first."""
+
+    def compose(self):  # type: ignore[no-untyped-def]
+        yield Static(Content.styled("No answers yet.", "$text-muted"), id="answered-entries")
+
+    def show(self, answers: Mapping[str, Answer], questions: Mapping[str, Question], outbox: Mapping[str, OutboxPart]) -> None:
+        parts: dict[str, list[OutboxPart]] = {}
+        for part in outbox.values():
+            parts.setdefault(part.question_id, []).append(part)
+        ordered = sorted(answers.values(), key=lambda a: a.answered_at, reverse=True)
+        entries = [answer_entry(a, questions.get(a.question_id), parts.get(a.question_id, ())) for a in ordered]
+        static = self.query_one("#answered-entries", Static)
+        if entries:
+            static.update(Content("\n\n").join(entries))
+        else:
+            static.update(Content.styled("No answers yet.", "$text-muted"))

@@ -1,0 +1,164 @@
+"""The host's draft pane: the question, the answer being typed, its count, the final post.
+
+The draft is saved as it is typed (debounced, `SaveDraft` asks the app to do
+it off the UI thread), and flushed at once when the pane switches to another
+question or the app quits, so no draft is ever lost.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import Static, TextArea
+
+from store.model import Question
+from tui.widgets.composer import Composer, Composition
+from tui.widgets.question_view import QuestionView
+
+SAVE_AFTER = 0.5  # seconds of no typing before a draft is saved
+
+
+class AnswerArea(TextArea):
+    """The answer being typed (plain text; soft wrap)."""
+
+
+def counter_content(composition: Composition) -> tuple[Content, str]:
+    """`212/280` and the class that colours it: ok, near (90%), over."""
+    result = composition.post.result
+    share = result.length / result.limit if result.limit else 0
+    level = "over" if result.length > result.limit or not result.valid and result.over_at is not None else "near" if share >= 0.9 else "ok"
+    text = Content.assemble((f"{result.length}/{result.limit}", "bold"))
+    if level == "over":
+        if len(composition.thread) > 1:
+            note = f"  over by {-result.remaining}: will be sent as a thread of {len(composition.thread)}"
+        else:
+            note = f"  over by {-result.remaining}"
+        text = text.append(Content(note))
+    elif composition.problem and composition.problem != "the answer is empty":
+        text = text.append(Content(f"  {composition.problem}"))
+    else:
+        text = text.append(Content(f"  {result.remaining} left"))
+    return text, level
+
+
+def preview_content(composition: Composition) -> Content:
+    """The final post, with what goes over the limit marked."""
+    post = composition.post
+    body = Content(post.text)
+    if post.result.over_at is not None and post.result.over_at < len(post.text):
+        body = body.stylize("bold $text-error on $error-muted", post.result.over_at, len(post.text))
+    lines = [Content.styled("Post preview", "bold $text-muted"), body]
+    if len(composition.thread) > 1:
+        total = len(composition.thread)
+        lines.append(Content.styled(f"Thread preview ({total} posts)", "bold $text-muted"))
+        for number, part in enumerate(composition.thread, 1):
+            count = f"  ({part.result.length}/{part.result.limit})"
+            lines.append(Content.assemble((f"{number}. ", "bold"), part.text, (count, "$text-muted")))
+    return Content("\n").join(lines)
+
+
+class DraftPane(Vertical):
+    @dataclass
+    class SaveDraft(Message):
+        """Save this draft (from a debounce, a switch of question, or quitting)."""
+
+        qid: str
+        text: str
+
+    def __init__(self, composer: Composer, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.composer = composer
+        self.qid: str | None = None
+        self.question: Question | None = None
+        self._saved_text = ""
+        self._timer: Timer | None = None
+        self.composition: Composition | None = None
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="draft-question-scroll"):
+            yield QuestionView(id="draft-question")
+        yield AnswerArea(id="answer", soft_wrap=True, show_line_numbers=False, placeholder="Type the answer (enter on a question to start)")
+        yield Static(id="counter")
+        with VerticalScroll(id="preview-scroll"):
+            yield Static(id="preview")
+
+    @property
+    def area(self) -> AnswerArea:
+        return self.query_one(AnswerArea)
+
+    @property
+    def text(self) -> str:
+        return self.area.text
+
+    @property
+    def editing(self) -> bool:
+        return self.area.has_focus
+
+    def show(self, question: Question | None, content: Content, draft: str) -> None:
+        """Show `question`; load its draft when it is another question."""
+        self.query_one(QuestionView).show(content)
+        if (question.id if question else None) == self.qid:
+            self.question = question
+            return
+        self.flush()
+        self.question = question
+        self.qid = question.id if question else None
+        self._saved_text = draft
+        self.area.load_text(draft)
+        self.area.read_only = question is None or question.status in ("answered", "dismissed")
+        self._recount()
+
+    def clear_sent(self) -> None:
+        """The answer was sent: the draft is gone."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._saved_text = ""
+        self.area.load_text("")
+        self.area.read_only = True
+        self._recount()
+
+    def pending(self) -> DraftPane.SaveDraft | None:
+        """The unsaved draft, if the text differs from what was saved."""
+        if self.qid is None or self.area.text == self._saved_text:
+            return None
+        return self.SaveDraft(self.qid, self.area.text)
+
+    def flush(self) -> None:
+        """Ask for the pending draft to be saved now."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        message = self.pending()
+        if message is not None:
+            self._saved_text = message.text
+            self.post_message(message)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        event.stop()
+        self._recount()
+        if self.qid is None or self.area.text == self._saved_text:
+            return
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(SAVE_AFTER, self.flush)
+
+    def _recount(self) -> None:
+        counter = self.query_one("#counter", Static)
+        preview = self.query_one("#preview", Static)
+        if self.question is None:
+            self.composition = None
+            counter.update(Content(""))
+            preview.update(Content(""))
+            return
+        composition = self.composer.compose(self.area.text, self.question)
+        self.composition = composition
+        content, level = counter_content(composition)
+        counter.update(content)
+        counter.set_class(level == "near", "-near")
+        counter.set_class(level == "over", "-over")
+        preview.update(preview_content(composition))

@@ -1,0 +1,55 @@
+"""The header: session title, hashtag, elapsed time, counts, each source's state."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from textual.content import Content
+from textual.widgets import Static
+
+from store.model import Settings
+from tui.platforms.base import SourceState
+
+STATE_STYLE = {"live": "$success", "done": "$text-muted", "starting": "$text-muted",
+               "retrying": "$warning", "paused": "$warning", "stopped": "$error"}
+
+
+def elapsed_text(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    return f"{hours}:{rest // 60:02d}:{rest % 60:02d}"
+
+
+def header_content(
+    settings: Settings,
+    counts: Mapping[str, int],
+    elapsed: float,
+    sources: Mapping[str, SourceState],
+    *,
+    paused: bool,
+    write_error: str | None,
+) -> Content:
+    first = Content.assemble(
+        (settings.title, "bold"),
+        "  ",
+        (f"#{settings.hashtag}", "bold $accent") if settings.hashtag else "",
+        ("   elapsed ", "$text-muted"),
+        elapsed_text(elapsed),
+    )
+    parts: list[str | tuple[str, str]] = []
+    for name in ("new", "approved", "answered", "dismissed"):
+        parts += [(f"{name} ", "$text-muted"), (str(counts.get(name, 0)), "bold"), "  "]
+    parts += [("│ profile ", "$text-muted"), (settings.profile, "bold"), ("  │ ", "$text-muted")]
+    if paused:
+        parts.append(("⏸ feed paused (p resumes) ", "bold $warning"))
+    if not sources:
+        parts.append(("no live source", "$text-muted"))
+    for spec, state in sources.items():
+        parts += [(f"{spec} ", "bold"), (state.describe(), STATE_STYLE.get(state.state, "")), "   "]
+    lines = [first, Content.assemble(*parts)]
+    if write_error:
+        lines.append(Content.assemble(("⚠ ", "bold $error"), (write_error, "$error")))
+    return Content("\n").join(lines)
+
+
+class SessionHeader(Static):
+    pass
