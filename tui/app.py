@@ -33,6 +33,7 @@ from tui.config import Config
 from tui.messages import SourceReport, StoreChanged
 from tui.platforms.base import Item, Source, SourceState
 from tui.platforms.outbox import Outbox
+from tui.platforms.publishers import Publisher
 from tui.platforms.specs import parse_spec
 from tui.screens.export import ExportScreen
 from tui.screens.first_run import FirstRunScreen, NewSession
@@ -78,12 +79,12 @@ class QuestionTimeApp(App[None]):
         welcome: str | None = None,
         poll_every: float = POLL_EVERY,
         live: bool = True,
-        outbox: Outbox | None = None,
+        publishers: Sequence[Publisher] = (),
     ) -> None:
         """`store`: an open store, or a path (opened here; a missing file asks for a new session).
 
-        `outbox` publishes answers (None or no publisher: answers are logged
-        locally only). `live=False` starts no polling and no source (snapshots,
+        `publishers` are the connected accounts answers are posted with (none:
+        answers are logged locally only). `live=False` starts no polling and no source (snapshots,
         benchmarks).
         """
         super().__init__()
@@ -112,7 +113,8 @@ class QuestionTimeApp(App[None]):
         self._dirty = False
         self._changed: set[str] = set()
         self._told_unpublished = False
-        self.outbox = outbox
+        self.publishers = tuple(publishers)
+        self.outbox: Outbox | None = None
         self.main: MainScreen | None = None
 
     # -- start -------------------------------------------------------------------
@@ -150,6 +152,8 @@ class QuestionTimeApp(App[None]):
 
     def _start(self) -> None:
         assert self.store is not None
+        if self.publishers:
+            self.outbox = Outbox(self.store, self.publishers)
         self.main = MainScreen(self.role)
         self.push_screen(self.main)
         self.set_interval(DRAIN_EVERY, self.drain)

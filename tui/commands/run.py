@@ -39,7 +39,6 @@ def run(args: argparse.Namespace) -> int:
     from tui.app import QuestionTimeApp
     from tui.config import load_config
     from tui.platforms.accounts import AccountsError, connected_publishers
-    from tui.platforms.outbox import Outbox
 
     try:
         publishers = connected_publishers(sources=specs)
@@ -48,8 +47,7 @@ def run(args: argparse.Namespace) -> int:
         if store is not None:
             store.close()
         return 2
-    outbox = Outbox(store, publishers) if store is not None and publishers else None
-    app = QuestionTimeApp(store or path, sources=sources, role=args.role, config=load_config(), outbox=outbox)
+    app = QuestionTimeApp(store or path, sources=sources, role=args.role, config=load_config(), publishers=publishers)
     try:
         app.run()
     finally:
