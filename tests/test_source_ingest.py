@@ -121,3 +121,19 @@ def test_three_platforms_feed_one_store(tmp_path: Path) -> None:
     assert result.stdout.strip() == "30 new, 10 already known, 0 rejected"
     sources = Counter(source.partition(":")[0] for source, _ in stored(store))
     assert sources == {"mastodon": 10, "bluesky": 10, "x": 10}
+
+
+def test_a_mastodon_session_counts_with_its_instance_limits(tmp_path: Path) -> None:
+    """The instance's max_characters / URL weight become the session's counting rules."""
+    from store.model import Settings
+
+    store = tmp_path / "session.json"
+    SessionStore.open(store, settings=Settings(profile="mastodon")).close()
+    with LocalServer() as server:
+        fake = FakeMastodon(server, max_characters=1000)
+        fake.post("how long may an answer be here?")
+        result = ingest(store, f"mastodon:{server.url}#qtime")
+    assert result.returncode == 0, result.stderr
+    session = SessionStore.open(store, create=False)
+    assert (session.settings.limit, session.settings.url_weight) == (1000, 23)
+    session.close()

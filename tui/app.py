@@ -27,11 +27,11 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from store.export import render
-from store.model import parse_time
+from store.model import Settings, parse_time
 from store.session_store import SessionStore
 from tui.config import Config
 from tui.messages import SourceReport, StoreChanged
-from tui.platforms.base import Item, Source, SourceState
+from tui.platforms.base import Item, Source, SourceState, limit_changes
 from tui.platforms.outbox import Outbox
 from tui.platforms.publishers import Publisher
 from tui.platforms.specs import parse_spec
@@ -40,6 +40,7 @@ from tui.screens.first_run import FirstRunScreen, NewSession
 from tui.screens.help import HelpScreen
 from tui.screens.main import ROLES, MainScreen
 from tui.widgets.composer import Composer
+from tui.widgets.draft_pane import DraftPane
 from tui.widgets.queue_index import QueueIndex
 from tui.widgets.queue_list import QueueList
 from tui.widgets.session_header import header_content
@@ -103,7 +104,7 @@ class QuestionTimeApp(App[None]):
         self.poll_every = poll_every
         self.live = live
         self.index = QueueIndex()
-        self.composer: Composer = Composer(self.store.settings) if self.store else None  # type: ignore[assignment]
+        self.composer = Composer(self._settings)
         self.source_states: dict[str, SourceState] = {s.spec: SourceState(s.spec, "starting") for s in self.sources}
         self.paused = False
         self._resume = asyncio.Event()
@@ -147,8 +148,17 @@ class QuestionTimeApp(App[None]):
     def _store_created(self, store: SessionStore) -> None:
         self.store = store
         self.owns_store = True
-        self.composer = Composer(store.settings)
         self._start()
+
+    def _settings(self) -> Settings:
+        assert self.store is not None
+        return self.store.settings
+
+    def _limits_changed(self) -> None:
+        """The counter now uses the instance's limits: recount the draft."""
+        if self.main is not None:
+            for pane in self.main.query(DraftPane):  # none in the moderator's layout
+                pane.recount()
 
     def _start(self) -> None:
         assert self.store is not None
@@ -295,6 +305,10 @@ class QuestionTimeApp(App[None]):
     @on(SourceReport)
     def _source_report(self, message: SourceReport) -> None:
         self.source_states[message.state.spec] = message.state
+        changes = limit_changes(self.store.settings, self.sources) if self.store else {}
+        if changes:
+            self._job("use the instance's limits", partial(self.store.update_settings, **changes),
+                      after=lambda _: self._limits_changed())
         if self._showing():
             self.main.refresh_header()  # type: ignore[union-attr]
 

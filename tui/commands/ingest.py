@@ -15,7 +15,7 @@ import sys
 from store.errors import StoreError
 from store.model import IngestResult
 from store.session_store import SessionStore
-from tui.platforms.base import Item, Source, SourceState, SpecError
+from tui.platforms.base import Item, Source, SourceState, SpecError, limit_changes
 from tui.platforms.specs import SPEC_HELP, parse_spec
 
 
@@ -46,6 +46,9 @@ class Ingest:
         if self.states.get(state.spec) != state:
             self.states[state.spec] = state
             print(f"{state.spec}: {state.describe()}", file=sys.stderr, flush=True)
+        changes = limit_changes(self.store.settings, self.sources)
+        if changes:
+            self.store.update_settings(**changes)
 
     @staticmethod
     def warn(message: str) -> None:

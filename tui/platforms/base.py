@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from store.model import Settings
 from store.sanitize import clean_line
 
 Item = dict[str, Any]
@@ -59,3 +60,19 @@ class Source(ABC):
     @abstractmethod
     async def run(self, emit: Emit, report: Report, warn: Warn, *, once: bool = False) -> None:
         """Feed questions to `emit` until cancelled (or, with `once`, one full pass)."""
+
+
+def limit_changes(settings: Settings, sources: list[Source]) -> dict[str, Any]:
+    """Settings to change so a `mastodon` session counts with its instance's rules.
+
+    A Mastodon source learns `max_characters` and `characters_reserved_per_url`
+    from the instance; the session's counter must use them, not the defaults.
+    """
+    if settings.profile != "mastodon":
+        return {}
+    for source in sources:
+        limits = getattr(source, "limits", None)
+        if limits is not None:
+            wanted = {"limit": limits.max_characters, "url_weight": limits.characters_reserved_per_url}
+            return {k: v for k, v in wanted.items() if getattr(settings, k) != v}
+    return {}

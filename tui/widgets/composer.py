@@ -6,6 +6,7 @@ tests all compose the same way.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from store.model import Question, Settings
@@ -30,14 +31,34 @@ def session_profile(settings: Settings) -> Profile:
 
 
 class Composer:
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.profile = session_profile(settings)
+    def __init__(self, settings: Callable[[], Settings]) -> None:
+        """`settings` returns the session's current settings (the store may
+        reload its state when another process compacts it)."""
+        self._settings = settings
+        self._key: tuple[object, ...] = ()
+        self._profile: Profile | None = None
+
+    @property
+    def settings(self) -> Settings:
+        return self._settings()
+
+    @property
+    def profile(self) -> Profile:
+        """The session's profile, rebuilt when its settings change (another
+        process, or a Mastodon instance's own limits learnt by a source)."""
+        settings = self.settings
+        key = (settings.profile, settings.limit, settings.url_weight)
+        if self._profile is None or key != self._key:
+            self._profile, self._key = session_profile(settings), key
+        return self._profile
 
     def compose(self, answer: str, question: Question | None) -> Composition:
-        mention = question.author if question is not None and self.settings.mention_asker else None
-        hashtag = self.settings.hashtag if self.settings.append_hashtag else None
-        post = compose(answer, self.profile, mention=mention, hashtag=hashtag, spoiler=question.spoiler if question else "")
+        settings = self.settings
+        mention = question.author if question is not None and settings.mention_asker else None
+        hashtag = settings.hashtag if settings.append_hashtag else None
+        # A content warning shares the budget on Mastodon only; the reply carries the question's.
+        spoiler = question.spoiler if question is not None and settings.profile == "mastodon" else ""
+        post = compose(answer, self.profile, mention=mention, hashtag=hashtag, spoiler=spoiler)
         if not answer.strip():
             return Composition(post, (post,), "the answer is empty")
         if post.result.valid:

@@ -110,7 +110,7 @@ class DraftPane(Vertical):
         self._saved_text = draft
         self.area.load_text(draft)
         self.area.read_only = question is None or question.status in ("answered", "dismissed")
-        self._recount()
+        self.recount()
 
     def clear_sent(self) -> None:
         """The answer was sent: the draft is gone."""
@@ -120,7 +120,7 @@ class DraftPane(Vertical):
         self._saved_text = ""
         self.area.load_text("")
         self.area.read_only = True
-        self._recount()
+        self.recount()
 
     def pending(self) -> DraftPane.SaveDraft | None:
         """The unsaved draft, if the text differs from what was saved."""
@@ -140,14 +140,14 @@ class DraftPane(Vertical):
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         event.stop()
-        self._recount()
+        self.recount()
         if self.qid is None or self.area.text == self._saved_text:
             return
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(SAVE_AFTER, self.flush)
 
-    def _recount(self) -> None:
+    def recount(self) -> None:
         counter = self.query_one("#counter", Static)
         preview = self.query_one("#preview", Static)
         if self.question is None:
