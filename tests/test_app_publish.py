@@ -1,0 +1,45 @@
+"""The app with a connected account: send posts the answer as a reply, and the log says so."""
+from __future__ import annotations
+
+from store.model import Settings
+from store.session_store import SessionStore
+from tests.conftest import screen_text, settle
+from tests.httpserver import LocalServer
+from tests.publish_fakes import FakeMastodon
+from tui.app import QuestionTimeApp
+from tui.platforms.accounts import connected_publishers
+
+TOKEN = "tok-app-publish-7c1e"
+
+
+async def wait_for_outbox(pilot) -> None:
+    for worker in [w for w in pilot.app.workers if w.group == "outbox"]:
+        await worker.wait()
+    await settle(pilot)
+
+
+async def test_send_posts_a_reply_and_the_log_shows_it(tmp_path, clock):
+    with LocalServer() as server:
+        fake = FakeMastodon(server, TOKEN)
+        store = SessionStore.open(tmp_path / "s.json", settings=Settings(profile="mastodon", hashtag="qtime"))
+        store.add_questions([{
+            "source": "mastodon:127.0.0.1", "remote_id": "555", "author": "@asker", "text": "What about 5G?",
+            "reply_ref": {"platform": "mastodon", "instance": server.url, "status_id": "555",
+                          "url": f"{server.url}/@asker/555"},
+        }])
+        publishers = connected_publishers({"QTIME_MASTODON_TOKEN": TOKEN, "QTIME_MASTODON_URL": server.url})
+        app = QuestionTimeApp(store, clock=clock, live=False, publishers=publishers)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.press("a", "2")
+            await settle(pilot)
+            await pilot.press("enter", *"Next year, in every region", "ctrl+s")
+            await settle(pilot)
+            await wait_for_outbox(pilot)
+            assert "posted" in screen_text(app)
+        store.close()
+    posts = list(fake.statuses.values())
+    assert len(posts) == 1
+    assert posts[0]["in_reply_to_id"] == "555"
+    assert posts[0]["content"] == "@asker Next year, in every region #qtime"
+    parts = list(SessionStore.open(tmp_path / "s.json").state.outbox.values())
+    assert [(p.state, p.remote_id) for p in parts] == [("posted", posts[0]["id"])]
