@@ -9,6 +9,7 @@ partial line is cut off by the next writer, under the lock.
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -27,6 +28,8 @@ class Journal:
     path: Path
     offset: int = 0  # end of the last whole line read
     inode: int | None = None
+    mtime: int = 0
+    head: bytes = b""  # the file's journal.base line (unique per compaction)
 
     def _stat(self) -> os.stat_result | None:
         try:
@@ -39,7 +42,7 @@ class Journal:
         stat = self._stat()
         if stat is None:
             return self.inode is not None
-        return stat.st_ino != self.inode or stat.st_size != self.offset
+        return stat.st_ino != self.inode or stat.st_size != self.offset or stat.st_mtime_ns != self.mtime
 
     def read_new(self) -> tuple[list[Event], bool]:
         """Whole lines added since the last read, and whether the file was replaced."""
@@ -52,12 +55,17 @@ class Journal:
         if replaced or stat.st_size < self.offset:
             self.offset = 0
             replaced = True
-        self.inode = stat.st_ino
-        if stat.st_size == self.offset:
-            return [], replaced
+        self.inode, self.mtime = stat.st_ino, stat.st_mtime_ns
         with open(self.path, "rb") as handle:
+            if self.offset and self.head and handle.read(len(self.head)) != self.head:
+                self.offset, replaced = 0, True  # same inode number, another file
             handle.seek(self.offset)
             data = handle.read()
+        if self.offset == 0:
+            first = data[: data.find(b"\n") + 1]
+            self.head = first if b'"journal.base"' in first else b""
+        if not data:
+            return [], replaced
         end = data.rfind(b"\n") + 1
         events = []
         for number, line in enumerate(data[:end].splitlines()):
@@ -69,7 +77,7 @@ class Journal:
                 raise NotAStoreError(
                     f"{self.path}: journal line {number + 1} after byte {self.offset} is not JSON ({error})"
                 ) from None
-            if not isinstance(event, dict) or not isinstance(event.get("seq"), int):
+            if not isinstance(event, dict) or type(event.get("seq")) is not int or not isinstance(event.get("action"), str):
                 raise NotAStoreError(f"{self.path}: not a qtime journal (a line without a sequence number)")
             events.append(event)
         self.offset += end
@@ -111,7 +119,7 @@ class Journal:
         events it has not seen.
         """
         self.read_new()
-        kept: list[bytes] = [orjson.dumps({"seq": seq, "action": BASE}) + b"\n"]
+        kept: list[bytes] = [orjson.dumps({"seq": seq, "action": BASE, "id": secrets.token_hex(8)}) + b"\n"]
         if self.offset:
             with open(self.path, "rb") as handle:
                 for line in handle.read(self.offset).splitlines():
@@ -119,4 +127,4 @@ class Journal:
                         kept.append(line + b"\n")
         payload = b"".join(kept)
         atomic_write(self.path, payload)
-        self.inode, self.offset = os.stat(self.path).st_ino, len(payload)
+        self.inode, self.offset, self.head = os.stat(self.path).st_ino, len(payload), kept[0]

@@ -60,7 +60,7 @@ class SessionStore:
         self._lock = FileLock(str(self.path.with_name(self.path.name + ".lock")), thread_local=False)
         self._mutex = threading.RLock()
         self._unwritten: list[Event] = []
-        self._checked: tuple[tuple[int, int, int], dict[str, Any], int] | None = None
+        self._checked: tuple[tuple[int, int, int], SessionState] | None = None
         self._journal_events = 0
         self.write_error: str | None = None
         self.state = SessionState()
@@ -79,13 +79,16 @@ class SessionStore:
         """Open (or create) a store. Raises `NotAStoreError` for a foreign file."""
         store = cls(path, actor=actor)
         store._check_file()
-        if not store.path.exists():
-            if not create:
-                raise StoreError(f"{store.path}: no such store")
-            store._create(settings or Settings())
-        else:
-            with store._locked():
-                store._load()
+        try:
+            if not store.path.exists():
+                if not create:
+                    raise StoreError(f"{store.path}: no such store")
+                store._create(settings or Settings())
+            else:
+                with store._locked():
+                    store._load()
+        except OSError as error:
+            raise StoreError(f"{store.path}: cannot open the store: {error.strerror or error}") from None
         return store
 
     def _check_file(self) -> None:
@@ -100,31 +103,35 @@ class SessionStore:
                 raw = handle.read()
         except OSError as error:
             raise NotAStoreError(f"{self.path}: cannot read it ({error.strerror})") from None
-        tables, last_seq = self._parse(raw)
-        self._checked = (stamp, tables, last_seq)
+        self._checked = (stamp, self._parse(raw))
 
     @staticmethod
     def _stamp(stat: os.stat_result) -> tuple[int, int, int]:
         return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
-    def _parse(self, raw: bytes) -> tuple[dict[str, Any], int]:
+    def _parse(self, raw: bytes) -> SessionState:
+        """The state a snapshot holds; `NotAStoreError` for anything else."""
         if not raw.strip():
             raise NotAStoreError(f"{self.path}: empty file, not a qtime store")
         try:
             tables = orjson.loads(raw)
         except orjson.JSONDecodeError as error:
             raise NotAStoreError(f"{self.path}: not a qtime store: not valid JSON ({error})") from None
-        meta = tables.get("meta", {}).get("1") if isinstance(tables, dict) else None
+        meta = tables.get("meta") if isinstance(tables, dict) else None
+        meta = meta.get("1") if isinstance(meta, dict) else None
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             raise NotAStoreError(f"{self.path}: JSON, but not a qtime store (no qtime metadata)")
-        version = meta.get("schema")
-        if not isinstance(version, int) or version < 1:
-            raise NotAStoreError(f"{self.path}: qtime store with a bad schema version {version!r}")
+        version, last_seq = meta.get("schema"), meta.get("last_seq", 0)
+        if type(version) is not int or version < 1 or type(last_seq) is not int:
+            raise NotAStoreError(f"{self.path}: a qtime store with broken metadata ({meta!r:.100})")
         if version > SCHEMA:
             raise NotAStoreError(
                 f"{self.path}: written by a newer qtime (schema {version}; this one reads up to {SCHEMA})"
             )
-        return migrate(tables, version), int(meta.get("last_seq", 0))
+        try:
+            return SessionState.from_tables(migrate(tables, version), last_seq)
+        except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
+            raise NotAStoreError(f"{self.path}: a qtime store with a damaged table ({type(error).__name__}: {error})") from None
 
     def _create(self, settings: Settings) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -132,6 +139,10 @@ class SessionStore:
             if self.path.exists():  # another process created it meanwhile
                 self._load()
                 return
+            remove_orphans(self.path)
+            if self.journal.read_new()[0]:
+                raise NotAStoreError(f"{self.path} is missing but {self.journal.path} holds committed actions:"
+                                     " restore the store file, or move the journal away to start afresh")
             settings.created_at = settings.created_at or now_iso()
             self._append([{"action": "session.set", "before": {}, "after": settings.to_dict()}])
             self._write_snapshot()
@@ -142,13 +153,15 @@ class SessionStore:
         remove_orphans(self.journal.path)
         checked, self._checked = self._checked, None
         if checked is not None and checked[0] == self._stamp(os.stat(self.path)):
-            _, tables, last_seq = checked  # parsed by `_check_file`, unchanged since
+            state = checked[1]  # parsed by `_check_file`, unchanged since
         else:
-            tables, last_seq = self._parse(self.path.read_bytes())
-        self.state = SessionState.from_tables(tables, last_seq)
+            state = self._parse(self.path.read_bytes())
+        self.state.take(state)
         self.journal = Journal(self.journal.path)
         self._journal_events = 0
         self._catch_up()
+        for event in self._unwritten:  # still waiting for the disk: keep them in view
+            self.state.apply({**event, "seq": None}, provisional=True)
 
     # -- the lock and the journal ---------------------------------------------
 
@@ -170,14 +183,19 @@ class SessionStore:
                 return self._reload()
         fresh = [event for event in events if event["seq"] > self.state.last_seq]
         for event in fresh:
-            self.state.apply(event)
+            try:
+                self.state.apply(event)
+            except (KeyError, TypeError, ValueError, AttributeError) as error:
+                raise NotAStoreError(
+                    f"{self.journal.path}: event {event['seq']} is damaged ({type(error).__name__}: {error})"
+                ) from None
         self._journal_events += len(events)
         return fresh
 
     def _reload(self) -> list[Event]:
         before = self.state.last_seq
         self._load()
-        return [event for event in self.state.events if event["seq"] > before]
+        return [event for event in self.state.events if event.get("seq") is not None and event["seq"] > before]
 
     def _write(self, events: list[Event]) -> None:
         """Number events after `last_seq` and append them durably. Under the lock."""
@@ -238,14 +256,18 @@ class SessionStore:
         """Write actions kept in memory during a disk failure. Call under the lock."""
         if not self._unwritten:
             return
-        pending = self._unwritten
-        self._write(pending)
-        self._unwritten = []
-        in_history = iter(e for e in self.state.events if e.get("seq") is None)
+        pending, self._unwritten = self._unwritten, []
+        try:
+            self._load()  # committed state only, in committed order
+            pending = [e for e in pending if e["action"] != "question.add" or e["qid"] not in self.state.questions]
+            self._write(pending)
+        except BaseException:
+            self._unwritten = pending
+            for event in pending:
+                self.state.apply({**event, "seq": None}, provisional=True)
+            raise
         for event in pending:
-            if event["action"] != "draft.set":
-                next(in_history)["seq"] = event["seq"]
-            self.state.last_seq = event["seq"]
+            self.state.apply(event)
 
     # -- reading -----------------------------------------------------------------
 
@@ -347,7 +369,7 @@ class SessionStore:
             author_name=clean_line(item.get("author_name") or ""),
             url=clean_line(item.get("url") or "", limit=2000),
             posted_at=clean_line(item.get("posted_at") or ""),
-            votes=votes if isinstance(votes, int) and votes >= 0 else 0,
+            votes=votes if type(votes) is int and 0 <= votes < 2**53 else 0,
             spoiler=clean_line(item.get("spoiler") or "", limit=500),
             lang=clean_line(item.get("lang") or "", limit=16),
             reply_ref=reply_ref if isinstance(reply_ref, dict) else {},
@@ -414,31 +436,55 @@ class SessionStore:
         return self._commit(build)[0]
 
     def last_undoable(self) -> Event | None:
-        """This actor's most recent action that was not undone yet."""
+        """This actor's most recent committed action that was not undone yet."""
         with self._mutex:
-            undone = {e["target"] for e in self.state.events if e["action"] == "undo"}
+            undone: set[int] = set()
             for event in reversed(self.state.events):
-                if event.get("actor") == self.actor and event["action"] in UNDOABLE and event.get("seq") not in undone:
+                if event["action"] == "undo":
+                    undone.add(event["target"])
+                elif (event.get("actor") == self.actor and event["action"] in UNDOABLE
+                      and event.get("seq") is not None and event["seq"] not in undone):
                     return event
             return None
+
+    def _touched_since(self, seq: int) -> dict[str, set[str]]:
+        """question id -> fields that events after `seq` changed and that still stand
+        (an action undone since, and its undo, cancel out)."""
+        touched: dict[str, set[str]] = {}
+        undone: set[int] = set()
+        for event in reversed(self.state.events):
+            if event.get("seq") is not None and event["seq"] <= seq:
+                break
+            if event["action"] == "undo":
+                undone.add(event["target"])
+                continue
+            if event.get("seq") in undone:
+                continue
+            for change in event.get("changes", ()):
+                touched.setdefault(change["qid"], set()).update(change["after"])
+        return touched
 
     def undo(self, seq: int | None = None) -> Event | None:
         """Undo this actor's last action (or event `seq`).
 
-        Each field goes back only if nobody changed it since: undo never
-        overwrites another moderator's later action.
+        A question goes back only if nobody changed those fields since: undo
+        never overwrites another moderator's later action, not even in part.
         """
         def build() -> list[Event]:
             target = self.last_undoable() if seq is None else next(
                 (e for e in self.state.events if e.get("seq") == seq), None)
             if target is None:
                 return []
+            touched = self._touched_since(target["seq"])
             changes = []
             for change in target.get("changes", ()):
                 question = self.state.questions.get(change["qid"])
-                if question is None:
+                fields = change["after"].keys()
+                if question is None or touched.get(change["qid"], set()) & fields:
                     continue
-                after = {k: v for k, v in change["before"].items() if getattr(question, k) == change["after"][k]}
+                if any(getattr(question, k) != change["after"][k] for k in fields):
+                    continue
+                after = {k: v for k, v in change["before"].items() if v != change["after"][k]}
                 if after:
                     changes.append({"qid": change["qid"], "before": {k: getattr(question, k) for k in after}, "after": after})
             return [{"action": "undo", "target": target["seq"], "undid": target["action"], "qid": target.get("qid"), "changes": changes}]

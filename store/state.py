@@ -61,6 +61,21 @@ class SessionState:
         if not provisional:
             self.last_seq = seq
 
+    def take(self, other: SessionState) -> None:
+        """Become `other`, keeping this object and its containers.
+
+        Readers (the app's widgets) hold references to `questions`, `settings`
+        and the rest; a reload must not leave them looking at stale copies.
+        """
+        for name in ("questions", "answers", "drafts", "outbox"):
+            mine = getattr(self, name)
+            mine.clear()
+            mine.update(getattr(other, name))
+        for name in Settings.__dataclass_fields__:
+            setattr(self.settings, name, getattr(other.settings, name))
+        self.events[:] = other.events
+        self.last_seq = other.last_seq
+
     def to_tables(self) -> dict[str, dict[str, Any]]:
         """The TinyDB tables of the snapshot (doc ids are strings, from 1)."""
         # Records stay dataclasses: orjson serialises them natively, far

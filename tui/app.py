@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
+from store.errors import StoreError
 from store.export import render
 from store.model import Settings, parse_time
 from store.session_store import SessionStore
@@ -279,8 +280,18 @@ class QuestionTimeApp(App[None]):
         worker = get_current_worker()
         store = self.store
         assert store is not None
+        problem = ""
         while not worker.is_cancelled and not self._stop.is_set():
-            events = store.refresh()
+            try:
+                events = store.refresh()
+            except StoreError as error:  # keep watching: the lock or the disk may come back
+                if str(error) != problem:
+                    problem = str(error)
+                    self.call_from_thread(self.notify, f"Cannot read others' changes: {error}",
+                                          severity="error", timeout=10, markup=False)
+                self._stop.wait(self.poll_every * 5)
+                continue
+            problem = ""
             if events:
                 qids = {e["qid"] for e in events if e.get("qid")}
                 qids.update(c["qid"] for e in events for c in e.get("changes", ()))

@@ -66,6 +66,8 @@ class Ingest:
         for future in (sources, stopped):
             future.cancel()
         await asyncio.gather(sources, stopped, return_exceptions=True)
+        if sources.done() and not sources.cancelled() and sources.exception() is not None:
+            raise sources.exception()  # a store that failed: say so, exit non-zero
 
     def summary(self) -> str:
         rejected = self.total.rejected + sum(s.rejected for s in self.sources)
@@ -86,6 +88,10 @@ def run(args: argparse.Namespace) -> int:
     ingest = Ingest(store, sources)
     try:
         asyncio.run(ingest.run(args.once))
+    except StoreError as error:
+        print(f"qtime ingest: {error}", file=sys.stderr)
+        print(ingest.summary())
+        return 1
     finally:
         store.close()
     print(ingest.summary())
