@@ -21,6 +21,7 @@ from store.storage import atomic_write
 
 Event = dict[str, Any]
 BASE = "journal.base"
+TAIL = 2000  # events already in the snapshot that a compacted journal keeps
 
 
 @dataclass
@@ -111,19 +112,22 @@ class Journal:
         except OSError:
             pass  # the next append cuts it (its first step), under the lock
 
-    def keep_after(self, seq: int) -> None:
-        """Replace the journal with only the events after `seq` (after a snapshot).
+    def keep_after(self, seq: int, tail: int = TAIL) -> None:
+        """Replace the journal after a snapshot that holds every event up to `seq`.
 
-        The new file starts with a `journal.base` line carrying `seq`: a reader
-        that sees the file replaced knows from it whether the snapshot holds
-        events it has not seen.
+        The new file starts with a `journal.base` line carrying `seq` (and an id
+        of its own, so a reader can tell it from the file it was reading even
+        when the file system reuses the inode number). It keeps the last `tail`
+        events the snapshot already holds, so that a process that was a little
+        behind catches up from the journal instead of reloading the snapshot.
         """
         self.read_new()
         kept: list[bytes] = [orjson.dumps({"seq": seq, "action": BASE, "id": secrets.token_hex(8)}) + b"\n"]
         if self.offset:
             with open(self.path, "rb") as handle:
                 for line in handle.read(self.offset).splitlines():
-                    if line.strip() and orjson.loads(line)["seq"] > seq:
+                    event = orjson.loads(line) if line.strip() else None
+                    if event is not None and event["action"] != BASE and event["seq"] > seq - tail:
                         kept.append(line + b"\n")
         payload = b"".join(kept)
         atomic_write(self.path, payload)

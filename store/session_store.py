@@ -177,11 +177,15 @@ class SessionStore:
         """Apply events other processes appended. Call under the lock."""
         events, replaced = self.journal.read_new()
         if replaced and events:
-            first = events[0]
-            if first["seq"] > self.state.last_seq + (first["action"] != BASE):
-                # Compacted by another process: what we missed is in its snapshot.
+            # Compacted by another process. The new journal starts with the
+            # snapshot's seq, then keeps a tail of recent events: if they do
+            # not reach back to ours, what we missed is only in the snapshot.
+            base = events[0]["seq"] if events[0]["action"] == BASE else None
+            first = next((e["seq"] for e in events if e["action"] != BASE), None)
+            behind = base is not None and base > self.state.last_seq
+            if (behind or base is None) and (first is None or first > self.state.last_seq + 1):
                 return self._reload()
-        fresh = [event for event in events if event["seq"] > self.state.last_seq]
+        fresh = [event for event in events if event["seq"] > self.state.last_seq and event["action"] != BASE]
         for event in fresh:
             try:
                 self.state.apply(event)

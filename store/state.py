@@ -33,7 +33,6 @@ class SessionState:
         if not provisional and seq <= self.last_seq:
             return
         if event["action"] == "journal.base":  # a marker, not an action
-            self.last_seq = seq
             return
         action = event["action"]
         if action == "question.add":
