@@ -96,7 +96,8 @@ class Question(Record):
     author_name: str = ""
     url: str = ""
     posted_at: str = ""
-    votes: int = 0
+    votes: int = 0  # the platform's count, plus the votes of duplicates merged in
+    remote_votes: int = 0  # the platform's count when last seen
     status: str = "new"
     reason: str | None = None
     starred: bool = False
@@ -110,7 +111,7 @@ class Question(Record):
 
     # Fields a moderator action may change (and undo may restore).
     MUTABLE: ClassVar[frozenset[str]] = frozenset(
-        {"status", "reason", "starred", "tags", "duplicate_of", "votes"}
+        {"status", "reason", "starred", "tags", "duplicate_of", "votes", "remote_votes"}
     )
 
 

@@ -330,6 +330,7 @@ class SessionStore:
             counts.update(new=0, known=0)
             events: list[Event] = []
             seen: dict[str, Event] = {}
+            recounted: dict[str, int] = {}  # known question -> its latest platform count
             for question in prepared:
                 current = self.state.questions.get(question.id)
                 if current is None and question.id not in seen:
@@ -340,9 +341,15 @@ class SessionStore:
                     continue
                 counts["known"] += 1
                 if current is None:
-                    seen[question.id]["question"]["votes"] = question.votes
-                elif question.votes != current.votes:
-                    events.append(self._change("votes", [(question.id, {"votes": question.votes})], actor=actor or question.source))
+                    seen[question.id]["question"].update(votes=question.votes, remote_votes=question.votes)
+                else:
+                    recounted[question.id] = question.votes
+            for qid, remote in recounted.items():
+                current = self.state.questions[qid]
+                if remote != current.remote_votes:
+                    # Move by the platform's change: votes merged from duplicates stay.
+                    after = {"votes": max(0, current.votes + remote - current.remote_votes), "remote_votes": remote}
+                    events.append(self._change("votes", [(qid, after)], actor=actor or current.source))
             if actor:
                 for event in events:
                     event["actor"] = actor
@@ -362,6 +369,7 @@ class SessionStore:
         if not (source and remote_id and author and text):
             return None
         votes = item.get("votes", 0)
+        votes = votes if type(votes) is int and 0 <= votes < 2**53 else 0
         reply_ref = item.get("reply_ref") or {}
         return Question(
             id=question_id(source, remote_id),
@@ -373,7 +381,8 @@ class SessionStore:
             author_name=clean_line(item.get("author_name") or ""),
             url=clean_line(item.get("url") or "", limit=2000),
             posted_at=clean_line(item.get("posted_at") or ""),
-            votes=votes if type(votes) is int and 0 <= votes < 2**53 else 0,
+            votes=votes,
+            remote_votes=votes,
             spoiler=clean_line(item.get("spoiler") or "", limit=500),
             lang=clean_line(item.get("lang") or "", limit=16),
             reply_ref=reply_ref if isinstance(reply_ref, dict) else {},

@@ -150,3 +150,15 @@ def test_a_reader_a_little_behind_catches_up_from_the_journal_tail(path: Path, m
     monkeypatch.setattr(SessionStore, "_reload", no_reload)
     reader.refresh()
     assert statuses(reader) == statuses(writer)
+
+
+def test_votes_merged_from_a_duplicate_survive_the_next_poll(path: Path) -> None:
+    store = SessionStore.open(path)
+    store.add_questions([{**items(1)[0], "votes": 6}, {**items(1, start=1)[0], "votes": 2}])
+    original, dup = list(store.state.questions)
+    store.mark_duplicate(dup, of=original)
+    assert store.state.questions[original].votes == 8
+    result = store.add_questions([{**items(1)[0], "votes": 9}, {**items(1)[0], "votes": 10}])  # polled again
+    assert (result.new, result.known) == (0, 2)
+    assert store.state.questions[original].votes == 12  # 10 on the platform + 2 merged
+    assert sum(e["action"] == "votes" for e in store.state.events) == 1
