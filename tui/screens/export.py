@@ -37,6 +37,7 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Export", id="export-go", variant="primary")
                 yield Button("Cancel", id="export-cancel")
+            yield Label(Content("↑↓ enter: format · enter in the path: export · escape: cancel"), classes="hint")
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         path_input = self.query_one("#export-path", Input)
@@ -44,6 +45,7 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
         self.fmt = event.pressed.name or "md"
         if path_input.value in ("", str(old)):
             path_input.value = str(default_path(self.store_path, self.fmt))
+        path_input.focus()  # the next enter exports
 
     def _submit(self) -> None:
         value = self.query_one("#export-path", Input).value.strip()
