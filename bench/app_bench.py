@@ -1,0 +1,148 @@
+"""App benchmarks: open to first paint, key-to-screen latency in the queue, memory with the app open.
+
+Each measurement runs `python -m bench.app_bench MODE STORE` in a fresh
+process (so open time and peak memory are the app's own), which drives the
+real `QuestionTimeApp` headless with `App.run_test()` and prints one JSON
+line. "On screen" means: the key was handled, the queue shows the result
+(the cursor moved; the approved question left the New view), every widget
+has processed its pending messages and the screen update was composited
+(`painted()`: what `pilot.pause()` does, without its waits for an idle
+CPU, which alone cost about 100 ms; keys are sent as the driver sends them,
+for the same reason).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.store_bench import ROOT, Workspace, p95
+
+Row = dict[str, object]
+SIZE = (160, 50)
+
+
+def peak_rss_mb() -> float:
+    """VmHWM: this process's own peak (`ru_maxrss` carries the parent's across fork and exec)."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:")) / 1024
+
+
+async def painted(pilot: object) -> None:
+    """Let every widget handle its messages, then composite the screen update now."""
+    await pilot._wait_for_screen()  # type: ignore[attr-defined]
+    pilot.app.screen._on_timer_update()  # type: ignore[attr-defined]
+
+
+async def press(pilot: object, key: str) -> None:
+    """Send a key as the terminal driver does (`pilot.press` adds two waits for an idle CPU)."""
+    from textual import events
+
+    event = events.Key(key, key)
+    event.set_sender(pilot.app)  # type: ignore[attr-defined]
+    pilot.app._driver.send_message(event)  # type: ignore[attr-defined]
+    await asyncio.sleep(0)
+
+
+async def measure(store: str, keys: int) -> dict[str, object]:
+    started = time.perf_counter()
+    from tui.app import QuestionTimeApp
+
+    app = QuestionTimeApp(store, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        while app.main is None or not app.main.is_mounted or not app.main.query("#queue"):
+            await asyncio.sleep(0.001)
+        await painted(pilot)
+        open_time = time.perf_counter() - started
+        queue = app.main.queue
+        moves, approves = [], []
+        for _ in range(keys):
+            before = queue.cursor
+            began = time.perf_counter()
+            await press(pilot, "j")
+            while queue.ids and queue.cursor == before and before < len(queue.ids) - 1:
+                await asyncio.sleep(0.0005)
+            await painted(pilot)
+            moves.append(time.perf_counter() - began)
+        for _ in range(keys if queue.ids else 0):
+            qid = queue.cursor_id
+            began = time.perf_counter()
+            await press(pilot, "a")
+            while qid in queue.ids:
+                await asyncio.sleep(0.0005)
+            await painted(pilot)
+            approves.append(time.perf_counter() - began)
+        questions = len(app.store.state.questions) if app.store else 0
+        await pilot.press("q")
+    return {
+        "questions": questions,
+        "painted": open_time,
+        "moves": moves,
+        "approves": approves,
+        "rss_mb": peak_rss_mb(),
+    }
+
+
+def probe(store: Path, keys: int) -> dict[str, object]:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.app_bench", str(store), str(keys)],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"app benchmark on {store} failed: {result.stderr[-2000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def ms(values: list[float]) -> str:
+    return f"median {statistics.median(values) * 1000:.1f} ms, p95 {p95(values) * 1000:.1f} ms"
+
+
+def run(work: Workspace, quick: bool = False) -> list[Row]:
+    keys = 20 if quick else 60
+    big = max(size for size in work.stores if size)
+    sizes = [size for size in (10_000, 100_000) if size in work.stores]
+    tiny = work.folder / "tiny.json"
+    if not tiny.exists():
+        from store.session_store import SessionStore
+
+        session = SessionStore.open(tiny)
+        session.add_questions({"source": "b", "remote_id": str(n), "author": f"@a{n}", "text": f"q{n}?"} for n in range(keys * 2 + 10))
+        session.close()
+    empty = probe(work.stores[0], 0)
+    small = probe(tiny, keys)
+    figures = {size: probe(work.stores[size], keys) for size in sizes}
+    rows: list[Row] = []
+    top = figures[big]
+    rows.append({
+        "figure": f"open time, {big:,}-question session: process start to first screen painted (headless)",
+        "value": f"{top['painted']:.2f} s",
+        "baseline": f"empty session: {empty['painted']:.2f} s",
+        "target": "under 2 s",
+        "met": top["painted"] < 2 if big == 100_000 else None,
+    })
+    for kind, key in (("moves", "move (j)"), ("approves", "approve (a)")):
+        for size, figure in figures.items():
+            tail = p95(figure[kind]) * 1000  # type: ignore[arg-type]
+            rows.append({
+                "figure": f"key-to-screen, {key}, {size:,}-question queue ({keys} presses)",
+                "value": ms(figure[kind]),  # type: ignore[arg-type]
+                "baseline": f"{small['questions']}-question session: {ms(small[kind])}",  # type: ignore[arg-type]
+                "target": "p95 under 50 ms" if size == 100_000 else "—",
+                "met": tail < 50 if size == 100_000 else None,
+            })
+    rows.append({
+        "figure": f"peak memory, {big:,}-question session open in the app (max RSS, after the key presses)",
+        "value": f"{top['rss_mb']:.0f} MB",
+        "baseline": f"empty session in the app: {empty['rss_mb']:.0f} MB",
+        "target": "under 500 MB",
+        "met": top["rss_mb"] < 500,  # type: ignore[operator]
+    })
+    return rows
+
+
+if __name__ == "__main__":
+    print(json.dumps(asyncio.run(measure(sys.argv[1], int(sys.argv[2])))))

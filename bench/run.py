@@ -1,0 +1,72 @@
+"""Run every benchmark and print one table: `python -m bench [--quick]` or `python bench/run.py`.
+
+Figures come with a baseline measured in the same run: on a shared, noisy
+machine the ratio is the number to quote, not the absolute time.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make the project importable
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench import app_bench, counter, store_bench  # noqa: E402
+
+Row = dict[str, object]
+
+
+def verdict(met: object) -> str:
+    return {True: "yes", False: "NO", None: "—"}.get(met, str(met))  # type: ignore[arg-type]
+
+
+def table(rows: list[Row]) -> str:
+    header = ["figure", "value", "baseline (same run)", "target", "met"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for row in rows:
+        cells = [str(row["figure"]), str(row["value"]), str(row["baseline"]), str(row["target"]), verdict(row["met"])]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(lines)
+
+
+def machine() -> str:
+    try:
+        with open("/proc/meminfo") as handle:
+            memory = f"{int(handle.readline().split()[1]) / 1024 / 1024:.0f} GB RAM"
+    except OSError:
+        memory = "memory unknown"
+    return f"{time.strftime('%Y-%m-%d %H:%M %Z')}, {platform.system()} {platform.machine()}, {os.cpu_count()} cores, {memory}, Python {platform.python_version()}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a reduced set, under a minute (sessions up to 10k)")
+    args = parser.parse_args(argv)
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="qtime-bench-") as folder:
+        work = store_bench.Workspace(Path(folder))
+        suites: list[tuple[str, Callable[[], list[Row]]]] = [
+            ("store", lambda: store_bench.run(work, args.quick)),
+            ("app", lambda: app_bench.run(work, args.quick)),
+            ("counter", lambda: counter.run(args.quick)),
+        ]
+        for name, suite in suites:
+            started = time.perf_counter()
+            print(f"running {name} benchmarks...", file=sys.stderr, flush=True)
+            rows += suite()
+            print(f"  {name}: {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+    print(f"qtime benchmarks{' (--quick)' if args.quick else ''}: {machine()}\n")
+    print(table(rows))
+    missed = [row for row in rows if row["met"] is False]
+    print(f"\n{len(missed)} target(s) missed" if missed else "\nevery target met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

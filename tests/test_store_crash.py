@@ -1,0 +1,89 @@
+"""`kill -9` a real `qtime ingest` at random moments: the store always loads, nothing committed is lost."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from store.session_store import SessionStore
+from store.storage import temp_pattern
+
+LINES = 20_000
+KILLS = 20
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
+
+
+def write_questions(path: Path, count: int, prefix: str = "") -> None:
+    with path.open("w") as handle:
+        for n in range(count):
+            record = {"id": f"{prefix}{n}", "author": f"@asker{n % 997}", "text": f"question {prefix}{n}: when is the roadmap out?"}
+            handle.write(json.dumps(record) + "\n")
+
+
+def ingest(store: Path, source: Path) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tui", "ingest", "--store", str(store), "--source", f"file:{source}", "--once"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def check_files_parse(store: Path) -> None:
+    """The snapshot is whole JSON and every complete journal line is JSON, read with plain `json`."""
+    if store.exists():
+        tables = json.loads(store.read_bytes())
+        assert tables["meta"]["1"]["format"] == "qtime-store"
+    journal = store.with_name(store.name + ".journal")
+    if journal.exists():
+        data = journal.read_bytes()
+        for line in data[: data.rfind(b"\n") + 1].splitlines():
+            json.loads(line)
+
+
+def temp_files(store: Path) -> list[Path]:
+    return [*store.parent.glob(temp_pattern(store)), *store.parent.glob(temp_pattern(store.with_name(store.name + ".journal")))]
+
+
+def test_sigkill_during_ingest_loses_nothing(tmp_path: Path) -> None:
+    source = tmp_path / "questions.jsonl"
+    write_questions(source, LINES)
+    store = tmp_path / "session.json"
+    rng = random.Random(int(os.environ.get("QTIME_CRASH_SEED", "20")))
+    count = 0
+    kills = 0
+    while kills < KILLS:
+        process = ingest(store, source)
+        time.sleep(rng.uniform(0.05, 2.2))
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            kills += 1
+        process.wait()
+        check_files_parse(store)
+        if not store.exists():
+            continue  # killed before the store was created
+        session = SessionStore.open(store, actor="check")
+        now = len(session.state.questions)
+        assert now >= count, f"after kill {kills}: {now} questions, had {count}"
+        count = now
+        assert temp_files(store) == []
+
+    finished = ingest(store, source)
+    _, errors = finished.communicate(timeout=120)
+    assert finished.returncode == 0, errors.decode()
+    check_files_parse(store)
+    session = SessionStore.open(store)
+    assert len(session.state.questions) == LINES
+    assert {q.remote_id for q in session.state.questions.values()} == {str(n) for n in range(LINES)}
+    snapshot = json.loads(store.read_bytes())
+    rows = list(snapshot["questions"].values())
+    assert len(rows) == LINES and len({row["id"] for row in rows}) == LINES
+    added = [e["qid"] for e in snapshot["events"].values() if e["action"] == "question.add"]
+    assert len(added) == len(set(added)) == LINES  # each stored exactly once
+    assert temp_files(store) == []
