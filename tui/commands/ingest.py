@@ -65,9 +65,10 @@ class Ingest:
         await asyncio.wait([sources, stopped], return_when=asyncio.FIRST_COMPLETED)
         for future in (sources, stopped):
             future.cancel()
-        await asyncio.gather(sources, stopped, return_exceptions=True)
-        if sources.done() and not sources.cancelled() and sources.exception() is not None:
-            raise sources.exception()  # a store that failed: say so, exit non-zero
+        outcome = (await asyncio.gather(sources, return_exceptions=True))[0]
+        await asyncio.gather(stopped, return_exceptions=True)
+        if isinstance(outcome, Exception):
+            raise outcome  # a store that failed: say so, exit non-zero
 
     def summary(self) -> str:
         rejected = self.total.rejected + sum(s.rejected for s in self.sources)

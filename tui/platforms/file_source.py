@@ -62,7 +62,7 @@ class FileSource(Source):
             parsed = f"not JSON ({error})"
         if isinstance(parsed, str):
             self.rejected += 1
-            warn(f"{self.path} line {self.line_number}: {parsed}; skipped")
+            warn(f"{'stdin' if self.path == '-' else self.path} line {self.line_number}: {parsed}; skipped")
             return None
         return parsed
 
@@ -70,15 +70,12 @@ class FileSource(Source):
         """Read whole lines available now (and, when `final`, a last unterminated one).
 
         A file is read about a megabyte of lines per thread hop (one hop per
-        line cost more than storing the questions did); stdin a line at a
-        time, so a live pipe is never waiting for a megabyte. Only a followed
-        file is ever seeked: stdin may be a pipe.
+        line cost more than storing the questions did).
         """
-        hint = 1 if self.path == "-" else READ_AHEAD
         batch: list[Item] = []
         while True:
             position = None if final else handle.tell()
-            lines = await asyncio.to_thread(handle.readlines, hint)
+            lines = await asyncio.to_thread(handle.readlines, READ_AHEAD)
             if not lines:
                 break
             partial = position is not None and not lines[-1].endswith(b"\n")
@@ -97,6 +94,21 @@ class FileSource(Source):
         if batch:
             await emit(batch)
 
+    async def _read_stream(self, stream: IO[bytes], emit: Emit, warn: Warn) -> None:
+        """stdin, maybe a live pipe: store what has arrived after every read,
+        never waiting for a megabyte or the end (and never seeking)."""
+        rest = b""
+        while chunk := await asyncio.to_thread(stream.read1, READ_AHEAD):  # type: ignore[attr-defined]
+            data = rest + chunk
+            cut = data.rfind(b"\n") + 1
+            rest = data[cut:]
+            batch = [item for raw in data[:cut].split(b"\n")[:-1] if (item := self._parse(raw, warn)) is not None]
+            for start in range(0, len(batch), BATCH):
+                await emit(batch[start:start + BATCH])
+        last = self._parse(rest, warn) if rest else None
+        if last is not None:
+            await emit([last])
+
     async def run(self, emit: Emit, report: Report, warn: Warn, *, once: bool = False) -> None:
         stdin = self.path == "-"
         try:
@@ -106,7 +118,11 @@ class FileSource(Source):
             return
         report(self.state("live", f"reading {'stdin' if stdin else self.path}"))
         try:
-            if once or stdin:
+            if stdin:
+                await self._read_stream(handle, emit, warn)
+                report(self.state("done", f"{self.line_number} lines read"))
+                return
+            if once:
                 await self._drain(handle, emit, warn, final=True)
                 report(self.state("done", f"{self.line_number} lines read"))
                 return
