@@ -1,10 +1,14 @@
-"""The append-only journal beside a store: one JSON event per line.
+"""The append-only journal beside a store: one line per commit.
 
 Committing an action appends one line and fsyncs it: a cost that does not
-grow with the session (TinyDB rewrites the whole table per write). Writers
-hold the store's cross-process lock; readers follow the file by offset and
-only ever consume whole lines, so a writer killed mid-line is harmless: its
-partial line is cut off by the next writer, under the lock.
+grow with the session (TinyDB rewrites the whole table per write). A line
+holds a commit's events as JSON objects separated by an ASCII record
+separator (0x1E, which JSON text never contains), so a commit of several
+events becomes visible all at once or not at all: readers only ever consume
+whole lines. Writers hold the store's cross-process lock; readers need no
+lock, so a busy writer can never starve a screen that is only watching. A
+writer killed mid-line leaves a partial line that no reader takes and that
+the next writer cuts off, under the lock.
 """
 from __future__ import annotations
 
@@ -21,7 +25,12 @@ from store.storage import atomic_write
 
 Event = dict[str, Any]
 BASE = "journal.base"
+SEPARATOR = b"\x1e"
 TAIL = 2000  # events already in the snapshot that a compacted journal keeps
+
+
+class NotDurable(OSError):
+    """A commit that reached the journal but whose fsync failed."""
 
 
 @dataclass
@@ -46,34 +55,38 @@ class Journal:
         return stat.st_ino != self.inode or stat.st_size != self.offset or stat.st_mtime_ns != self.mtime
 
     def read_new(self) -> tuple[list[Event], bool]:
-        """Whole lines added since the last read, and whether the file was replaced."""
-        stat = self._stat()
-        if stat is None:
+        """Events of the whole lines added since the last read, and whether the
+        file was replaced (compacted) since."""
+        try:
+            handle = open(self.path, "rb")
+        except FileNotFoundError:
             replaced = self.inode is not None
             self.inode, self.offset = None, 0
             return [], replaced
-        replaced = self.inode is not None and stat.st_ino != self.inode
-        if replaced or stat.st_size < self.offset:
-            self.offset = 0
-            replaced = True
-        self.inode, self.mtime = stat.st_ino, stat.st_mtime_ns
-        with open(self.path, "rb") as handle:
+        with handle:
+            stat = os.fstat(handle.fileno())
+            replaced = self.inode is not None and stat.st_ino != self.inode
+            if replaced or stat.st_size < self.offset:
+                self.offset, replaced = 0, True
             if self.offset and self.head and handle.read(len(self.head)) != self.head:
                 self.offset, replaced = 0, True  # same inode number, another file
+            self.inode, self.mtime = stat.st_ino, stat.st_mtime_ns
             handle.seek(self.offset)
             data = handle.read()
         if self.offset == 0:
             first = data[: data.find(b"\n") + 1]
             self.head = first if b'"journal.base"' in first else b""
-        if not data:
-            return [], replaced
         end = data.rfind(b"\n") + 1
+        events = [event for number, line in enumerate(data[:end].split(b"\n")[:-1])
+                  for event in self._decode(line, number)]
+        self.offset += end
+        return events, replaced
+
+    def _decode(self, line: bytes, number: int) -> list[Event]:
         events = []
-        for number, line in enumerate(data[:end].splitlines()):
-            if not line.strip():
-                continue
+        for raw in line.split(SEPARATOR) if line.strip() else ():
             try:
-                event = orjson.loads(line)
+                event = orjson.loads(raw)
             except orjson.JSONDecodeError as error:
                 raise NotAStoreError(
                     f"{self.path}: journal line {number + 1} after byte {self.offset} is not JSON ({error})"
@@ -81,12 +94,16 @@ class Journal:
             if not isinstance(event, dict) or type(event.get("seq")) is not int or not isinstance(event.get("action"), str):
                 raise NotAStoreError(f"{self.path}: not a qtime journal (a line without a sequence number)")
             events.append(event)
-        self.offset += end
-        return events, replaced
+        return events
 
     def append(self, events: list[Event]) -> None:
-        """Append events durably. Call under the store lock, after `read_new`."""
-        payload = b"".join(orjson.dumps(event) + b"\n" for event in events)
+        """Append one commit durably. Call under the store lock, after `read_new`.
+
+        Raises `OSError` when nothing was committed (the line did not reach
+        the file whole), `NotDurable` when the line is in the file but the
+        disk did not confirm it.
+        """
+        payload = SEPARATOR.join(orjson.dumps(event) for event in events) + b"\n"
         # Unbuffered: a failed write must not linger in a buffer that close() retries.
         with open(self.path, "ab", buffering=0) as handle:
             if handle.tell() > self.offset:
@@ -96,15 +113,19 @@ class Journal:
                 rest = memoryview(payload)
                 while rest:
                     rest = rest[handle.write(rest):]
-                os.fsync(handle.fileno())
             except OSError:
-                # Not committed (disk full, I/O error): take back whatever
-                # reached the file, or a reader would apply it and the retry
-                # would write it a second time.
+                # Disk full mid-line: the line has no end, so no reader took
+                # it; cut it now (or the next writer will, first thing).
                 self._cut(handle)
                 raise
             self.inode = os.fstat(handle.fileno()).st_ino
-        self.offset += len(payload)
+            self.offset += len(payload)
+            try:
+                os.fsync(handle.fileno())
+            except OSError as error:
+                # The line is in the file and other processes may have read
+                # it: it is committed, but the disk did not confirm it.
+                raise NotDurable(error.errno, error.strerror) from None
 
     def _cut(self, handle: BinaryIO) -> None:
         try:
@@ -125,10 +146,9 @@ class Journal:
         kept: list[bytes] = [orjson.dumps({"seq": seq, "action": BASE, "id": secrets.token_hex(8)}) + b"\n"]
         if self.offset:
             with open(self.path, "rb") as handle:
-                for line in handle.read(self.offset).splitlines():
-                    event = orjson.loads(line) if line.strip() else None
-                    if event is not None and event["action"] != BASE and event["seq"] > seq - tail:
-                        kept.append(line + b"\n")
+                for number, line in enumerate(handle.read(self.offset).split(b"\n")[:-1]):
+                    kept += [orjson.dumps(event) + b"\n" for event in self._decode(line, number)
+                             if event["action"] != BASE and event["seq"] > seq - tail]
         payload = b"".join(kept)
         atomic_write(self.path, payload)
         self.inode, self.offset, self.head = os.stat(self.path).st_ino, len(payload), kept[0]

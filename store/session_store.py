@@ -28,7 +28,7 @@ import orjson
 from filelock import FileLock, Timeout
 
 from store.errors import ActionError, NotAStoreError, StoreError
-from store.journal import BASE, Event, Journal
+from store.journal import BASE, Event, Journal, NotDurable
 from store.migrations import FORMAT, SCHEMA, migrate
 from store.model import (
     REASONS,
@@ -63,6 +63,7 @@ class SessionStore:
         self._checked: tuple[tuple[int, int, int], SessionState] | None = None
         self._journal_events = 0
         self.write_error: str | None = None
+        self._warning: str | None = None  # a commit went through but the disk did not confirm it
         self.state = SessionState()
 
     # -- opening -------------------------------------------------------------
@@ -198,7 +199,8 @@ class SessionStore:
 
     def _reload(self) -> list[Event]:
         before = self.state.last_seq
-        self._load()
+        with self._locked():  # re-entrant: callers under the lock keep it
+            self._load()
         return [event for event in self.state.events if event.get("seq") is not None and event["seq"] > before]
 
     def _write(self, events: list[Event]) -> None:
@@ -207,6 +209,8 @@ class SessionStore:
             event["seq"] = number
         try:
             self.journal.append(events)
+        except NotDurable as error:  # in the file, so committed; say the disk is failing
+            self._warning = f"the disk did not confirm a write to {self.journal.path} ({error.strerror})"
         except OSError:
             for event in events:
                 del event["seq"]
@@ -234,7 +238,7 @@ class SessionStore:
                     events = build()
                     if events:
                         self._append(events)
-                self.write_error = None
+                self.write_error, self._warning = self._warning, None
             except OSError as error:
                 if events is None:
                     events = build()
@@ -264,7 +268,8 @@ class SessionStore:
         try:
             self._load()  # committed state only, in committed order
             pending = [e for e in pending if e["action"] != "question.add" or e["qid"] not in self.state.questions]
-            self._write(pending)
+            if pending:
+                self._write(pending)
         except BaseException:
             self._unwritten = pending
             for event in pending:
@@ -288,17 +293,24 @@ class SessionStore:
     def refresh(self) -> list[Event]:
         """Apply what other processes committed; cheap when nothing changed."""
         with self._mutex:
-            if not self._unwritten and not self.journal.changed():
+            if self._unwritten:  # the disk refused earlier: try again now
+                try:
+                    with self._locked():
+                        fresh = self._catch_up()
+                        self._write_unwritten()
+                    self.write_error = None
+                except OSError as error:
+                    self._disk_error(error)
+                    return []
+                return fresh
+            if not self.journal.changed():
                 return []
             try:
-                with self._locked():
-                    fresh = self._catch_up()
-                    self._write_unwritten()
-                self.write_error = None
+                # No lock: whole lines only, so a busy writer never starves a
+                # watcher; a reload after another process compacted takes it.
+                return self._catch_up()
             except OSError as error:
-                self._disk_error(error)
-                return []
-            return fresh
+                raise StoreError(f"{self.journal.path}: cannot read it ({error.strerror or error})") from None
 
     flush = refresh
 

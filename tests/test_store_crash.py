@@ -44,7 +44,8 @@ def check_files_parse(store: Path) -> None:
     if journal.exists():
         data = journal.read_bytes()
         for line in data[: data.rfind(b"\n") + 1].splitlines():
-            json.loads(line)
+            for event in line.split(b"\x1e"):  # one line per commit, its events separated
+                json.loads(event)
 
 
 def temp_files(store: Path) -> list[Path]:

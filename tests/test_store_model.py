@@ -267,10 +267,32 @@ def test_disk_full_keeps_actions_in_memory_until_flush(
     journal = path.with_name(path.name + ".journal")
     before = digest(path, journal)
 
-    def refuse(fd: int) -> None:
-        raise OSError(code, os.strerror(code))
+    real_open = open
 
-    monkeypatch.setattr(store.journal.os, "fsync", refuse)
+    class HalfWriter:
+        """A journal handle on a full disk: half the line lands, then the write fails."""
+
+        def __init__(self, handle):
+            self.handle = handle
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.handle.close()
+
+        def write(self, data):
+            self.handle.write(bytes(data[: len(data) // 2]))
+            raise OSError(code, os.strerror(code))
+
+        def __getattr__(self, name):
+            return getattr(self.handle, name)
+
+    def refuse(file, mode="r", *args, **kwargs):
+        handle = real_open(file, mode, *args, **kwargs)
+        return HalfWriter(handle) if "a" in mode else handle
+
+    monkeypatch.setattr(store.journal, "open", refuse, raising=False)
     session.approve(qid(1))
     session.star(qid(2))
     session.add_questions([item(99)])
@@ -287,7 +309,8 @@ def test_disk_full_keeps_actions_in_memory_until_flush(
     session.flush()
     assert session.write_error is None and session.unwritten == 0
     for line in journal.read_bytes().splitlines():
-        json.loads(line)
+        for event in line.split(b"\x1e"):
+            json.loads(event)
     again = reopened(path)
     assert again.state.questions[qid(1)].status == "approved"
     assert again.state.questions[qid(2)].starred
@@ -296,3 +319,24 @@ def test_disk_full_keeps_actions_in_memory_until_flush(
     assert [e["seq"] for e in again.state.events] == sorted({e["seq"] for e in again.state.events})
     assert session.undo()["undid"] == "star"  # type: ignore[index]
     assert reopened(path).state.questions[qid(2)].starred is False
+
+
+def test_a_write_the_disk_does_not_confirm_is_committed_and_reported(
+    session: SessionStore, path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """fsync failed after the line reached the file: other processes may have
+    read it, so it stands (never written twice), and the user is told."""
+
+    def fail(fd: int) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO))
+
+    monkeypatch.setattr(store.journal.os, "fsync", fail)
+    session.approve(qid(1))
+    assert session.write_error and "did not confirm" in session.write_error
+    assert session.unwritten == 0
+    monkeypatch.undo()
+    session.star(qid(2))
+    assert session.write_error is None
+    again = reopened(path)
+    assert again.state.questions[qid(1)].status == "approved" and again.state.questions[qid(2)].starred
+    assert sum(e["action"] == "approve" for e in again.state.events) == 1

@@ -41,7 +41,8 @@ def files_parse(store: Path) -> str | None:
         if journal.exists():
             data = journal.read_bytes()
             for line in data[: data.rfind(b"\n") + 1].splitlines():
-                json.loads(line)
+                for event in line.split(b"\x1e"):  # one line per commit, its events separated
+                    json.loads(event)
     except ValueError as error:
         return str(error)
     return None

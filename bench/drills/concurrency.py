@@ -11,7 +11,6 @@ from __future__ import annotations
 import signal
 import statistics
 import sys
-import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -30,21 +29,34 @@ def run(quick: bool = False) -> list[Row]:
         source = Path(folder) / "posts.jsonl"
         source.touch()
         SessionStore.open(store).close()
-        pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
-        watcher = script(HERE / "watcher.py", "--store", str(store), **pipes)
-        ingest = qtime("ingest", "--store", str(store), "--source", f"file:{source}", **pipes)
-        moderator = script(MODERATOR, "--store", str(store), "--approvals", str(operations), "--seconds", "300", **pipes)
-        host = script(HERE / "host.py", "--store", str(store), "--operations", str(operations), **pipes)
+        # Output goes to files, not pipes: a pipe nobody reads fills up after
+        # 64 kB and silently stops the process writing to it.
+        outputs = {name: (Path(folder) / f"{name}.out", Path(folder) / f"{name}.err")
+                   for name in ("watcher", "ingest", "moderator", "host")}
+        handles = {name: (out.open("w"), err.open("w")) for name, (out, err) in outputs.items()}
+
+        def files(name: str) -> dict[str, object]:
+            return {"stdout": handles[name][0], "stderr": handles[name][1]}
+
+        watcher = script(HERE / "watcher.py", "--store", str(store), **files("watcher"))
+        ingest = qtime("ingest", "--store", str(store), "--source", f"file:{source}", **files("ingest"))
+        moderator = script(MODERATOR, "--store", str(store), "--approvals", str(operations), "--seconds", "300", **files("moderator"))
+        host = script(HERE / "host.py", "--store", str(store), "--operations", str(operations), **files("host"))
         for start in range(0, operations, 100):
             write_posts(source, start, 100)
             time.sleep(0.02)
-        mod_out, mod_err = moderator.communicate(timeout=600)
-        host_out, host_err = host.communicate(timeout=600)
+        moderator.wait(timeout=600)
+        host.wait(timeout=600)
         time.sleep(1.0)  # the watcher's last polls
         for process in (ingest, watcher):
             process.send_signal(signal.SIGTERM)
-        ingest_out, ingest_err = ingest.communicate(timeout=60)
-        watch_out, watch_err = watcher.communicate(timeout=60)
+            process.wait(timeout=60)
+        for out, err in handles.values():
+            out.close()
+            err.close()
+        text = {name: (out.read_text(), err.read_text()) for name, (out, err) in outputs.items()}
+        (mod_out, mod_err), (host_out, host_err), (watch_out, watch_err), (_, ingest_err) = (
+            text["moderator"], text["host"], text["watcher"], text["ingest"])
         errors = [e for e in (mod_err, host_err, watch_err) if e.strip()] + ([ingest_err] if ingest.returncode else [])
         for error in errors:
             print(f"  worker error: {error.strip()[-1500:]}", file=sys.stderr)

@@ -37,8 +37,10 @@ def run(quick: bool = False) -> list[Row]:
             write_posts(source, 10**6 + round_ * 200, 200)
             ingest = qtime("ingest", "--store", str(store), "--source", f"file:{source}", "--once",
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            moderator = script(MODERATOR, "--store", str(store), "--seconds", "30",
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            printed_file = Path(folder) / f"moderator-{round_}.out"  # a file: a full pipe would stall it
+            with printed_file.open("w") as out_handle:
+                moderator = script(MODERATOR, "--store", str(store), "--seconds", "30",
+                                   stdout=out_handle, stderr=subprocess.DEVNULL)
             time.sleep(rng.uniform(0.05, 1.2))
             victims = rng.choice([(ingest,), (moderator,), (ingest, moderator)])
             for process in victims:
@@ -49,8 +51,8 @@ def run(quick: bool = False) -> list[Row]:
                 if process not in victims:
                     process.send_signal(signal.SIGKILL)  # the survivor too: next round starts clean
             ingest.wait()
-            out, _ = moderator.communicate()
-            printed.update(line.split("\t")[0] for line in complete_lines(out))
+            moderator.wait()
+            printed.update(line.split("\t")[0] for line in complete_lines(printed_file.read_text()))
             if files_parse(store) is not None:
                 failed_loads += 1
                 continue
