@@ -143,12 +143,16 @@ class Journal:
         behind catches up from the journal instead of reloading the snapshot.
         """
         self.read_new()
-        kept: list[bytes] = [orjson.dumps({"seq": seq, "action": BASE, "id": secrets.token_hex(8)}) + b"\n"]
+        tail_events: list[bytes] = []
         if self.offset:
             with open(self.path, "rb") as handle:
-                for number, line in enumerate(handle.read(self.offset).split(b"\n")[:-1]):
-                    kept += [orjson.dumps(event) + b"\n" for event in self._decode(line, number)
-                             if event["action"] != BASE and event["seq"] > seq - tail]
+                lines = handle.read(self.offset).split(b"\n")[:-1]
+            for number in range(len(lines) - 1, -1, -1):  # newest first: stop once past the tail
+                events = [e for e in self._decode(lines[number], number) if e["action"] != BASE]
+                tail_events[:0] = [orjson.dumps(e) + b"\n" for e in events if e["seq"] > seq - tail]
+                if events and events[0]["seq"] <= seq - tail:
+                    break
+        kept = [orjson.dumps({"seq": seq, "action": BASE, "id": secrets.token_hex(8)}) + b"\n", *tail_events]
         payload = b"".join(kept)
         atomic_write(self.path, payload)
         self.inode, self.offset, self.head = os.stat(self.path).st_ino, len(payload), kept[0]

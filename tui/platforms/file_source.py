@@ -13,11 +13,22 @@ import sys
 from pathlib import Path
 from typing import IO
 
+import orjson
+
 from tui.platforms.base import Emit, Item, Report, Source, Warn
 
 BATCH = 2000
 FOLLOW_POLL = 0.25
 READ_AHEAD = 1 << 20  # bytes of lines read per thread hop
+
+
+def _loads(raw: bytes) -> object:
+    """orjson for speed; the stdlib for what orjson refuses but JSON allows
+    (lone surrogate escapes: the store turns them into U+FFFD)."""
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return json.loads(raw)
 
 
 def line_item(data: object) -> Item | str:
@@ -57,7 +68,7 @@ class FileSource(Source):
         if not raw.strip():
             return None
         try:
-            parsed = line_item(json.loads(raw))
+            parsed = line_item(_loads(raw))
         except (ValueError, RecursionError) as error:
             parsed = f"not JSON ({error})"
         if isinstance(parsed, str):

@@ -4,8 +4,6 @@ from __future__ import annotations
 import os
 import re
 
-import httpx
-
 from tui.platforms.base import Source, SpecError
 
 SPEC_HELP = (
@@ -67,6 +65,8 @@ def _base_and_tag(spec: str, rest: str, *, default_base: str | None, tag_page: b
         if default_base is None:
             raise SpecError(f"{spec!r}: {kind} needs the instance, e.g. {kind}:https://mastodon.social#{tag}")
         return default_base, tag
+    import httpx  # here, not at the top: `qtime ingest --source file:` starts without it
+
     try:
         url = httpx.URL(base)
     except httpx.InvalidURL:
