@@ -246,7 +246,13 @@ class Outbox:
                     return False
                 await self._fail(part, self._safe(str(error)))
                 return True
-            except (PublishError, BadReply) as error:
+            except BadReply as error:
+                # The post went out and its answer could not be read: it may
+                # exist. Keep the doubt, so a retry looks before it posts.
+                await self._fail(part, f"{self._safe(str(error))}: the post may have been made, check before retrying",
+                                 uncertain=True)
+                return True
+            except PublishError as error:
                 await self._fail(part, self._safe(str(error)))
                 return True
             else:
@@ -257,9 +263,10 @@ class Outbox:
                 self._note(publisher, f"posted part {part.index}/{part.total}")
                 return True
 
-    async def _fail(self, part: OutboxPart, reason: str) -> None:
-        """Fail `part`; the later parts of its thread cannot go without it."""
-        extra = {k: v for k, v in part.extra.items() if k != "sending"}
+    async def _fail(self, part: OutboxPart, reason: str, *, uncertain: bool = False) -> None:
+        """Fail `part`; the later parts of its thread cannot go without it.
+        `uncertain`: it may have been posted (a retry must look first)."""
+        extra = {k: v for k, v in part.extra.items() if k != "sending" or uncertain}
         await self._save(replace(part, state="failed", reason=reason, extra=extra))
         for later in self._thread(part.question_id, part.platform):
             if later.index > part.index and later.state == "pending":
