@@ -42,6 +42,19 @@ async def test_approve_moves_the_question_to_the_approved_view(session, clock):
         assert queue(app).ids == (first,)
 
 
+async def test_an_action_is_drawn_when_stored_not_at_the_next_drain(session, clock, monkeypatch):
+    monkeypatch.setattr("tui.app.DRAIN_EVERY", 3600)  # the batching timer never fires in this test
+    app = make_app(session, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        first = queue(app).cursor_id
+        await pilot.press("a")
+        for worker in [w for w in app.workers if w.group == "store"]:
+            await worker.wait()
+        await pilot.pause()
+        assert first not in queue(app).ids
+        assert "2 Appr 1" in screen_text(app)
+
+
 async def test_dismiss_asks_the_reason(session, clock):
     app = make_app(session, clock)
     async with app.run_test(size=SIZE) as pilot:

@@ -95,7 +95,7 @@ class MainScreen(Screen[None]):
         else:
             self.query_one("#detail-pane").border_title = "Question"
         self.query_one(QueueList).focus()
-        self.refresh_view(frozenset(), rebuild=True)
+        self.refresh_view()
 
     # -- what is shown -----------------------------------------------------------
 
@@ -107,20 +107,29 @@ class MainScreen(Screen[None]):
         qid = self.queue.cursor_id
         return self.qt.store.state.questions.get(qid) if qid else None
 
-    def refresh_view(self, changed: frozenset[str], *, rebuild: bool = True) -> None:
-        """Bring every pane up to date with the store (called by the app's drain)."""
+    def refresh_view(self, changed: frozenset[str] = frozenset()) -> None:
+        """Bring every pane up to date with the store (called by the app's drain).
+
+        The queue index works out what changed since the last call (see
+        `QueueIndex.sync`); `changed` adds questions the caller knows changed.
+        """
         app = self.qt
         state = app.store.state
-        if rebuild:
-            ids = app.index.rebuild(tuple(state.questions.values()), self.view, self.text_filter)
-            self.queue.set_rows(ids, changed)
-        else:
-            self.queue.refresh_rows(changed)
+        shown = app.index.sync(state, self.view, self.text_filter, changed)
+        self.queue.set_rows(shown.ids, shown.changed, app.index.position)
+        if shown.rebuilt:
+            self.queue.refresh()
         self.query_one(ViewBar).show(self.view, app.index.counts, self.text_filter)
         self.refresh_header()
-        self.show_selected(changed)
+        self.show_selected(shown.changed)
         if self.role != "moderator":
             self.query_one(AnsweredLog).show(state.answers, state.questions, state.outbox)
+        app.call_after_refresh(app.queue_drawn)
+
+    def flags_learned(self) -> None:
+        """Every row's flags are known now: draw them."""
+        self.queue.refresh()
+        self.show_selected()
 
     def refresh_header(self) -> None:
         self.query_one(SessionHeader).update(self.qt.header_content())

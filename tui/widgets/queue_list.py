@@ -107,8 +107,13 @@ class QueueList(ScrollView, can_focus=True):
     def cursor_id(self) -> str | None:
         return self.ids[self.cursor] if 0 <= self.cursor < len(self.ids) else None
 
-    def set_rows(self, ids: tuple[str, ...], changed: frozenset[str] = frozenset()) -> None:
-        """Show `ids`; repaint only what changed when the rows are the same."""
+    def set_rows(self, ids: tuple[str, ...], changed: frozenset[str] = frozenset(),
+                 find: Callable[[str], int | None] | None = None) -> None:
+        """Show `ids`; repaint only what changed when the rows are the same.
+
+        `find` says where a question is in `ids` (None: not there) when the
+        caller knows faster than a scan (100,000 rows: a few ms per scan).
+        """
         if ids == self.ids:
             if changed:
                 self.refresh_rows(changed)
@@ -118,14 +123,20 @@ class QueueList(ScrollView, can_focus=True):
         self.ids = ids
         if current is not None and len(ids) and ids[min(old_cursor, len(ids) - 1)] == current:
             self.cursor = min(old_cursor, len(ids) - 1)
-        elif current is not None and current in ids:
-            self.cursor = ids.index(current)
+        elif current is not None and (row := find(current) if find else self._scan(current)) is not None:
+            self.cursor = row
         else:
             self.cursor = max(0, min(old_cursor, len(ids) - 1))
         self.virtual_size = Size(self.size.width, len(ids))
         self.refresh()
         self._keep_cursor_visible()
         self._announce()
+
+    def _scan(self, qid: str) -> int | None:
+        try:
+            return self.ids.index(qid)
+        except ValueError:
+            return None
 
     def refresh_rows(self, qids: frozenset[str]) -> None:
         top = int(self.scroll_y)
@@ -135,9 +146,8 @@ class QueueList(ScrollView, can_focus=True):
 
     def select(self, qid: str) -> bool:
         """Put the cursor on `qid` if this view shows it."""
-        try:
-            row = self.ids.index(qid)
-        except ValueError:
+        row = self._scan(qid)
+        if row is None:
             return False
         self._move_to(row)
         return True
