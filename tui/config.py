@@ -31,6 +31,8 @@ BINDING_IDS: dict[str, str] = {
     "answer": "answer it (focus the draft)",
     "send": "send the answer",
     "back": "back to the queue",
+    "retry": "publish a failed answer again",
+    "open": "open the published answer's link",
     "export": "export the session log",
     "pause": "pause / resume the feed",
     "help": "help",

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 ROLES = ("both", "moderator", "host")
 MODERATION = frozenset({"approve", "dismiss", "tag", "duplicate"})
-QUEUE_ONLY = MODERATION | {"star", "undo", "filter", "answer", "pause", "quit", "view"}
+QUEUE_ONLY = MODERATION | {"star", "undo", "filter", "answer", "pause", "quit", "view", "retry", "open_link"}
 
 
 class MainScreen(Screen[None]):
@@ -47,6 +47,8 @@ class MainScreen(Screen[None]):
         Binding("ctrl+s", "send", "Send", id="send"),
         Binding("escape", "back", "Queue", id="back"),
         Binding("p", "pause", "Pause", id="pause"),
+        Binding("r", "retry", "Retry", id="retry"),
+        Binding("o", "open_link", "Open", id="open"),
         Binding("ctrl+e", "export", "Export", id="export"),
         Binding("question_mark", "help", "Help", id="help"),
         Binding("q", "quit", "Quit", id="quit"),
@@ -63,6 +65,7 @@ class MainScreen(Screen[None]):
         self.role = role
         self.view = "approved" if role == "host" else "new"
         self.text_filter = ""
+        self._publish_keys: tuple[bool | None, bool | None] = (False, False)
 
     @property
     def qt(self) -> QuestionTimeApp:
@@ -124,6 +127,7 @@ class MainScreen(Screen[None]):
         self.show_selected(shown.changed)
         if self.role != "moderator":
             self.query_one(AnsweredLog).show(state.answers, state.questions, state.outbox)
+        self._sync_bindings()
         app.call_after_refresh(app.queue_drawn)
 
     def flags_learned(self) -> None:
@@ -153,6 +157,14 @@ class MainScreen(Screen[None]):
     @on(QueueList.Highlighted, "#queue")
     def _highlighted(self, event: QueueList.Highlighted) -> None:
         self.show_selected()
+        self._sync_bindings()
+
+    def _sync_bindings(self) -> None:
+        """Show `r` / `o` in the footer only on an answer they apply to."""
+        state = (self.check_action("retry", ()), self.check_action("open_link", ()))
+        if state != self._publish_keys:
+            self._publish_keys = state
+            self.refresh_bindings()
 
     @on(ViewBar.Picked)
     def _picked(self, event: ViewBar.Picked) -> None:
@@ -190,6 +202,11 @@ class MainScreen(Screen[None]):
             return editing
         if action == "pause":
             return bool(self.qt.sources)
+        if action in ("retry", "open_link"):  # only where it applies: keeps the footer honest
+            question = self.selected()
+            parts = self.qt.parts_of(question.id) if question else []
+            wanted = "failed" if action == "retry" else "posted"
+            return any(p.state == wanted and (action == "retry" or p.url) for p in parts)
         return True
 
     def _need_selected(self) -> Question | None:
@@ -291,6 +308,17 @@ class MainScreen(Screen[None]):
             self.query_one(DraftPane).flush()
         self.queue.focus()
         self.show_selected()
+
+    def action_retry(self) -> None:
+        if question := self._need_selected():
+            self.qt.retry_publishing(question.id)
+
+    def action_open_link(self) -> None:
+        question = self._need_selected()
+        links = [p.url for p in self.qt.parts_of(question.id) if p.state == "posted" and p.url] if question else []
+        if links:
+            self.app.open_url(links[0])
+            self.notify(f"Opening {links[0]}", markup=False)
 
     def action_pause(self) -> None:
         self.qt.toggle_pause()
