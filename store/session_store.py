@@ -164,6 +164,10 @@ class SessionStore:
                 raise NotAStoreError(f"{self.path} is missing but {self.journal.path} holds committed actions:"
                                      " restore the store file, or move the journal away to start afresh")
             settings.created_at = settings.created_at or now_iso()
+            for name, value in settings.to_dict().items():  # typed by a person, shown to others: sanitised too
+                if isinstance(value, str):
+                    setattr(settings, name, clean_line(value))
+            settings.sources = [clean_line(spec, limit=500) for spec in settings.sources]
             self._append([{"action": "session.set", "before": {}, "after": settings.to_dict()}])
             self._write_snapshot()
 

@@ -86,6 +86,18 @@ async def test_first_run_form_creates_the_session(store_path, clock, fixed_times
     assert (store.settings.title, store.settings.hashtag, store.settings.profile) == ("Ask the CEO", "twittertime", "x")
 
 
+async def test_first_run_that_cannot_create_the_store_exits_with_the_reason(tmp_path, clock):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    app = QuestionTimeApp(blocker / "session.json", clock=clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.return_code is not None)
+    assert app.return_code == 2
+    assert blocker.read_text() == "not a folder"
+
+
 async def test_another_process_changes_show_up_without_moving_the_cursor(session, clock):
     other = SessionStore.open(session.path, actor="moderator-2")
     app = QuestionTimeApp(SessionStore.open(session.path, actor="host"), clock=clock, poll_every=0.05)

@@ -79,3 +79,33 @@ async def test_r_publishes_a_failed_answer_again_and_o_opens_it(tmp_path, clock,
         store.close()
     assert len(fake.statuses) == 1
     assert opened == [next(iter(fake.statuses.values()))["url"]]
+
+
+async def test_an_account_refused_is_shown_and_r_sends_again(tmp_path, clock):
+    with LocalServer() as server:
+        fake = FakeMastodon(server, "the-token-the-instance-expects")
+        store = SessionStore.open(tmp_path / "s.json", settings=Settings(profile="mastodon", hashtag="qtime"))
+        store.add_questions([{
+            "source": "mastodon:127.0.0.1", "remote_id": "888", "author": "@asker", "text": "Roaming prices?",
+            "reply_ref": {"platform": "mastodon", "instance": server.url, "status_id": "888"},
+        }])
+        publishers = connected_publishers({"QTIME_MASTODON_TOKEN": TOKEN, "QTIME_MASTODON_URL": server.url})
+        app = QuestionTimeApp(store, clock=clock, live=False, publishers=publishers)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await pilot.press("a", "2")
+            await settle(pilot)
+            await pilot.press("enter", *"Lower from May", "ctrl+s")
+            await settle(pilot)
+            await wait_for_outbox(pilot)
+            screen = screen_text(app)
+            assert "publishing" in screen and "not authorised (401)" in screen  # said, not silently stuck
+            assert TOKEN not in screen
+            fake.token = TOKEN  # the account is fixed
+            await pilot.press("escape", "5")
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot)
+            await wait_for_outbox(pilot)
+            assert "posted 1/1" in screen_text(app)
+        store.close()
+    assert [s["in_reply_to_id"] for s in fake.statuses.values()] == ["888"]

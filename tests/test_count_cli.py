@@ -103,3 +103,17 @@ def test_does_not_load_textual() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_stdin_that_is_not_utf8_is_refused_and_a_jsonl_line_answered_in_place() -> None:
+    raw = subprocess.run([sys.executable, "-m", "tui", "count"], input=b"\xff\xfe", capture_output=True, timeout=60)
+    assert raw.returncode == 2 and b"not UTF-8" in raw.stderr and b"Traceback" not in raw.stderr
+    lines = subprocess.run([sys.executable, "-m", "tui", "count", "--jsonl"], input=b'"ok"\n\xff\n"fine"\n',
+                           capture_output=True, timeout=60)
+    answers = [json.loads(line) for line in lines.stdout.splitlines()]
+    assert lines.returncode == 0 and len(answers) == 3
+    assert answers[1] == {"error": "not UTF-8"} and answers[2]["length"] == 4
+
+
+def test_the_newline_echo_adds_is_not_counted() -> None:
+    assert qtime_count(stdin="hello\n").stdout.splitlines()[0] == "5/280"

@@ -71,7 +71,7 @@ def assert_only_template_markup(page: Page) -> None:
         assert set(attrs) <= ATTRIBUTES, (tag, attrs)
         href = attrs.get("href")
         if tag == "a":
-            assert href and href.startswith(("https://", "http://")), href
+            assert href and href.startswith("https://"), href
             assert attrs["rel"] == "noopener noreferrer"
 
 
@@ -136,3 +136,12 @@ def test_any_text_is_one_paragraph_of_itself(value: str) -> None:
     page = parse(f"<blockquote>{paragraph(value)}</blockquote><h3>{text(value)}</h3>")
     assert [tag for tag, _ in page.tags if tag != "br"] == ["blockquote", "p", "h3"]
     assert page.quotes == [squash(printable(value))]
+
+
+@pytest.mark.parametrize("url", ["http://example.com/x", "javascript:alert(1)", "data:text/html,x", "//evil.example",
+                                 "https://ok.example/a b", "https://ok.example/\"onmouseover"])
+def test_only_plain_https_links_are_links(url: str) -> None:
+    from store.export.safe import safe_url
+
+    assert safe_url(url) is None
+    assert safe_url("https://mastodon.social/@qtime/1") == "https://mastodon.social/@qtime/1"

@@ -12,6 +12,7 @@ from tui.platforms.accounts import connected_publishers
 from tui.platforms.mastodon_publish import MastodonPublisher
 from tui.platforms.outbox import Outbox
 from tui.platforms.x_publish import XPublisher
+from tui.widgets.answered_log import publish_state
 
 MASTODON_REF = {"platform": "mastodon", "status_id": "555"}
 
@@ -67,7 +68,7 @@ def test_enqueue_records_pending_parts_once(tmp_path):
 
     reopened = SessionStore.open(tmp_path / "s.json")
     assert [p.idempotency_key for p in reopened.state.outbox.values()] == [p.idempotency_key for p in first]
-    assert outbox.summary(qid) == {"mastodon": "sending 0/2 posted"}
+    assert publish_state(outbox.parts(qid)) == [("mastodon: sending 0/2", "$warning")]
 
 
 def test_only_answers_and_failed_parts_can_be_queued_or_retried(tmp_path):
@@ -95,7 +96,7 @@ async def test_one_sender_at_a_time_across_processes(tmp_path, server):
         assert not server.seen("POST", "/api/v1/statuses")
         assert "another qtime process is sending" in outbox.status
     await outbox.send_pending()
-    assert outbox.summary(qid) == {"mastodon": "posted 1/1"}
+    assert publish_state(outbox.parts(qid)) == [("mastodon: posted 1/1", "$success")]
     assert "another" not in outbox.status
 
 

@@ -9,6 +9,7 @@ from tests.httpserver import LocalServer
 from tests.publish_fakes import FakeMastodon, answered_session
 from tui.platforms.mastodon_publish import MastodonPublisher
 from tui.platforms.outbox import Outbox
+from tui.widgets.answered_log import publish_state
 
 TOKEN = "tok-mastodon-test"
 PARTS = ["@asker 1/3 Our 5G rollout starts in Milan #twittertime",
@@ -49,7 +50,7 @@ async def test_a_three_part_thread_is_three_chained_replies(tmp_path, server):
     assert {r.json()["language"] for r in posts} == {"en"}
     assert [p.state for p in parts] == ["posted"] * 3
     assert parts[2].url == fake.statuses[parts[2].remote_id]["url"]
-    assert outbox.summary(qid) == {"mastodon": "posted 3/3"}
+    assert publish_state(outbox.parts(qid)) == [("mastodon: posted 3/3", "$success")]
     assert outbox.rate_limit.startswith("Mastodon: 297/300 posts left, resets ")
 
 
@@ -106,7 +107,7 @@ async def test_a_422_fails_the_answer_with_the_server_reason_and_is_not_retried(
     assert first.state == "posted"
     assert second.state == "failed" and second.attempts == 1
     assert second.reason == "Mastodon refused it: Validation failed: Text character limit of 40 exceeded"
-    assert outbox.summary(qid)["mastodon"].startswith("failed: Mastodon refused it")
+    assert publish_state(outbox.parts(qid))[0][0].startswith("mastodon: failed (Mastodon refused it")
     await outbox.send_pending()  # nothing is retried blindly
     assert len(server.seen("POST", "/api/v1/statuses")) == 2
 

@@ -27,7 +27,7 @@ from tui.platforms.mastodon_source import MastodonSource
 from tui.platforms.polling import Pacing, PollingSource
 from tui.platforms.x_source import XSource
 
-pytestmark = [pytest.mark.slow, pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
 MINUTES = 60
 MINUTE = 0.25  # seconds of test per simulated minute
 X_TOKEN = "x-bearer-token-soak"
@@ -77,7 +77,7 @@ async def test_an_hour_of_faulty_traffic_is_stored_exactly_once(tmp_path: Path) 
             await asyncio.sleep(MINUTE)
         traffic_done = time.monotonic()
         total = sum(posted.values())
-        async with asyncio.timeout(60):
+        async with asyncio.timeout(150):  # a bound so the run stops by itself, not a speed target
             while len(store.state.questions) < total:
                 assert not [t for t in tasks if t.done()], "a source ended:\n" + "\n".join(map(str, states[-5:]))
                 await asyncio.sleep(0.1)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -20,6 +21,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -169,8 +171,15 @@ class QuestionTimeApp(App[None]):
                         thread=True, exit_on_error=False)
 
     def _create_store(self, new: NewSession) -> None:
-        store = SessionStore.open(self.store_path, settings=new.settings)
+        try:
+            store = SessionStore.open(self.store_path, settings=new.settings)
+        except StoreError as error:  # a read-only folder, a file that appeared meanwhile...
+            self.post_message(_JobDone(self._store_refused, str(error)))
+            return
         self.post_message(_JobDone(self._store_created, store))
+
+    def _store_refused(self, reason: str) -> None:
+        self.exit(return_code=2, message=Text(f"qtime: {reason}"))  # Text: a path is not markup
 
     def _store_created(self, store: SessionStore) -> None:
         self.store = store
@@ -281,14 +290,16 @@ class QuestionTimeApp(App[None]):
         """The outbox parts of a question's answer, in thread order."""
         if self.store is None:
             return []
-        parts = [p for p in self.store.state.outbox.values() if p.question_id == qid]
+        parts = [p for p in tuple(self.store.state.outbox.values()) if p.question_id == qid]
         return sorted(parts, key=lambda p: (p.platform, p.index))
 
     def retry_publishing(self, qid: str) -> None:
-        """`r`: the failed parts of this answer go back to pending, then out."""
+        """`r`: failed parts go back to pending and out again; parts held back (an account refused, a
+        long wait) are sent again now."""
         failed = [p for p in self.parts_of(qid) if p.state == "failed"]
-        if self.outbox is None or not failed:
-            self.notify("Nothing to retry: no failed post for this answer.", markup=False)
+        held = [p for p in self.parts_of(qid) if p.state == "pending" and p.reason]
+        if self.outbox is None or not (failed or held):
+            self.notify("Nothing to retry: no failed or held-back post for this answer.", markup=False)
             return
         outbox = self.outbox
 
@@ -309,6 +320,10 @@ class QuestionTimeApp(App[None]):
         async def send() -> None:
             await outbox.send_pending()
             self.mark_dirty()
+            if self.main is not None:
+                self.main.refresh_header()
+            if outbox.waiting_until is not None:  # deferred (rate limit, long backoff): come back then
+                self.set_timer(max(1.0, outbox.waiting_until - time.time()), self._publish)
 
         self.run_worker(send, name="publish the answers", group="outbox", exit_on_error=False)
 
@@ -434,8 +449,9 @@ class QuestionTimeApp(App[None]):
         settings = self.store.settings
         started = parse_time(settings.started_at) or parse_time(settings.created_at)
         elapsed = (self.clock() - started).total_seconds() if started else 0.0
+        publishing = "; ".join(t for t in (self.outbox.status, self.outbox.rate_limit) if t) if self.outbox else ""
         return header_content(settings, self.index.counts, elapsed, self.source_states,
-                              paused=self.paused, write_error=self.store.write_error)
+                              paused=self.paused, write_error=self.store.write_error, publishing=publishing)
 
     def toggle_pause(self) -> None:
         self.paused = not self.paused
@@ -493,6 +509,10 @@ class QuestionTimeApp(App[None]):
             if pending is not None:
                 self.save_draft(pending.qid, pending.text)
         await asyncio.to_thread(self._last_job.wait, 10)
+        if self.owns_store and self.store is not None:
+            # Fold the journal into the snapshot here, off the UI thread; the
+            # close at unmount then has nothing left to write.
+            await asyncio.to_thread(self.store.compact)
         self.exit()
 
     def on_unmount(self) -> None:

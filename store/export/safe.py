@@ -33,7 +33,8 @@ def one_line(text: object) -> str:
 
 
 def safe_url(url: object) -> str | None:
-    """The URL when it is an absolute `http:`/`https:` link with a host, else None.
+    """The URL when it is an absolute `https:` link with a host, else None
+    (SECURITY.md: exports link only over https; anything else stays text).
 
     Anything a browser or a Markdown parser could read differently from us
     (spaces, quotes, angle brackets, backslashes, controls) disqualifies it
@@ -45,8 +46,6 @@ def safe_url(url: object) -> str | None:
         parts = urlsplit(url)
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    if not url.lower().startswith(("http://", "https://")):
+    if parts.scheme.lower() != "https" or not parts.hostname or not url.lower().startswith("https://"):
         return None
     return url

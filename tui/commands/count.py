@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 from store.text import CountResult, Profile, count, profile_for
 from store.text.profiles import NAMES
@@ -41,12 +41,16 @@ def run(args: argparse.Namespace) -> int:
         if args.text is not None:
             print("qtime count: --jsonl reads standard input; give no TEXT", file=sys.stderr)
             return 2
-        sys.stdin.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
-        _count_lines(profile, sys.stdin, sys.stdout)
+        _count_lines(profile, sys.stdin.buffer, sys.stdout)
         return 0
-    if args.text is None:
-        sys.stdin.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
-    text = sys.stdin.read() if args.text is None else args.text
+    text = args.text
+    if text is None:
+        try:
+            # `echo TEXT | qtime count`: the newline echo adds is not part of the post
+            text = sys.stdin.buffer.read().decode("utf-8").removesuffix("\n")
+        except UnicodeDecodeError as error:
+            print(f"qtime count: standard input is not UTF-8 ({error.reason} at byte {error.start})", file=sys.stderr)
+            return 2
     result = count(text, profile)
     if args.json:
         print(json.dumps(as_json(result), ensure_ascii=False))
@@ -71,12 +75,16 @@ def as_json(result: CountResult) -> dict[str, Any]:
     return data
 
 
-def _count_lines(profile: Profile, source: TextIO, sink: TextIO) -> None:
+def _count_lines(profile: Profile, source: BinaryIO, sink: TextIO) -> None:
+    """One answer line per input line, whatever the line holds (bytes: a line
+    that is not UTF-8 gets its own error, it does not end the run)."""
     for line in source:
         try:
-            text = json.loads(line)
+            text = json.loads(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            answer: dict[str, Any] = {"error": "not UTF-8"}
         except json.JSONDecodeError as error:
-            answer: dict[str, Any] = {"error": f"not JSON: {error.msg}"}
+            answer = {"error": f"not JSON: {error.msg}"}
         else:
             if isinstance(text, str):
                 answer = as_json(count(text, profile))

@@ -7,6 +7,7 @@ punchy posts the article quotes. No network, no configuration.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from pathlib import Path
 
@@ -35,8 +36,11 @@ def demo_settings() -> Settings:
 
 
 def remove_session(path: Path) -> None:
-    for name in (path.name, f"{path.name}.journal", f"{path.name}.lock"):
-        path.with_name(name).unlink(missing_ok=True)
+    try:
+        for name in (path.name, f"{path.name}.journal", f"{path.name}.lock"):
+            path.with_name(name).unlink(missing_ok=True)
+    except OSError as error:
+        raise StoreError(f"{path}: cannot replace the previous demo session ({error.strerror})") from None
 
 
 def open_demo(path: Path | None) -> SessionStore:
@@ -54,8 +58,8 @@ def open_demo(path: Path | None) -> SessionStore:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.speed <= 0:
-        print("qtime demo: --speed must be above 0", file=sys.stderr)
+    if not (math.isfinite(args.speed) and args.speed > 0):
+        print("qtime demo: --speed must be a number above 0", file=sys.stderr)
         return 2
     try:
         store = open_demo(args.store)

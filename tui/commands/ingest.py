@@ -33,6 +33,7 @@ class Ingest:
         self.sources = sources
         self.total = IngestResult()
         self.states: dict[str, SourceState] = {}
+        self.pending: set[asyncio.Future[None]] = set()  # settings commits under way
 
     async def emit(self, batch: list[Item]) -> None:
         result = await asyncio.to_thread(self.store.add_questions, batch, actor="ingest")
@@ -47,8 +48,8 @@ class Ingest:
             self.states[state.spec] = state
             print(f"{state.spec}: {state.describe()}", file=sys.stderr, flush=True)
         changes = limit_changes(self.store.settings, self.sources)
-        if changes:
-            self.store.update_settings(**changes)
+        if changes and all(f.done() for f in self.pending):  # a commit: off the event loop
+            self.pending.add(asyncio.ensure_future(asyncio.to_thread(self.store.update_settings, **changes)))
 
     @staticmethod
     def warn(message: str) -> None:
@@ -66,7 +67,7 @@ class Ingest:
         for future in (sources, stopped):
             future.cancel()
         outcome = (await asyncio.gather(sources, return_exceptions=True))[0]
-        await asyncio.gather(stopped, return_exceptions=True)
+        await asyncio.gather(stopped, *self.pending, return_exceptions=True)
         if isinstance(outcome, Exception):
             raise outcome  # a store that failed: say so, exit non-zero
 

@@ -98,23 +98,6 @@ class Outbox:
         return sorted((p for p in list(self.store.state.outbox.values()) if p.question_id == qid),
                       key=lambda p: (p.platform, p.index))
 
-    def summary(self, qid: str) -> dict[str, str]:
-        """Publish state per platform, for the answered log: "posted 3/3", "failed: why"..."""
-        result: dict[str, str] = {}
-        for platform in dict.fromkeys(p.platform for p in self.parts(qid)):
-            thread = self._thread(qid, platform)
-            posted = sum(p.state == "posted" for p in thread)
-            failed = next((p for p in thread if p.state == "failed"), None)
-            if failed is not None:
-                result[platform] = f"failed: {failed.reason}"
-            elif posted == len(thread):
-                result[platform] = f"posted {posted}/{len(thread)}"
-            else:
-                waiting = next(p for p in thread if p.state == "pending")
-                note = f" ({waiting.reason})" if waiting.reason else ""
-                result[platform] = f"sending {posted}/{len(thread)} posted{note}"
-        return result
-
     # -- queueing (sync: call from a thread) -------------------------------------------
 
     def enqueue(self, qid: str) -> list[OutboxPart]:

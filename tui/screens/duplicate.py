@@ -25,7 +25,7 @@ def candidates(questions: Mapping[str, Question], qid: str, index: QueueIndex, n
     own_key = similarity_key(questions[qid].text) if qid in questions else ""
     same: list[str] = []
     others: list[str] = []
-    for question in questions.values():
+    for question in tuple(questions.values()):  # workers add to the dict meanwhile
         if question.id == qid or question.status == "dismissed":
             continue
         if folded and not index.matches(question, folded):

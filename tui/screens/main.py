@@ -205,8 +205,9 @@ class MainScreen(Screen[None]):
         if action in ("retry", "open_link"):  # only where it applies: keeps the footer honest
             question = self.selected()
             parts = self.qt.parts_of(question.id) if question else []
-            wanted = "failed" if action == "retry" else "posted"
-            return any(p.state == wanted and (action == "retry" or p.url) for p in parts)
+            if action == "retry":  # failed, or held back with a reason (an account refused...)
+                return any(p.state == "failed" or (p.state == "pending" and p.reason) for p in parts)
+            return any(p.state == "posted" and p.url for p in parts)
         return True
 
     def _need_selected(self) -> Question | None:

@@ -39,7 +39,8 @@ def publish_state(parts: Iterable[OutboxPart]) -> list[tuple[str, str]]:
         elif posted == total:
             out.append((f"{platform}: posted {posted}/{total}", "$success"))
         else:
-            out.append((f"{platform}: sending {posted}/{total}", "$warning"))
+            held = next((p.reason for p in platform_parts if p.state == "pending" and p.reason), "")
+            out.append((f"{platform}: sending {posted}/{total}" + (f" ({held})" if held else ""), "$warning"))
     return out
 
 
@@ -83,9 +84,9 @@ class AnsweredLog(VerticalScroll):
             return
         self._shown = shown
         parts: dict[str, list[OutboxPart]] = {}
-        for part in outbox.values():
+        for part in tuple(outbox.values()):  # copies: worker threads write these dicts
             parts.setdefault(part.question_id, []).append(part)
-        ordered = sorted(answers.values(), key=lambda a: a.answered_at, reverse=True)
+        ordered = sorted(tuple(answers.values()), key=lambda a: a.answered_at, reverse=True)
         entries = [answer_entry(a, questions.get(a.question_id), parts.get(a.question_id, ())) for a in ordered]
         static = self.query_one("#answered-entries", Static)
         if entries:
@@ -98,9 +99,9 @@ def what_is_shown(answers: Mapping[str, Answer], questions: Mapping[str, Questio
                   outbox: Mapping[str, OutboxPart]) -> tuple[object, ...]:
     """Every field `answer_entry` draws: equal tuples draw the same log (a few µs per answer)."""
     drawn: list[object] = []
-    for answer in answers.values():
+    for answer in tuple(answers.values()):  # copies: worker threads write these dicts
         question = questions.get(answer.question_id)
         drawn.append((answer.question_id, answer.answered_at, answer.text, len(answer.parts),
                       (question.author, question.text, question.posted_at, question.received_at) if question else None))
-    drawn.extend((p.id, p.question_id, p.platform, p.total, p.state, p.reason) for p in outbox.values())
+    drawn.extend((p.id, p.question_id, p.platform, p.total, p.state, p.reason) for p in tuple(outbox.values()))
     return tuple(drawn)

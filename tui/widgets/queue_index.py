@@ -21,7 +21,6 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import islice
 
 from store.model import Question
 from store.sanitize import fold
@@ -185,7 +184,8 @@ class QueueIndex:
         for qid in touched:
             self._folded.pop(qid, None)  # its tags may have changed
         start = len(self._arrivals)
-        arrived = list(islice(questions.values(), start, None)) if len(questions) > start else []
+        # A copy taken in one C call: worker threads add questions to this dict.
+        arrived = list(tuple(questions.values())[start:]) if len(questions) > start else []
         regroup = (view != self.view or len(arrived) > REGROUP_ARRIVALS
                    or (needle != self.needle and self.needle not in needle))
         if not regroup and needle != self.needle:

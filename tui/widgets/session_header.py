@@ -27,6 +27,7 @@ def header_content(
     *,
     paused: bool,
     write_error: str | None,
+    publishing: str = "",
 ) -> Content:
     first = Content.assemble(
         (settings.title, "bold"),
@@ -46,6 +47,8 @@ def header_content(
     for spec, state in sources.items():
         parts += [(f"{spec} ", "bold"), (state.describe(), STATE_STYLE.get(state.state, "")), "   "]
     lines = [first, Content.assemble(*parts)]
+    if publishing:  # what the outbox is doing: sending, waiting for a rate limit, an account refused
+        lines.append(Content.assemble(("publishing ", "$text-muted"), (publishing, "")))
     if write_error:
         lines.append(Content.assemble(("⚠ ", "bold $error"), (write_error, "$error")))
     return Content("\n").join(lines)
