@@ -128,7 +128,7 @@ async def test_filter_by_text_or_author(session, clock):
         await pilot.press("slash", *"NERTHASE")
         await settle(pilot)
         assert {session.state.questions[q].author for q in queue(app).ids} == {"@nerthase", "@sud_connesso"}
-        assert "filter: NERTHASE" in screen_text(app)
+        assert "filter NERTHASE" in screen_text(app)
         await pilot.press("escape")
         await settle(pilot)
         assert len(queue(app).ids) == len(session.state.questions)
@@ -172,7 +172,7 @@ async def test_long_answer_is_sent_as_a_thread(session, clock):
         app.screen.query_one(DraftPane).area.insert(answer)
         await settle(pilot)
         text = screen_text(app)
-        assert "will be sent as a thread of 2" in text and "Thread preview (2 posts)" in text
+        assert "over · thread of 2" in text and "Thread preview (2 posts)" in text
         await pilot.press("ctrl+s")
         await settle(pilot)
         parts = reopened(session).state.answers[first].parts

@@ -210,7 +210,7 @@ class QuestionTimeApp(App[None]):
                 self.run_worker(partial(self._run_source, source), name=source.spec, group="sources", exit_on_error=False)
             self._publish()  # parts a previous run left pending
         if self.welcome:
-            self.notify(self.welcome, title="Welcome", timeout=12, markup=False)
+            self.notify(self.welcome, title="Welcome", timeout=10)  # our own text, in markup
 
     # -- store jobs (thread workers, run one after another) --------------------------
 

@@ -17,16 +17,23 @@ from store.model import Settings, now_iso
 from store.session_store import SessionStore
 from tui.commands.run import ROLE_HELP
 
-DEMO_TITLE = "#twittertime con Marco Patuano, AD Telecom Italia"
-WELCOME = (
-    "A replay of the first #twittertime (2012): questions arrive every few seconds. "
-    "Moderate with a approve, d dismiss, s star, m duplicate, u undo; "
-    "press enter on a question to answer it, ctrl+s to send, escape to return. ? shows every key."
-)
+DEMO_TITLE = "Marco Patuano, AD di Telecom Italia, risponde"
+# Constant texts of ours, written in Textual markup to show the keys.
+WELCOME = {
+    "both": "A replay of the first #twittertime (2012): questions arrive every few seconds.\n"
+            "Triage: [b]a[/] approve · [b]d[/] dismiss · [b]s[/] star · [b]m[/] duplicate · [b]u[/] undo.\n"
+            "Answer: [b]enter[/] on a question, type, [b]ctrl+s[/] sends, [b]escape[/] returns. [b]?[/] lists every key.",
+    "moderator": "A replay of the first #twittertime (2012). You triage: [b]a[/] approve · [b]d[/] dismiss · "
+                 "[b]s[/] star · [b]m[/] duplicate · [b]u[/] undo.\n"
+                 "In another terminal, [b]qtime demo --role host[/] answers what you approve.",
+    "host": "You answer what the moderator approves, starred first, then by votes.\n"
+            "[b]enter[/] on a question, type, [b]ctrl+s[/] sends, [b]escape[/] returns. [b]?[/] lists every key.",
+}
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", type=Path, help=f"where to keep the demo session (default {demo_store()}, replaced each run)")
+    parser.add_argument("--store", type=Path, help=f"where to keep the demo session (default {demo_store()}, replaced"
+                        " by each new demo; --role host joins the running one)")
     parser.add_argument("--speed", type=float, default=1.0, help="replay speed (2 = twice as fast)")
     parser.add_argument("--role", choices=("moderator", "host", "both"), default="both", help=ROLE_HELP)
 
@@ -43,10 +50,15 @@ def remove_session(path: Path) -> None:
         raise StoreError(f"{path}: cannot replace the previous demo session ({error.strerror})") from None
 
 
-def open_demo(path: Path | None) -> SessionStore:
-    """A fresh demo session, or the existing demo session `--store` names."""
+def open_demo(path: Path | None, role: str) -> SessionStore:
+    """A fresh demo session; the existing one `--store` names; or, for the
+    host, the demo a moderator is running in another terminal."""
     if path is None:
         path = demo_store()
+        if role == "host":
+            if not path.exists():
+                raise StoreError("no demo is running: start `qtime demo --role moderator` in another terminal first")
+            return SessionStore.open(path, actor="host")
         remove_session(path)
     elif path.exists():
         store = SessionStore.open(path)
@@ -62,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
         print("qtime demo: --speed must be a number above 0", file=sys.stderr)
         return 2
     try:
-        store = open_demo(args.store)
+        store = open_demo(args.store, args.role)
     except StoreError as error:
         print(f"qtime demo: {error}", file=sys.stderr)
         return 2
@@ -70,8 +82,9 @@ def run(args: argparse.Namespace) -> int:
     from tui.config import load_config
     from tui.platforms.specs import parse_spec
 
-    app = QuestionTimeApp(store, sources=[parse_spec("demo", demo_speed=args.speed)], role=args.role,
-                          config=load_config(), welcome=WELCOME)
+    joined = args.store is None and args.role == "host"  # the moderator's process replays the feed
+    sources = [] if joined else [parse_spec("demo", demo_speed=args.speed)]
+    app = QuestionTimeApp(store, sources=sources, role=args.role, config=load_config(), welcome=WELCOME[args.role])
     try:
         app.run()
     finally:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -37,7 +38,7 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Export", id="export-go", variant="primary")
                 yield Button("Cancel", id="export-cancel")
-            yield Label(Content("↑↓ enter: format · enter in the path: export · escape: cancel"), classes="hint")
+            yield Label(Content("↑↓ format · enter: next, then export · escape cancels"), classes="hint")
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         path_input = self.query_one("#export-path", Input)
@@ -53,6 +54,14 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
             self.notify("Give a file path for the export.", severity="warning", markup=False)
             return
         self.dismiss((self.fmt, Path(value).expanduser()))
+
+    def on_key(self, event: events.Key) -> None:
+        """Enter on the format list takes the highlighted format and moves on to the path."""
+        formats = self.query_one("#formats", RadioSet)
+        if event.key == "enter" and formats.has_focus:
+            event.stop()
+            formats.action_toggle_button()
+            self.query_one("#export-path", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self._submit()

@@ -119,6 +119,8 @@ class MainScreen(Screen[None]):
         app = self.qt
         state = app.store.state
         shown = app.index.sync(state, self.view, self.text_filter, changed)
+        self.queue.empty_text = (f"Nothing here matches the filter {self.text_filter!r}." if self.text_filter
+                                 else "No questions here yet.")
         self.queue.set_rows(shown.ids, shown.changed, app.index.position)
         if shown.rebuilt:
             self.queue.refresh()

@@ -27,7 +27,7 @@ class TagScreen(ModalScreen[list[str] | None]):
         with Vertical(classes="dialog"):
             yield Label(Content.assemble("Tags for ", (self.author, "bold"), "'s question"))
             yield Input(" ".join(self.tags), placeholder="e.g. rete giovani privacy", id="tags")
-            yield Label(Content.styled("space or comma separated · enter to save · escape to cancel", "$text-muted"))
+            yield Label(Content.styled("spaces between tags · enter saves · escape cancels", "$text-muted"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(parse_tags(event.value))

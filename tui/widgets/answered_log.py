@@ -63,7 +63,7 @@ def answer_entry(answer: Answer, question: Question | None, parts: Iterable[Outb
         Content.assemble(("A ", "bold $success"), answer.text),
     ]
     if len(answer.parts) > 1:
-        lines.append(Content.styled(f"  sent as a thread of {len(answer.parts)}", "$text-muted"))
+        lines.append(Content.styled(f"  a thread of {len(answer.parts)} posts", "$text-muted"))
     return Content("\n").join(lines)
 
 

@@ -34,7 +34,7 @@ def counter_content(composition: Composition) -> tuple[Content, str]:
     text = Content.assemble((f"{result.length}/{result.limit}", "bold"))
     if level == "over":
         if len(composition.thread) > 1:
-            note = f"  over by {-result.remaining}: will be sent as a thread of {len(composition.thread)}"
+            note = f"  {-result.remaining} over · thread of {len(composition.thread)}"
         else:
             note = f"  over by {-result.remaining}"
         text = text.append(Content(note))

@@ -46,6 +46,14 @@ def question_time(question: Question) -> datetime | None:
     return parse_time(question.posted_at) or parse_time(question.received_at)
 
 
+def fit(text: str, width: int) -> str:
+    """`text` in exactly `width` cells; cut with an ellipsis, so a cut handle
+    never reads as another, real account."""
+    if cell_len(text) <= width:
+        return set_cell_size(text, width)
+    return set_cell_size(text, width - 1) + "…"
+
+
 class QueueList(ScrollView, can_focus=True):
     """Rows of questions; `j`/`k`, arrows, page keys and clicks move the cursor."""
 
@@ -234,7 +242,7 @@ class QueueList(ScrollView, can_focus=True):
         parts: list[tuple[str, Style]] = [
             ("★" if question.starred else " ", base + style("queue--star")),
             (STATUS_MARK.get(question.status, "?") + " ", base + style("queue--meta")),
-            (set_cell_size(question.author, author_width) + " ", base + style("queue--author")),
+            (fit(question.author, author_width) + " ", base + style("queue--author")),
             (f"{age:>4} ", base + style("queue--meta")),
             (f"▲{question.votes:<3}"[:4] + " " if question.votes < 1000 else "▲999+", base + style("queue--votes")),
             (("↗" if flags.link else " ") + ("»" if flags.repeated_author else " ") + ("≈" if flags.possible_duplicate else " ") + " ", base + style("queue--flag")),

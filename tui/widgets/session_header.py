@@ -41,9 +41,9 @@ def header_content(
         parts += [(f"{name} ", "$text-muted"), (str(counts.get(name, 0)), "bold"), "  "]
     parts += [("│ profile ", "$text-muted"), (settings.profile, "bold"), ("  │ ", "$text-muted")]
     if paused:
-        parts.append(("⏸ feed paused (p resumes) ", "bold $warning"))
+        parts.append(("⏸ feed paused (p resumes)  │ ", "bold $warning"))
     if not sources:
-        parts.append(("no live source", "$text-muted"))
+        parts.append(("no source in this window", "$text-muted"))
     for spec, state in sources.items():
         parts += [(f"{spec} ", "bold"), (state.describe(), STATE_STYLE.get(state.state, "")), "   "]
     lines = [first, Content.assemble(*parts)]

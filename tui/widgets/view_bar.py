@@ -50,9 +50,12 @@ class ViewBar(Static):
             self._spans.append((x, x + len(label), name))
             x += len(label)
         order = ORDER_NOTE[view in HOST_ORDER_VIEWS]
-        lines = [Content.assemble(*parts), Content.assemble(("keys 1-6 switch · order: ", "$text-muted"), (order, "$text-muted"))]
-        if text_filter:
-            lines[1] = lines[1].append(Content.assemble(("   filter: ", "$text-muted"), (text_filter, "bold $warning")))
+        if text_filter:  # the filter first: it is why a view may look emptier than its count
+            second = Content.assemble(("filter ", "bold $warning"), (text_filter, "bold $warning"),
+                                      ("  (/ to change or clear it)", "$text-muted"))
+        else:
+            second = Content.assemble(("keys 1-6 switch · order: ", "$text-muted"), (order, "$text-muted"))
+        lines = [Content.assemble(*parts), second]
         self.update(Content("\n").join(lines))
 
     def on_resize(self) -> None:
