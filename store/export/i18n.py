@@ -14,7 +14,7 @@ WORDS: dict[str, dict[str, str]] = {
     "en": {
         "figures": "In figures",
         "received": "Questions received",
-        "approved": "Approved",
+        "approved": "Approved or answered",
         "approved_detail": "{answered} answered, {waiting} waiting",
         "dismissed": "Dismissed",
         "new": "Not reviewed",
@@ -57,7 +57,7 @@ WORDS: dict[str, dict[str, str]] = {
     "it": {
         "figures": "In cifre",
         "received": "Domande ricevute",
-        "approved": "Approvate",
+        "approved": "Approvate o con risposta",
         "approved_detail": "{answered} con risposta, {waiting} in attesa",
         "dismissed": "Scartate",
         "new": "Non esaminate",
