@@ -55,6 +55,16 @@ async def test_an_action_is_drawn_when_stored_not_at_the_next_drain(session, clo
         assert "2 Appr 1" in screen_text(app)
 
 
+async def test_quick_presses_act_on_successive_questions(session, clock):
+    app = make_app(session, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        first, second = queue(app).ids[:2]
+        await pilot.press("a", "a")  # faster than the store answers
+        await settle(pilot)
+        state = reopened(session).state
+        assert state.questions[first].status == state.questions[second].status == "approved"
+
+
 async def test_dismiss_asks_the_reason(session, clock):
     app = make_app(session, clock)
     async with app.run_test(size=SIZE) as pilot:

@@ -223,9 +223,20 @@ class MainScreen(Screen[None]):
         self.qt.mark_dirty()
         self.refresh_view(frozenset())
 
+    def _step_past(self, qid: str, status: str) -> None:
+        """Move the cursor off a question this action takes out of the view, now,
+        so a quick second key press acts on the next question, not this one."""
+        leaves = status == "dismissed" if self.view == "starred" else self.view not in ("all", status)
+        ids = self.queue.ids
+        if not leaves or self.queue.cursor_id != qid or len(ids) < 2:
+            return
+        at = self.queue.cursor
+        self.queue.move_to(at + 1 if at + 1 < len(ids) else at - 1)
+
     def action_approve(self) -> None:
         if question := self._need_selected():
             self.qt.act("approve", question.id)
+            self._step_past(question.id, "approved")
 
     def action_star(self) -> None:
         if question := self._need_selected():
@@ -241,6 +252,7 @@ class MainScreen(Screen[None]):
             def chosen(reason: str | None) -> None:
                 if reason:
                     self.qt.act("dismiss", qid, reason)
+                    self._step_past(qid, "dismissed")
 
             self.app.push_screen(DismissScreen(question.author), chosen)
 
@@ -262,6 +274,7 @@ class MainScreen(Screen[None]):
             def chosen(original: str | None) -> None:
                 if original:
                     app.act("mark_duplicate", qid, original)
+                    self._step_past(qid, "dismissed")
 
             self.app.push_screen(DuplicateScreen(qid, app.store.state.questions, app.index, app.clock), chosen)
 

@@ -157,12 +157,12 @@ class QueueList(ScrollView, can_focus=True):
         row = self._scan(qid)
         if row is None:
             return False
-        self._move_to(row)
+        self.move_to(row)
         return True
 
     # -- moving ----------------------------------------------------------------
 
-    def _move_to(self, row: int) -> None:
+    def move_to(self, row: int) -> None:
         if not self.ids:
             return
         row = max(0, min(row, len(self.ids) - 1))
@@ -189,16 +189,16 @@ class QueueList(ScrollView, can_focus=True):
             self.post_message(self.Highlighted(self, qid))
 
     def action_cursor(self, delta: int) -> None:
-        self._move_to(self.cursor + delta)
+        self.move_to(self.cursor + delta)
 
     def action_page(self, direction: int) -> None:
-        self._move_to(self.cursor + direction * max(1, self.size.height - 1))
+        self.move_to(self.cursor + direction * max(1, self.size.height - 1))
 
     def action_jump(self, row: int) -> None:
-        self._move_to(row if row >= 0 else len(self.ids) - 1)
+        self.move_to(row if row >= 0 else len(self.ids) - 1)
 
     def on_click(self, event: events.Click) -> None:
-        self._move_to(int(self.scroll_y) + event.y)
+        self.move_to(int(self.scroll_y) + event.y)
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self.ids))
