@@ -12,6 +12,34 @@ from tui.platforms.accounts import connected_publishers
 TOKEN = "tok-app-publish-7c1e"
 
 
+def app_on_mastodon(tmp_path, server: LocalServer, clock, status_id: str, text: str) -> QuestionTimeApp:
+    """An app whose one question came from the fake instance, with our account connected there."""
+    store = SessionStore.open(tmp_path / "s.json", settings=Settings(profile="mastodon", hashtag="qtime"))
+    store.add_questions([{
+        "source": "mastodon:127.0.0.1", "remote_id": status_id, "author": "@asker", "text": text,
+        "reply_ref": {"platform": "mastodon", "instance": server.url, "status_id": status_id,
+                      "url": f"{server.url}/@asker/{status_id}"},
+    }])
+    publishers = connected_publishers({"QTIME_MASTODON_TOKEN": TOKEN, "QTIME_MASTODON_URL": server.url})
+    return QuestionTimeApp(store, clock=clock, live=False, publishers=publishers)
+
+
+async def approve_and_answer(pilot, answer: str) -> None:
+    await pilot.press("a", "2")
+    await settle(pilot)
+    await pilot.press("enter", *answer, "ctrl+s")
+    await settle(pilot)
+    await wait_for_outbox(pilot)
+
+
+async def retry_from_the_answered_view(pilot) -> None:
+    await pilot.press("escape", "5")
+    await settle(pilot)
+    await pilot.press("r")
+    await settle(pilot)
+    await wait_for_outbox(pilot)
+
+
 async def wait_for_outbox(pilot) -> None:
     for worker in [w for w in pilot.app.workers if w.group == "outbox"]:
         await worker.wait()
@@ -21,22 +49,11 @@ async def wait_for_outbox(pilot) -> None:
 async def test_send_posts_a_reply_and_the_log_shows_it(tmp_path, clock):
     with LocalServer() as server:
         fake = FakeMastodon(server, TOKEN)
-        store = SessionStore.open(tmp_path / "s.json", settings=Settings(profile="mastodon", hashtag="qtime"))
-        store.add_questions([{
-            "source": "mastodon:127.0.0.1", "remote_id": "555", "author": "@asker", "text": "What about 5G?",
-            "reply_ref": {"platform": "mastodon", "instance": server.url, "status_id": "555",
-                          "url": f"{server.url}/@asker/555"},
-        }])
-        publishers = connected_publishers({"QTIME_MASTODON_TOKEN": TOKEN, "QTIME_MASTODON_URL": server.url})
-        app = QuestionTimeApp(store, clock=clock, live=False, publishers=publishers)
+        app = app_on_mastodon(tmp_path, server, clock, "555", "What about 5G?")
         async with app.run_test(size=(160, 48)) as pilot:
-            await pilot.press("a", "2")
-            await settle(pilot)
-            await pilot.press("enter", *"Next year, in every region", "ctrl+s")
-            await settle(pilot)
-            await wait_for_outbox(pilot)
+            await approve_and_answer(pilot, "Next year, in every region")
             assert "posted" in screen_text(app)
-        store.close()
+        app.store.close()
     posts = list(fake.statuses.values())
     assert len(posts) == 1
     assert posts[0]["in_reply_to_id"] == "555"
@@ -49,34 +66,21 @@ async def test_r_publishes_a_failed_answer_again_and_o_opens_it(tmp_path, clock,
     with LocalServer() as server:
         fake = FakeMastodon(server, TOKEN)
         fake.faults = ["503"]  # the instance is down for the first attempt
-        store = SessionStore.open(tmp_path / "s.json", settings=Settings(profile="mastodon", hashtag="qtime"))
-        store.add_questions([{
-            "source": "mastodon:127.0.0.1", "remote_id": "777", "author": "@asker", "text": "And fibre?",
-            "reply_ref": {"platform": "mastodon", "instance": server.url, "status_id": "777"},
-        }])
-        publishers = connected_publishers({"QTIME_MASTODON_TOKEN": TOKEN, "QTIME_MASTODON_URL": server.url})
-        app = QuestionTimeApp(store, clock=clock, live=False, publishers=publishers)
+        app = app_on_mastodon(tmp_path, server, clock, "777", "And fibre?")
         opened: list[str] = []
         monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
         async with app.run_test(size=(160, 48)) as pilot:
             app.outbox.max_attempts = 1
-            app.outbox.backoff = (0.01, 0.02)
-            await pilot.press("a", "2")
-            await settle(pilot)
-            await pilot.press("enter", *"Soon", "ctrl+s")
-            await settle(pilot)
-            await wait_for_outbox(pilot)
+            await approve_and_answer(pilot, "Soon")
             assert "failed" in screen_text(app)
             await pilot.press("escape", "5")
             await settle(pilot)
-            assert "Retry" in screen_text(app)
-            await pilot.press("r")
-            await settle(pilot)
-            await wait_for_outbox(pilot)
+            assert "Retry" in screen_text(app)  # the footer offers it, on this answer
+            await retry_from_the_answered_view(pilot)
             assert "posted" in screen_text(app)
             await pilot.press("o")
             await settle(pilot)
-        store.close()
+        app.store.close()
     assert len(fake.statuses) == 1
     assert opened == [next(iter(fake.statuses.values()))["url"]]
 
@@ -84,28 +88,14 @@ async def test_r_publishes_a_failed_answer_again_and_o_opens_it(tmp_path, clock,
 async def test_an_account_refused_is_shown_and_r_sends_again(tmp_path, clock):
     with LocalServer() as server:
         fake = FakeMastodon(server, "the-token-the-instance-expects")
-        store = SessionStore.open(tmp_path / "s.json", settings=Settings(profile="mastodon", hashtag="qtime"))
-        store.add_questions([{
-            "source": "mastodon:127.0.0.1", "remote_id": "888", "author": "@asker", "text": "Roaming prices?",
-            "reply_ref": {"platform": "mastodon", "instance": server.url, "status_id": "888"},
-        }])
-        publishers = connected_publishers({"QTIME_MASTODON_TOKEN": TOKEN, "QTIME_MASTODON_URL": server.url})
-        app = QuestionTimeApp(store, clock=clock, live=False, publishers=publishers)
+        app = app_on_mastodon(tmp_path, server, clock, "888", "Roaming prices?")
         async with app.run_test(size=(160, 48)) as pilot:
-            await pilot.press("a", "2")
-            await settle(pilot)
-            await pilot.press("enter", *"Lower from May", "ctrl+s")
-            await settle(pilot)
-            await wait_for_outbox(pilot)
+            await approve_and_answer(pilot, "Lower from May")
             screen = screen_text(app)
             assert "publishing" in screen and "not authorised (401)" in screen  # said, not silently stuck
             assert TOKEN not in screen
             fake.token = TOKEN  # the account is fixed
-            await pilot.press("escape", "5")
-            await settle(pilot)
-            await pilot.press("r")
-            await settle(pilot)
-            await wait_for_outbox(pilot)
+            await retry_from_the_answered_view(pilot)
             assert "posted 1/1" in screen_text(app)
-        store.close()
+        app.store.close()
     assert [s["in_reply_to_id"] for s in fake.statuses.values()] == ["888"]
