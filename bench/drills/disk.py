@@ -97,7 +97,7 @@ def episode(folder: Path, name: str, fail: Callable[[], object], recover: Callab
     session.close()
     return {
         "plain": os.strerror(code) in said and "kept in memory" in said,
-        "said": said,
+        "said": said.replace(str(folder), "<drill folder>"),  # no machine paths in the report
         "kept": kept >= 4 and in_memory and hidden,
         "compact": compact_refused,
         "intact": snapshot_intact,
