@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Input, Label, Select
+from textual.widgets import Button, Footer, Input, Label, Select
 
 from store.model import Settings, now_iso
 from tui.platforms.base import SpecError
@@ -37,7 +37,9 @@ class FirstRunScreen(Screen[NewSession | None]):
         self.sources = sources
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog wide", id="first-run"):
+        # Scrolls on a short terminal; the footer keeps ctrl+s / escape in view.
+        yield Footer()
+        with VerticalScroll(classes="dialog wide", id="first-run"):
             yield Label(Content.styled("New session", "bold"))
             yield Label(Content.assemble(("stored in ", "$text-muted"), self.store_path))
             yield Label("Title")
