@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from store.session_store import SessionStore
-from store.storage import temp_pattern
+from bench.drills.common import files_parse, temp_files
 
 LINES = 20_000
 KILLS = 20
@@ -35,23 +35,6 @@ def ingest(store: Path, source: Path) -> subprocess.Popen[bytes]:
     )
 
 
-def check_files_parse(store: Path) -> None:
-    """The snapshot is whole JSON and every complete journal line is JSON, read with plain `json`."""
-    if store.exists():
-        tables = json.loads(store.read_bytes())
-        assert tables["meta"]["1"]["format"] == "qtime-store"
-    journal = store.with_name(store.name + ".journal")
-    if journal.exists():
-        data = journal.read_bytes()
-        for line in data[: data.rfind(b"\n") + 1].splitlines():
-            for event in line.split(b"\x1e"):  # one line per commit, its events separated
-                json.loads(event)
-
-
-def temp_files(store: Path) -> list[Path]:
-    return [*store.parent.glob(temp_pattern(store)), *store.parent.glob(temp_pattern(store.with_name(store.name + ".journal")))]
-
-
 def test_sigkill_during_ingest_loses_nothing(tmp_path: Path) -> None:
     source = tmp_path / "questions.jsonl"
     write_questions(source, LINES)
@@ -66,7 +49,7 @@ def test_sigkill_during_ingest_loses_nothing(tmp_path: Path) -> None:
             process.send_signal(signal.SIGKILL)
             kills += 1
         process.wait()
-        check_files_parse(store)
+        assert files_parse(store) is None  # plain `json` reads the snapshot and every whole journal line
         if not store.exists():
             continue  # killed before the store was created
         session = SessionStore.open(store, actor="check")
@@ -78,7 +61,7 @@ def test_sigkill_during_ingest_loses_nothing(tmp_path: Path) -> None:
     finished = ingest(store, source)
     _, errors = finished.communicate(timeout=120)
     assert finished.returncode == 0, errors.decode()
-    check_files_parse(store)
+    assert files_parse(store) is None  # plain `json` reads the snapshot and every whole journal line
     session = SessionStore.open(store)
     assert len(session.state.questions) == LINES
     assert {q.remote_id for q in session.state.questions.values()} == {str(n) for n in range(LINES)}
