@@ -7,7 +7,6 @@ has one, a baseline measured in the same run (plain TinyDB for ingest, the
 from __future__ import annotations
 
 import json
-import os
 import random
 import statistics
 import subprocess

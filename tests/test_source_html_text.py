@@ -66,8 +66,8 @@ def test_plain_text_and_empty_input() -> None:
 
 
 def test_broken_markup_does_not_raise() -> None:
-    for html in ("<p", "<a href='", "</p></p></div>", "<<<>>>", "<p>x</b></i>y", "&", "&#xZZ;", "<!--"):
-        assert isinstance(html_to_text(html), str)
+    for markup in ("<p", "<a href='", "</p></p></div>", "<<<>>>", "<p>x</b></i>y", "&", "&#xZZ;", "<!--"):
+        assert isinstance(html_to_text(markup), str)
 
 
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs")) | st.sampled_from(" \n\t<>&;#'\"")))
