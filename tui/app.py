@@ -386,6 +386,7 @@ class QuestionTimeApp(App[None]):
                       after=lambda _: self._limits_changed())
         if self._showing():
             self.main.refresh_header()  # type: ignore[union-attr]
+            self.main.refresh_bindings()  # type: ignore[union-attr]  # `p` only while a source can pause
 
     @on(StoreChanged)
     def _store_changed(self, message: StoreChanged) -> None:

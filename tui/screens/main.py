@@ -202,8 +202,8 @@ class MainScreen(Screen[None]):
             return editing
         if action == "back":
             return editing
-        if action == "pause":
-            return bool(self.qt.sources)
+        if action == "pause":  # only while some source can still bring questions
+            return self.qt.paused or any(s.state not in ("done", "stopped") for s in self.qt.source_states.values())
         if action in ("retry", "open_link"):  # only where it applies: keeps the footer honest
             question = self.selected()
             parts = self.qt.parts_of(question.id) if question else []
@@ -288,7 +288,7 @@ class MainScreen(Screen[None]):
         if question is None:
             return
         if question.status in ("answered", "dismissed"):
-            self.notify(f"This question is {question.status}; reopen it from the All view first." if question.status == "dismissed"
+            self.notify(f"This question is {question.status}; approve it (a) to answer it after all." if question.status == "dismissed"
                         else "This question is already answered.", severity="warning", markup=False)
             return
         self.show_selected()

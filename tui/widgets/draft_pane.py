@@ -22,6 +22,13 @@ from tui.widgets.question_view import QuestionView
 SAVE_AFTER = 0.5  # seconds of no typing before a draft is saved
 
 
+PLACEHOLDER = {
+    "": "Type the answer (enter on a question to start)",
+    "answered": "Answered: the answer is in the log below",
+    "dismissed": "Dismissed: approve it (a) to answer it after all",
+}
+
+
 class AnswerArea(TextArea):
     """The answer being typed (plain text; soft wrap)."""
 
@@ -81,7 +88,7 @@ class DraftPane(Vertical):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="draft-question-scroll"):
             yield QuestionView(id="draft-question")
-        yield AnswerArea(id="answer", soft_wrap=True, show_line_numbers=False, placeholder="Type the answer (enter on a question to start)")
+        yield AnswerArea(id="answer", soft_wrap=True, show_line_numbers=False, placeholder=PLACEHOLDER[""])
         yield Static(id="counter")
         with VerticalScroll(id="preview-scroll"):
             yield Static(id="preview")
@@ -110,6 +117,7 @@ class DraftPane(Vertical):
         self._saved_text = draft
         self.area.load_text(draft)
         self.area.read_only = question is None or question.status in ("answered", "dismissed")
+        self.area.placeholder = PLACEHOLDER.get(question.status if question else "", PLACEHOLDER[""])
         self.recount()
 
     def clear_sent(self) -> None:
