@@ -11,12 +11,12 @@ import json
 import re
 import subprocess
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from markdown_it import MarkdownIt
 
+from bench.drills.hostile import html_injections
 from store.export import FORMATS, render
 from store.session_store import SessionStore
 from store.text import compose, count, profile_for, split_thread
@@ -24,28 +24,6 @@ from store.text import compose, count, profile_for, split_thread
 CORPUS = Path(__file__).parent / "hostile" / "posts.jsonl"
 ESCAPES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b\u200c\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]")
 FORMULA = tuple("=+-@\t\r") + ("＝", "＋", "－", "＠")
-
-
-class Injections(HTMLParser):
-    """Tags and attributes only a post breaking out of its escaping could have added."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.found: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in {"script", "iframe", "img", "object", "embed", "form", "input", "textarea", "base", "meta", "link"}:
-            self.found.append(tag)
-        for name, value in attrs:
-            if name.startswith("on") or (name in ("href", "src") and value and not value.lower().startswith(("https:", "http:", "#", "mailto:"))):
-                self.found.append(f"{tag} {name}={value}")
-
-
-def injections(markup: str) -> list[str]:
-    finder = Injections()
-    finder.feed(markup)
-    finder.close()
-    return finder.found
 
 
 @pytest.fixture(scope="module")
@@ -100,9 +78,9 @@ def test_exports_hold_no_escape_and_no_injection(hostile_store: Path, fmt: str) 
     text.encode("utf-8")
     assert not ESCAPES.search(text)
     if fmt == "html":
-        assert injections(text.split("<body", 1)[-1]) == []
+        assert html_injections(text.split("<body", 1)[-1]) == []
     elif fmt == "md":
-        assert injections(MarkdownIt("commonmark").render(text)) == []
+        assert html_injections(MarkdownIt("commonmark").render(text)) == []
     elif fmt == "csv":
         cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
         assert [c for c in cells if c.startswith(FORMULA)] == []

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from store.export import i18n, svg
-from store.export.recap import Entry, Recap, dismissal_line, figure_rows, header_line, when_line
+from store.export.recap import Entry, Recap, dismissal_line, figure_rows, header_line, when_text
 from store.export.safe import one_line, printable, safe_url
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -70,19 +70,12 @@ def link(label: str, url: str) -> str:
     return f'<a href="{escape(checked, quote=True)}" rel="noopener noreferrer">{text(label)}</a>'
 
 
-def _when(entry: Entry, recap: Recap, words: dict[str, str]) -> str:
-    line = text(when_line(entry, recap, words))
-    if entry.original:
-        line += (" · " if line else "") + link(words["original"], entry.original)
-    return line
-
-
 def _entry(entry: Entry, recap: Recap, words: dict[str, str], level: int) -> list[str]:
     question = entry.question
     name = f' <span class="name">{text(question.author_name)}</span>' if one_line(question.author_name) else ""
     star = " ★" if question.starred else ""
     out = ["<article>", f"<h{level}>{text(question.author)}{name}{star}</h{level}>"]
-    when = _when(entry, recap, words)
+    when = when_text(entry, recap, words, text, link)
     if when:
         out.append(f'<p class="when">{when}</p>')
     if entry.kind == "dismissed":

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from store.export import i18n
-from store.export.recap import Entry, Recap, dismissal_line, figure_rows, header_line, when_line
+from store.export.recap import Entry, Recap, dismissal_line, figure_rows, header_line, when_text
 from store.export.safe import one_line, printable, safe_url
 
 # Characters with inline meaning anywhere in a line. `&<>` become entities
@@ -70,17 +70,10 @@ def _asker(entry: Entry) -> str:
     return f"{text(question.author)} ({text(name)})" if name else text(question.author)
 
 
-def _when(entry: Entry, recap: Recap, words: dict[str, str]) -> str:
-    line = text(when_line(entry, recap, words))
-    if entry.original:
-        line += (" · " if line else "") + link(words["original"], entry.original)
-    return line
-
-
 def _entry(entry: Entry, recap: Recap, words: dict[str, str], level: int) -> list[str]:
     star = " ★" if entry.question.starred else ""
     out = [f"{'#' * level} {_asker(entry)}{star}", ""]
-    when = _when(entry, recap, words)
+    when = when_text(entry, recap, words, text, link)
     if when:
         out += [f"*{when}*", ""]
     if entry.kind == "dismissed":

@@ -8,6 +8,7 @@ so the Markdown and HTML recaps always hold the same content.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from store.model import REASONS, Answer, OutboxPart, Question, Settings, parse_time
@@ -154,6 +155,15 @@ def dismissal_line(entry: Entry, words: dict[str, str]) -> str:
     line = f"{words['dismissed_as']} {words[reason]}"
     if entry.duplicate_of is not None:
         line += " (" + words["duplicate_of"].format(author=one_line(entry.duplicate_of.author)) + ")"
+    return line
+
+
+def when_text(entry: Entry, recap: Recap, words: dict[str, str],
+              text: Callable[[str], str], link: Callable[[str, str], str]) -> str:
+    """`when_line` in a format's own escaping, with a link to the original post."""
+    line = text(when_line(entry, recap, words))
+    if entry.original:
+        line += (" · " if line else "") + link(words["original"], entry.original)
     return line
 
 
