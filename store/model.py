@@ -9,13 +9,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, fields
 from datetime import datetime, timezone
-from typing import Any, ClassVar, Literal
+from typing import Any, Self, get_args
 
-Status = Literal["new", "approved", "dismissed", "answered"]
-STATUSES: tuple[str, ...] = ("new", "approved", "dismissed", "answered")
-REASONS: tuple[str, ...] = ("spam", "off-topic", "duplicate", "abusive", "other")
-PROFILES: tuple[str, ...] = ("x", "classic", "mastodon", "bluesky", "custom")
-PART_STATES: tuple[str, ...] = ("pending", "posted", "failed")
+from store.events import PartState, Reason, Status
+
+REASONS: tuple[str, ...] = get_args(Reason)
 
 
 def now_iso() -> str:
@@ -51,7 +49,7 @@ class Record:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]):  # type: ignore[no-untyped-def]
+    def from_dict(cls, data: dict[str, Any]) -> Self:
         """Build from a stored dict, ignoring keys this version does not know."""
         try:
             return cls(**data)
@@ -98,8 +96,8 @@ class Question(Record):
     posted_at: str = ""
     votes: int = 0  # the platform's count, plus the votes of duplicates merged in
     remote_votes: int = 0  # the platform's count when last seen
-    status: str = "new"
-    reason: str | None = None
+    status: Status = "new"
+    reason: Reason | None = None
     starred: bool = False
     tags: list[str] = field(default_factory=list)
     duplicate_of: str | None = None
@@ -108,11 +106,6 @@ class Question(Record):
     # What a publisher needs to reply on the question's platform (status id,
     # Bluesky uri/cid and thread root, tweet id). Plain JSON values only.
     reply_ref: dict[str, Any] = field(default_factory=dict)
-
-    # Fields a moderator action may change (and undo may restore).
-    MUTABLE: ClassVar[frozenset[str]] = frozenset(
-        {"status", "reason", "starred", "tags", "duplicate_of", "votes", "remote_votes"}
-    )
 
 
 @dataclass(slots=True)
@@ -133,24 +126,57 @@ class Answer(Record):
     actor: str = ""
 
 
+def part_id(question_id: str, platform: str, index: int) -> str:
+    """The id of part `index` of an answer's thread on `platform`.
+
+    Parts are numbered from 1, the way a thread shows them ("2/3"): this is
+    the one place that says so, and every caller builds ids here.
+    """
+    return f"{question_id}:{platform}:{index}"
+
+
 @dataclass(slots=True)
 class OutboxPart(Record):
-    """One post of one answer on one platform account, tracked until posted."""
+    """One post of one answer on one platform account, tracked until posted.
 
-    id: str  # f"{question_id}:{platform}:{index}"
+    `index` counts from 1 (see `part_id`); `total` is the thread's length.
+    """
+
+    id: str  # part_id(question_id, platform, index)
     question_id: str
     platform: str
     index: int
     total: int
     text: str
-    state: str = "pending"
-    remote_id: str = ""
+    state: PartState = "pending"
+    remote_id: str = ""  # the post's id (Bluesky: its at:// uri)
     url: str = ""
     attempts: int = 0
     reason: str = ""
-    idempotency_key: str = ""
+    idempotency_key: str = ""  # Mastodon Idempotency-Key, Bluesky record key
     updated_at: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)  # e.g. Bluesky cid
+    # An attempt went out and its answer was not read (a crash, a dropped
+    # connection): the post may exist, so the next attempt looks first.
+    sending: bool = False
+    first_try_at: str = ""  # the first attempt's time: a resend is the same post (Bluesky createdAt, X look-up)
+    cid: str = ""  # Bluesky: the record's content id, which a reply to it needs
+    in_reply_to: str = ""  # the post this part replied to, as the platform named it
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """Also reads parts written before these fields existed (they sat in an `extra` dict)."""
+        if "extra" in data:
+            data = {**data, **_from_extra(data["extra"])}
+        return super(OutboxPart, cls).from_dict(data)
+
+
+def _from_extra(extra: Any) -> dict[str, Any]:
+    if not isinstance(extra, dict):
+        return {}
+    fields_ = {"sending": bool(extra.get("sending")), "first_try_at": str(extra.get("first_try_at") or ""),
+               "cid": str(extra.get("cid") or "")}
+    replied = extra.get("in_reply_to_id") or extra.get("in_reply_to")
+    return {**fields_, "in_reply_to": str(replied or "")}
 
 
 @dataclass(frozen=True, slots=True)

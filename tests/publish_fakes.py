@@ -62,6 +62,8 @@ class FakeMastodon(FakePlatform):
         self.statuses: dict[str, dict[str, Any]] = {}
         self.by_key: dict[str, str] = {}
         self.remote: dict[str, str] = {}  # status URL on another instance -> local id
+        # The web address of a posted status, as a real instance (https) gives it; the API is the local server.
+        self.public_url = "https://social.example"
         self.remaining = 300
         self.reset = "2030-01-01T15:00:00.000Z"
         server.route("POST", "/api/v1/statuses", self.post)
@@ -85,7 +87,7 @@ class FakeMastodon(FakePlatform):
                     status = self.statuses[self.by_key[key]]
                 else:
                     sid = str(next(self.ids))
-                    status = {"id": sid, "url": f"{self.server.url}/@qtime/{sid}", "content": body["status"],
+                    status = {"id": sid, "url": f"{self.public_url}/@qtime/{sid}", "content": body["status"],
                               "in_reply_to_id": body.get("in_reply_to_id"), "visibility": body.get("visibility"),
                               "language": body.get("language"), "spoiler_text": body.get("spoiler_text", "")}
                     self.statuses[sid] = status

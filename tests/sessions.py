@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from store.model import OutboxPart, Settings
+from store.model import OutboxPart, Settings, part_id
 from store.session_store import SessionStore
 
 DEMO_QUESTIONS: list[dict[str, object]] = [
@@ -85,13 +85,13 @@ def demo_like(path: Path) -> SessionStore:
         "Pubblicheremo un rapporto di trasparenza ogni sei mesi. #twittertime 2/2"], "x")
     store.add_answer(pick, "The team picks by votes and topic;\nI answer as many as I can.",
                      ["@mtorre The team picks by votes and topic;\nI answer as many as I can. #twittertime"], "x")
-    for index, part in enumerate(store.state.answers[privacy].parts):
-        store.set_part(OutboxPart(f"{privacy}:mastodon:{index}", privacy, "mastodon", index, 2, part,
-                                  state="posted", remote_id=str(100 + index),
-                                  url=f"https://social.example/@ceo/{100 + index}"))
-    store.set_part(OutboxPart(f"{fibra}:mastodon:0", fibra, "mastodon", 0, 1, "x", state="posted",
+    for index, part in enumerate(store.state.answers[privacy].parts, 1):
+        store.set_part(OutboxPart(part_id(privacy, "mastodon", index), privacy, "mastodon", index, 2, part,
+                                  state="posted", remote_id=str(99 + index),
+                                  url=f"https://social.example/@ceo/{99 + index}"))
+    store.set_part(OutboxPart(part_id(fibra, "mastodon", 1), fibra, "mastodon", 1, 1, "x", state="posted",
                               remote_id="99", url="https://social.example/@ceo/99"))
-    store.set_part(OutboxPart(f"{fibra}:bluesky:0", fibra, "bluesky", 0, 1, "x", state="failed", reason="timeout"))
+    store.set_part(OutboxPart(part_id(fibra, "bluesky", 1), fibra, "bluesky", 1, 1, "x", state="failed", reason="timeout"))
     store.save_draft(pay, "Stiamo lavorando con le banche")
     return store
 
@@ -114,9 +114,9 @@ def hostile(path: Path) -> SessionStore:
             store.tag(qid, [HOSTILE_TEXTS[(n + 1) % len(HOSTILE_TEXTS)].split("\n")[0][:30]])
             text = HOSTILE_TEXTS[-1 - n]
             store.add_answer(qid, text, [text, HOSTILE_TEXTS[n]], "x")
-            store.set_part(OutboxPart(f"{qid}:mastodon:0", qid, "mastodon", 0, 2, text, state="posted",
+            store.set_part(OutboxPart(part_id(qid, "mastodon", 1), qid, "mastodon", 1, 2, text, state="posted",
                                       url="javascript:alert(3)"))
-            store.set_part(OutboxPart(f"{qid}:mastodon:1", qid, "mastodon", 1, 2, text, state="posted",
+            store.set_part(OutboxPart(part_id(qid, "mastodon", 2), qid, "mastodon", 2, 2, text, state="posted",
                                       url='https://ok.example/p"onmouseover="alert(1)'))
         elif n % 3 == 1:
             store.approve(qid)

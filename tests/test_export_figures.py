@@ -43,11 +43,11 @@ def session() -> SessionState:
         "q2": Answer("q2", "a2", ["a2 1/2", "a2 2/2"], "x", at("18:05:50")),  # 300 s
     }
     state.outbox = {
-        "q2:mastodon:1": OutboxPart("q2:mastodon:1", "q2", "mastodon", 1, 2, "a2 2/2", state="posted",
+        "q2:mastodon:2": OutboxPart("q2:mastodon:2", "q2", "mastodon", 2, 2, "a2 2/2", state="posted",
                                     url="https://m.example/2"),
-        "q2:mastodon:0": OutboxPart("q2:mastodon:0", "q2", "mastodon", 0, 2, "a2 1/2", state="posted",
+        "q2:mastodon:1": OutboxPart("q2:mastodon:1", "q2", "mastodon", 1, 2, "a2 1/2", state="posted",
                                     url="https://m.example/1"),
-        "q1:bluesky:0": OutboxPart("q1:bluesky:0", "q1", "bluesky", 0, 1, "a1", state="failed",
+        "q1:bluesky:1": OutboxPart("q1:bluesky:1", "q1", "bluesky", 1, 1, "a1", state="failed",
                                    url="https://b.example/1"),
     }
     return state

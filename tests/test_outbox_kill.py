@@ -77,7 +77,7 @@ def test_killed_mid_thread_then_restarted_finishes_without_duplicates(tmp_path):
 
         store = SessionStore.open(path)
         for qid in qids.values():
-            states = [(p.state, bool(p.extra.get("sending"))) for p in sorted(
+            states = [(p.state, p.sending) for p in sorted(
                 (p for p in store.state.outbox.values() if p.question_id == qid), key=lambda p: p.index)]
             assert states == [("posted", False), ("pending", True), ("pending", False)]
         store.close()

@@ -58,13 +58,13 @@ async def test_a_thread_keeps_the_question_root_and_chains_parents(tmp_path, ser
     assert all(r["reply"]["root"] == ROOT for r in records)
     parts = outbox.parts(qid)
     assert [r["reply"]["parent"] for r in records] == [
-        QUESTION, {"uri": parts[0].extra["uri"], "cid": parts[0].extra["cid"]},
-        {"uri": parts[1].extra["uri"], "cid": parts[1].extra["cid"]}]
+        QUESTION, {"uri": parts[0].remote_id, "cid": parts[0].cid},
+        {"uri": parts[1].remote_id, "cid": parts[1].cid}]
     assert all(r["langs"] == ["en"] and r["$type"] == "app.bsky.feed.post" for r in records)
     assert [p.state for p in parts] == ["posted"] * 3
     assert parts[0].remote_id == fake.records[queued[0].idempotency_key]["uri"]
     assert parts[0].url == f"https://bsky.app/profile/{HANDLE}/post/{queued[0].idempotency_key}"
-    assert records[0]["createdAt"] == parts[0].extra["first_try_at"]
+    assert records[0]["createdAt"] == parts[0].first_try_at
     assert fake.logins == 1
     assert outbox.rate_limit.startswith("Bluesky: 4990/5000 posts left")
 
@@ -122,10 +122,10 @@ async def test_failures_and_lost_answers_still_make_one_record_per_part(tmp_path
     assert [r["value"]["text"] for r in fake.records.values()] == PARTS
     parts = outbox.parts(qid)
     assert [p.state for p in parts] == ["posted"] * 3
-    assert [p.extra["cid"] for p in parts] == [fake.records[p.idempotency_key]["cid"] for p in queued]
+    assert [p.cid for p in parts] == [fake.records[p.idempotency_key]["cid"] for p in queued]
     # after each lost answer the record was looked up, found, and not created again
     assert len(server.seen("GET", "/xrpc/com.atproto.repo.getRecord")) >= 2
-    assert fake.records[queued[2].idempotency_key]["value"]["reply"]["parent"]["cid"] == parts[1].extra["cid"]
+    assert fake.records[queued[2].idempotency_key]["value"]["reply"]["parent"]["cid"] == parts[1].cid
 
 
 async def test_a_create_refused_because_the_record_exists_counts_as_posted(tmp_path, server):
@@ -140,7 +140,7 @@ async def test_a_create_refused_because_the_record_exists_counts_as_posted(tmp_p
 
     assert len(fake.records) == 1
     (part,) = outbox.parts(qid)
-    assert part.state == "posted" and part.extra["cid"] == fake.records[queued.idempotency_key]["cid"]
+    assert part.state == "posted" and part.cid == fake.records[queued.idempotency_key]["cid"]
     assert len(server.seen("POST", "/xrpc/com.atproto.repo.createRecord")) == 2
     record = fake.records[queued.idempotency_key]["value"]
     assert record["reply"] == {"root": QUESTION, "parent": QUESTION}  # a top-level question is its own root

@@ -64,7 +64,7 @@ async def test_every_part_is_recorded_with_its_key_before_it_is_sent(tmp_path, s
         key = request.headers["idempotency-key"]
         lines = [orjson.loads(line) for line in journal.read_bytes().splitlines() if line.strip()]
         on_disk_before_send.append(any(
-            e.get("action") == "outbox.set" and e["part"]["idempotency_key"] == key and e["part"]["extra"].get("sending")
+            e.get("action") == "outbox.set" and e["part"]["idempotency_key"] == key and e["part"]["sending"]
             for e in lines))
         return original(request)
 
@@ -170,3 +170,19 @@ async def test_no_posts_left_defers_until_the_window_resets(tmp_path, server):
     assert outbox.waiting_until is not None
     assert "no posts left in this rate-limit window" in outbox.status
     assert outbox.rate_limit.startswith("Mastodon: 0/300 posts left")
+
+
+async def test_a_two_part_answer_sent_through_the_outbox_exports_as_1_of_2_and_2_of_2(tmp_path, server):
+    """The outbox numbers parts from 1 and every export shows them as the thread does."""
+    from store.export import render
+
+    fake = FakeMastodon(server, TOKEN)
+    store, qid = answered_session(tmp_path / "s.json", ref(server), PARTS[:2])
+    outbox = outbox_for(store, server)
+    outbox.enqueue(qid)
+    await outbox.send_pending()
+    first, second = outbox.parts(qid)
+    md = render(store.state, "md")
+    assert f"[mastodon 1/2]({fake.statuses[first.remote_id]['url']})" in md
+    assert f"[mastodon 2/2]({fake.statuses[second.remote_id]['url']})" in md
+    assert "3/2" not in md and "3/2" not in render(store.state, "html")

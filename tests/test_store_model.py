@@ -167,7 +167,7 @@ def test_drafts_survive_reopen_and_answer_clears_them(session: SessionStore, pat
 
 
 def test_outbox_parts_upsert(session: SessionStore, path: Path) -> None:
-    part = OutboxPart(f"{qid(1)}:mastodon:0", qid(1), "mastodon", 0, 1, "hello", idempotency_key="k1")
+    part = OutboxPart(f"{qid(1)}:mastodon:1", qid(1), "mastodon", 1, 1, "hello", idempotency_key="k1")
     session.set_part(part)
     part.state, part.remote_id, part.attempts = "posted", "109", 1
     session.set_part(part)
@@ -213,7 +213,7 @@ def build_busy_session(path: Path) -> None:
     host.save_draft(qid(1), "draft one")
     host.save_draft(qid(7), "draft two")
     host.add_answer(qid(7), "Done.", ["@asker7 Done."], "x")
-    host.set_part(OutboxPart(f"{qid(7)}:x:0", qid(7), "x", 0, 1, "@asker7 Done."))
+    host.set_part(OutboxPart(f"{qid(7)}:x:1", qid(7), "x", 1, 1, "@asker7 Done."))
     host.update_settings(hashtag="replay", limit=300)
     mod.flush()
 

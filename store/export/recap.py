@@ -64,12 +64,12 @@ class Recap:
 
 
 def published_links(parts: list[OutboxPart]) -> tuple[Link, ...]:
-    """Links to the posted parts (index is 0-based, shown 1-based)."""
+    """Links to the posted parts, numbered as the thread shows them (see `part_id`)."""
     links = []
     for part in parts:
         url = safe_url(part.url)
         if part.state == "posted" and url:
-            label = part.platform if part.total <= 1 else f"{part.platform} {part.index + 1}/{part.total}"
+            label = part.platform if part.total <= 1 else f"{part.platform} {part.index}/{part.total}"
             links.append(Link(label, url))
     return tuple(links)
 

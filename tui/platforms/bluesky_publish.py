@@ -138,7 +138,7 @@ class BlueskyPublisher(Publisher):
         return self._posted(ref, rkey)
 
     def _posted(self, ref: dict[str, str], rkey: str) -> Posted:
-        return Posted(ref["uri"], f"https://bsky.app/profile/{self.handle}/post/{rkey}", dict(ref))
+        return Posted(ref["uri"], f"https://bsky.app/profile/{self.handle}/post/{rkey}", cid=ref["cid"])
 
     async def _get(self, client: httpx.AsyncClient, rkey: str) -> Posted | None:
         """The post under `rkey`, if it exists (its cid is needed to reply to it)."""
@@ -159,7 +159,7 @@ class BlueskyPublisher(Publisher):
         question = _strong_ref(ref)
         assert question is not None  # can_reply checked it
         root = _strong_ref(ref.get("root")) or question
-        parent = _strong_ref(job.parent.extra) if job.parent is not None else question
+        parent = _strong_ref({"uri": job.parent.remote_id, "cid": job.parent.cid}) if job.parent is not None else question
         if parent is None:
             raise PublishError("the previous part of the thread has no uri/cid to reply to")
         text = job.part.text
@@ -167,7 +167,7 @@ class BlueskyPublisher(Publisher):
             "$type": POST,
             "text": text,
             # the time of the first attempt: a resend is the same record
-            "createdAt": job.part.extra.get("first_try_at") or now_iso(),
+            "createdAt": job.part.first_try_at or now_iso(),
             "reply": {"root": root, "parent": parent},
         }
         if job.lang:

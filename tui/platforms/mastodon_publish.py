@@ -82,7 +82,7 @@ class MastodonPublisher(Publisher):
         remote_id = str(status.get("id") or "")
         if not remote_id:
             raise PublishError("Mastodon answered without a status id")
-        return Posted(remote_id, str(status.get("url") or status.get("uri") or ""), {"in_reply_to_id": in_reply_to})
+        return Posted(remote_id, str(status.get("url") or status.get("uri") or ""), in_reply_to=str(in_reply_to or ""))
 
     async def _local_id(self, client: httpx.AsyncClient, job: Job) -> str:
         """The question's status id on the posting instance."""

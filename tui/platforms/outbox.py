@@ -12,7 +12,7 @@ post of the thread (id `qid:platform:index`, index from 1). Its life:
 1. `enqueue` stores it `pending`, with its idempotency key (Mastodon) or
    record key (Bluesky) already chosen, so every later send reuses them.
 2. Before each attempt the part is stored again with `attempts + 1` and
-   `extra["sending"] = True`; only then does the request go out.
+   `sending = True`; only then does the request go out.
 3. The outcome is stored: `posted` with the remote id and URL (before the
    next part of the thread is even looked at: part k+1 replies to part k's
    stored id), `failed` with the platform's reason, or still `pending` with
@@ -43,7 +43,7 @@ import httpx
 from filelock import FileLock, Timeout
 
 from store.errors import ActionError
-from store.model import OutboxPart, Question, now_iso
+from store.model import OutboxPart, Question, now_iso, part_id
 from store.sanitize import clean_line
 from store.session_store import SessionStore
 from tui.platforms.http import Backoff, BadReply, Refused, Transient, make_client
@@ -119,7 +119,7 @@ class Outbox:
             total = len(answer.parts)
             for index, text in enumerate(answer.parts, 1):
                 part = OutboxPart(
-                    id=f"{qid}:{publisher.platform}:{index}", question_id=qid, platform=publisher.platform,
+                    id=part_id(qid, publisher.platform, index), question_id=qid, platform=publisher.platform,
                     index=index, total=total, text=text, idempotency_key=publisher.new_key(),
                 )
                 self.store.set_part(part)
@@ -137,8 +137,7 @@ class Outbox:
         for each in self._thread(part.question_id, part.platform):
             if each.state == "failed":
                 # a human asked for it: an answer lost earlier is no longer a reason to hold back
-                extra = {**each.extra, "sending": False}
-                self.store.set_part(replace(each, state="pending", reason="", extra=extra))
+                self.store.set_part(replace(each, state="pending", reason="", sending=False))
 
     # -- sending ----------------------------------------------------------------------
 
@@ -187,7 +186,7 @@ class Outbox:
         """Post one part, retrying transient failures. False: stop this platform for now."""
         backoff = Backoff(*self.backoff)
         question = self.store.question(part.question_id)
-        parent = self.store.state.outbox.get(f"{part.question_id}:{part.platform}:{part.index - 1}")
+        parent = self.store.state.outbox.get(part_id(part.question_id, part.platform, part.index - 1))
         attempt = 0
         while True:
             attempt += 1
@@ -198,9 +197,8 @@ class Outbox:
                 self._note(publisher, f"rate limit: waiting {wait:.0f} s")
                 await asyncio.sleep(wait)
             job = Job(part, question, parent, self.store.settings.lang,
-                      retrying=part.attempts > 0, uncertain=bool(part.extra.get("sending")))
-            part = replace(part, attempts=part.attempts + 1,
-                           extra={**part.extra, "first_try_at": part.extra.get("first_try_at") or now_iso(), "sending": True})
+                      retrying=part.attempts > 0, uncertain=part.sending)
+            part = replace(part, attempts=part.attempts + 1, first_try_at=part.first_try_at or now_iso(), sending=True)
             await self._save(part)
             if self.store.write_error:  # the attempt is not on disk: sending now could post twice
                 return self._defer(publisher, 5.0, self.store.write_error)
@@ -210,7 +208,7 @@ class Outbox:
             except Transient as error:
                 reason = self._safe(str(error))
                 # an earlier lost answer stays a doubt until the part is found or posted
-                part = replace(part, reason=reason, extra={**part.extra, "sending": error.unanswered or job.uncertain})
+                part = replace(part, reason=reason, sending=error.unanswered or job.uncertain)
                 await self._save(part)
                 if attempt >= self.max_attempts:
                     await self._fail(part, f"{reason} (gave up after {attempt} attempts)")
@@ -224,7 +222,7 @@ class Outbox:
                 if isinstance(error, AccountProblem) or error.status == 401:
                     # the account, not this part: leave everything pending
                     reason = self._safe(str(error))
-                    await self._save(replace(part, reason=reason, extra={**part.extra, "sending": job.uncertain}))
+                    await self._save(replace(part, reason=reason, sending=job.uncertain))
                     self._note(publisher, f"{reason}; check the account, then send again")
                     return False
                 await self._fail(part, self._safe(str(error)))
@@ -239,18 +237,16 @@ class Outbox:
                 await self._fail(part, self._safe(str(error)))
                 return True
             else:
-                extra = {**part.extra, **posted.extra}
-                extra.pop("sending", None)
-                await self._save(replace(part, state="posted", remote_id=posted.remote_id,
-                                         url=clean_line(posted.url, limit=2000), reason="", extra=extra))
+                await self._save(replace(part, state="posted", remote_id=posted.remote_id, cid=posted.cid,
+                                         in_reply_to=posted.in_reply_to, url=clean_line(posted.url, limit=2000),
+                                         reason="", sending=False))
                 self._note(publisher, f"posted part {part.index}/{part.total}")
                 return True
 
     async def _fail(self, part: OutboxPart, reason: str, *, uncertain: bool = False) -> None:
         """Fail `part`; the later parts of its thread cannot go without it.
         `uncertain`: it may have been posted (a retry must look first)."""
-        extra = {k: v for k, v in part.extra.items() if k != "sending" or uncertain}
-        await self._save(replace(part, state="failed", reason=reason, extra=extra))
+        await self._save(replace(part, state="failed", reason=reason, sending=uncertain))
         for later in self._thread(part.question_id, part.platform):
             if later.index > part.index and later.state == "pending":
                 await self._save(replace(later, state="failed", reason=f"not sent: part {part.index} failed"))

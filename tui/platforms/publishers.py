@@ -55,7 +55,8 @@ class Uncertain(PublishError):
 class Posted:
     remote_id: str
     url: str
-    extra: dict[str, Any] = field(default_factory=dict)  # e.g. Bluesky uri and cid
+    cid: str = ""  # Bluesky: the record's content id
+    in_reply_to: str = ""  # the post it replied to
 
 
 @dataclass(frozen=True, slots=True)

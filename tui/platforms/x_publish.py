@@ -91,7 +91,7 @@ class XPublisher(Publisher):
 
     def _posted(self, tweet_id: str, parent: str) -> Posted:
         who = self._me.get("username") or "i/web"
-        return Posted(tweet_id, f"https://x.com/{who}/status/{tweet_id}", {"in_reply_to": parent})
+        return Posted(tweet_id, f"https://x.com/{who}/status/{tweet_id}", in_reply_to=str(parent or ""))
 
     async def _find(self, client: httpx.AsyncClient, job: Job, parent: str) -> Posted | None:
         """This part among the account's own posts since its first attempt, if X shows it."""
@@ -106,7 +106,7 @@ class XPublisher(Publisher):
             "tweet.fields": "created_at,referenced_tweets",
             "exclude": "retweets",
         }
-        since = parse_time(str(job.part.extra.get("first_try_at") or ""))
+        since = parse_time(job.part.first_try_at)
         if since is not None:
             params["start_time"] = (since - LOOKBACK).strftime("%Y-%m-%dT%H:%M:%SZ")
         reply = await request(client, "GET", f"{self.base_url}/2/users/{self._me['id']}/tweets",

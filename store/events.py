@@ -1,0 +1,139 @@
+"""The typed contracts of the store: each event kind, and a source item.
+
+An event is what the journal holds, one JSON object per action; the same
+dicts are the history in `SessionState.events` and the `events` table of the
+snapshot. Every kind names itself in `action`, so a checker narrows an
+`Event` by that tag. `seq` is set when the event is written (and is `None`
+in memory while the disk refuses writes); `at` and `actor` are set by the
+store at commit time.
+
+Kinds:
+
+    question.add   a question arrived (`question`: its whole record)
+    approve, dismiss, star, unstar, tag, duplicate, reopen, votes, answer.add, undo
+                   changes to questions: `changes` lists each question's
+                   fields before and after (undo restores `before`)
+    draft.set      the text being drafted for a question
+    outbox.set     an outbox part's new state (see `OutboxPart`)
+    session.set    session settings changed
+    journal.base   the first line of a compacted journal: the snapshot's seq
+"""
+from __future__ import annotations
+
+from typing import Any, Literal, NotRequired, TypedDict
+
+Status = Literal["new", "approved", "dismissed", "answered"]
+Reason = Literal["spam", "off-topic", "duplicate", "abusive", "other"]
+PartState = Literal["pending", "posted", "failed"]
+ChangeVerb = Literal["approve", "dismiss", "star", "unstar", "tag", "duplicate", "reopen", "votes"]
+
+
+class QuestionFields(TypedDict, total=False):
+    """The fields of a question that actions change (and undo restores)."""
+
+    status: Status
+    reason: Reason | None
+    starred: bool
+    tags: list[str]
+    duplicate_of: str | None
+    votes: int
+    remote_votes: int
+
+
+class Change(TypedDict):
+    qid: str
+    before: QuestionFields
+    after: QuestionFields
+
+
+class _Stamped(TypedDict):
+    """What every event carries once committed."""
+
+    seq: NotRequired[int | None]
+    at: NotRequired[str]
+    actor: NotRequired[str]
+
+
+class QuestionAdded(_Stamped):
+    action: Literal["question.add"]
+    qid: str
+    question: NotRequired[dict[str, Any]]  # the record; dropped from the in-memory history
+
+
+class Moderated(_Stamped):
+    action: ChangeVerb
+    qid: str
+    changes: list[Change]
+
+
+class AnswerAdded(_Stamped):
+    action: Literal["answer.add"]
+    qid: str
+    changes: list[Change]
+    answer: dict[str, Any]
+
+
+class Undone(_Stamped):
+    action: Literal["undo"]
+    target: int
+    undid: str
+    qid: str | None
+    changes: list[Change]
+
+
+class DraftSet(_Stamped):
+    action: Literal["draft.set"]
+    qid: str
+    text: str
+
+
+class PartSet(_Stamped):
+    action: Literal["outbox.set"]
+    qid: str
+    part: dict[str, Any]
+
+
+class SettingsSet(_Stamped):
+    action: Literal["session.set"]
+    before: dict[str, Any]
+    after: dict[str, Any]
+
+
+class JournalBase(TypedDict):
+    seq: int
+    action: Literal["journal.base"]
+    id: str
+
+
+Event = QuestionAdded | Moderated | AnswerAdded | Undone | DraftSet | PartSet | SettingsSet | JournalBase
+# Events that change questions' fields (and so can be undone, or are undo itself).
+Changing = Moderated | AnswerAdded | Undone
+
+UNDOABLE: frozenset[str] = frozenset({"approve", "dismiss", "star", "unstar", "tag", "duplicate", "reopen"})
+
+
+class SourceItem(TypedDict):
+    """One post a source hands to `SessionStore.add_questions` (raw: sanitised there)."""
+
+    source: str  # the source spec, e.g. "mastodon:https://mastodon.social#askceo"
+    remote_id: str  # the post's id on its platform
+    author: str
+    text: str
+    author_name: NotRequired[str]
+    url: NotRequired[str]
+    posted_at: NotRequired[str]
+    votes: NotRequired[int]
+    spoiler: NotRequired[str]
+    lang: NotRequired[str]
+    reply_ref: NotRequired[dict[str, Any]]
+
+
+def qids_of(event: Event) -> set[str]:
+    """The questions an event may have changed."""
+    named: set[str] = set()
+    qid = event.get("qid")
+    if isinstance(qid, str) and qid:
+        named.add(qid)
+    for change in event.get("changes", ()):  # type: ignore[attr-defined]
+        named.add(change["qid"])
+    return named
