@@ -20,7 +20,7 @@ Kinds:
 """
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict, get_args
 
 Status = Literal["new", "approved", "dismissed", "answered"]
 Reason = Literal["spam", "off-topic", "duplicate", "abusive", "other"]
@@ -106,8 +106,9 @@ class JournalBase(TypedDict):
 
 
 Event = QuestionAdded | Moderated | AnswerAdded | Undone | DraftSet | PartSet | SettingsSet | JournalBase
-# Events that change questions' fields (and so can be undone, or are undo itself).
-Changing = Moderated | AnswerAdded | Undone
+
+# The actions whose events carry `changes` to questions.
+CHANGING: frozenset[str] = frozenset({*get_args(ChangeVerb), "answer.add", "undo"})
 
 UNDOABLE: frozenset[str] = frozenset({"approve", "dismiss", "star", "unstar", "tag", "duplicate", "reopen"})
 

@@ -16,14 +16,15 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO, cast
 
 import orjson
 
 from store.errors import NotAStoreError
+from store.events import Event
 from store.storage import atomic_write
 
-Event = dict[str, Any]
+
 BASE = "journal.base"
 SEPARATOR = b"\x1e"
 TAIL = 2000  # events already in the snapshot that a compacted journal keeps
@@ -93,7 +94,7 @@ class Journal:
                 ) from None
             if not isinstance(event, dict) or type(event.get("seq")) is not int or not isinstance(event.get("action"), str):
                 raise NotAStoreError(f"{self.path}: not a qtime journal (a line without a sequence number)")
-            events.append(event)
+            events.append(cast(Event, event))
         return events
 
     def append(self, events: list[Event]) -> None:

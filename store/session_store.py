@@ -29,7 +29,8 @@ import orjson
 from filelock import FileLock, Timeout
 
 from store.errors import ActionError, NotAStoreError, StoreError
-from store.journal import BASE, Event, Journal, NotDurable
+from store.events import UNDOABLE, Event, SourceItem
+from store.journal import BASE, Journal, NotDurable
 from store.migrations import FORMAT, SCHEMA, migrate
 from store.model import (
     REASONS,
@@ -47,7 +48,6 @@ from store.storage import AtomicJSONStorage, remove_orphans
 
 LOCK_TIMEOUT = 30.0
 COMPACT_AFTER_EVENTS = 20_000
-UNDOABLE = frozenset({"approve", "dismiss", "star", "unstar", "tag", "duplicate", "reopen"})
 
 
 @contextmanager
@@ -76,7 +76,10 @@ class SessionStore:
         self.journal = Journal(self.path.with_name(self.path.name + ".journal"))
         self.storage = AtomicJSONStorage(self.path)
         self._lock = FileLock(str(self.path.with_name(self.path.name + ".lock")), thread_local=False)
-        self._mutex = threading.RLock()
+        self._mutex = threading.RLock()  # one commit, refresh or compaction at a time (held across disk I/O)
+        # Held only while events change the in-memory state (never across I/O),
+        # so a reader on another thread gets a consistent copy within microseconds.
+        self._applying = threading.RLock()
         self._unwritten: list[Event] = []
         self._checked: tuple[tuple[int, int, int], SessionState] | None = None
         self._journal_events = 0
@@ -180,12 +183,13 @@ class SessionStore:
             state = checked[1]  # parsed by `_check_file`, unchanged since
         else:
             state = self._parse(self.path.read_bytes())
-        self.state.take(state)
+        with self._applying:
+            self.state.take(state)
         self.journal = Journal(self.journal.path)
         self._journal_events = 0
         self._catch_up()
         for event in self._unwritten:  # still waiting for the disk: keep them in view
-            self.state.apply({**event, "seq": None}, provisional=True)
+            self._apply({**event, "seq": None}, provisional=True)
 
     # -- the lock and the journal ---------------------------------------------
 
@@ -210,14 +214,16 @@ class SessionStore:
             if (behind or base is None) and (first is None or first > self.state.last_seq + 1):
                 return self._reload()
         fresh = [event for event in events if event["seq"] > self.state.last_seq and event["action"] != BASE]
-        for event in fresh:
-            try:
-                self.state.apply(event)
-            except (KeyError, TypeError, ValueError, AttributeError) as error:
-                raise NotAStoreError(
-                    f"{self.journal.path}: event {event['seq']} is damaged ({type(error).__name__}: {error})"
-                ) from None
-        self._journal_events += len(events)
+        with self._applying:  # readers see another process's commits whole
+            for event in fresh:
+                try:
+                    self._apply(event)
+                except (KeyError, TypeError, ValueError, AttributeError) as error:
+                    raise NotAStoreError(
+                        f"{self.journal.path}: event {event['seq']} is damaged ({type(error).__name__}: {error})"
+                    ) from None
+        # A compacted journal holds only what came after the snapshot (and a short tail).
+        self._journal_events = (0 if replaced else self._journal_events) + len(events)
         return fresh
 
     def _reload(self) -> list[Event]:
@@ -247,8 +253,9 @@ class SessionStore:
             event.setdefault("at", at)
             event.setdefault("actor", self.actor)
         self._write(events)
-        for event in events:
-            self.state.apply(event)
+        with self._applying:  # readers see a commit whole
+            for event in events:
+                self._apply(event)
 
     def _commit(self, build: Callable[[], list[Event]]) -> list[Event]:
         """Catch up, build events against the fresh state, and make them durable."""
@@ -273,7 +280,7 @@ class SessionStore:
         at = now_iso()
         for event in events:
             event.update(at=event.get("at", at), actor=event.get("actor", self.actor))
-            self.state.apply({**event, "seq": None}, provisional=True)
+            self._apply({**event, "seq": None}, provisional=True)
             self._unwritten.append(event)
         self._disk_error(error)
 
@@ -296,16 +303,34 @@ class SessionStore:
         except BaseException:
             self._unwritten = pending
             for event in pending:
-                self.state.apply({**event, "seq": None}, provisional=True)
+                self._apply({**event, "seq": None}, provisional=True)
             raise
         for event in pending:
-            self.state.apply(event)
+            self._apply(event)
 
     # -- reading -----------------------------------------------------------------
 
     @property
     def settings(self) -> Settings:
         return self.state.settings
+
+    def _apply(self, event: Event, *, provisional: bool = False) -> None:
+        with self._applying:
+            self.state.apply(event, provisional=provisional)
+
+    def snapshot(self) -> SessionState:
+        """The session as of now, for a reader on any thread: later commits never change it.
+
+        Waits only for an event being applied, never for the disk (about 3 ms
+        of copying at 100,000 questions).
+        """
+        with self._applying:
+            return self.state.copy()
+
+    def answered(self) -> tuple[dict[str, Answer], dict[str, OutboxPart]]:
+        """Copies of the answers and the outbox, consistent with each other (cheap: they are small)."""
+        with self._applying:
+            return dict(self.state.answers), dict(self.state.outbox)
 
     def question(self, qid: str) -> Question:
         try:
@@ -343,7 +368,7 @@ class SessionStore:
 
     # -- writing: questions ----------------------------------------------------
 
-    def add_questions(self, items: Iterable[dict[str, Any]], *, actor: str | None = None) -> IngestResult:
+    def add_questions(self, items: Iterable[SourceItem], *, actor: str | None = None) -> IngestResult:
         """Store new questions in one durable batch; a known one only updates votes.
 
         Each item has `source`, `remote_id`, `author`, `text` and optionally
@@ -394,7 +419,7 @@ class SessionStore:
         return IngestResult(counts["new"], counts["known"], rejected)
 
     @staticmethod
-    def _prepare(item: dict[str, Any], received: str) -> Question | None:
+    def _prepare(item: SourceItem, received: str) -> Question | None:
         if not isinstance(item, dict):
             return None
         source = clean_line(item.get("source") or "")

@@ -2,15 +2,20 @@
 
 Live commits and journal replay both go through `SessionState.apply`, so a
 replayed journal reaches exactly the state the live process had.
+
+Records are never changed in place: an event that changes a question puts a
+new `Question` in its place (and so for settings). A shallow copy of the
+containers (`copy`) is therefore a consistent snapshot that later events
+cannot alter, which is what a reader on another thread needs (an export
+rendering while sources add questions).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import Any, cast
 
+from store.events import CHANGING, Event, QuestionAdded
 from store.model import Answer, Draft, OutboxPart, Question, Settings
-
-Event = dict[str, Any]
 
 
 @dataclass
@@ -22,6 +27,9 @@ class SessionState:
     outbox: dict[str, OutboxPart] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     last_seq: int = 0
+    # Bumped when `take` replaces the whole state (a reload): readers that keep
+    # derived facts (the queue index) start again from scratch.
+    generation: int = 0
 
     def apply(self, event: Event, *, provisional: bool = False) -> None:
         """Apply one event; committed events at or below `last_seq` are skipped.
@@ -29,51 +37,61 @@ class SessionState:
         A provisional event (kept in memory while the disk refuses writes)
         goes into the history with `seq` None and does not move `last_seq`.
         """
-        seq = event["seq"]
-        if not provisional and seq <= self.last_seq:
+        seq = event.get("seq")
+        if not provisional and (seq is None or seq <= self.last_seq):
             return
         if event["action"] == "journal.base":  # a marker, not an action
             return
-        action = event["action"]
-        if action == "question.add":
+        if event["action"] == "question.add":
             question = Question.from_dict(event["question"])
             self.questions[question.id] = question
-            event = {k: v for k, v in event.items() if k != "question"}
-        elif action == "session.set":
-            for name, value in event["after"].items():
-                setattr(self.settings, name, value)
-        elif action == "draft.set":
-            self.drafts[event["qid"]] = Draft(event["qid"], event["text"], event["at"], event.get("actor", ""))
-        elif action == "answer.add":
+            event = cast(QuestionAdded, {k: v for k, v in event.items() if k != "question"})
+        elif event["action"] == "session.set":
+            known = Settings.__dataclass_fields__
+            self.settings = replace(self.settings, **{k: v for k, v in event["after"].items() if k in known})
+        elif event["action"] == "draft.set":
+            self.drafts[event["qid"]] = Draft(event["qid"], event["text"], event.get("at", ""), event.get("actor", ""))
+        elif event["action"] == "answer.add":
             self.answers[event["qid"]] = Answer.from_dict(event["answer"])
             self.drafts.pop(event["qid"], None)
-        elif action == "outbox.set":
+        elif event["action"] == "outbox.set":
             part = OutboxPart.from_dict(event["part"])
             self.outbox[part.id] = part
-        for change in event.get("changes", ()):
-            question = self.questions.get(change["qid"])
-            if question is not None:
-                for name, value in change["after"].items():
-                    setattr(question, name, list(value) if isinstance(value, list) else value)
-        if action != "draft.set":  # drafts are state, not history worth replaying
+        if event["action"] in CHANGING:
+            for change in event["changes"]:  # type: ignore[typeddict-item]
+                question = self.questions.get(change["qid"])
+                if question is not None:
+                    after = {k: list(v) if isinstance(v, list) else v for k, v in change["after"].items()}
+                    self.questions[question.id] = replace(question, **after)
+        if event["action"] != "draft.set":  # drafts are state, not history worth replaying
             self.events.append(event)
-        if not provisional:
+        if not provisional and seq is not None:
             self.last_seq = seq
+
+    def copy(self) -> SessionState:
+        """A snapshot: new containers holding the same (never mutated) records.
+
+        About 3 ms at 100,000 questions. Call it where no event is being
+        applied (`SessionStore.snapshot` holds the store's mutex).
+        """
+        return SessionState(settings=self.settings, questions=dict(self.questions), answers=dict(self.answers),
+                            drafts=dict(self.drafts), outbox=dict(self.outbox), events=list(self.events),
+                            last_seq=self.last_seq, generation=self.generation)
 
     def take(self, other: SessionState) -> None:
         """Become `other`, keeping this object and its containers.
 
-        Readers (the app's widgets) hold references to `questions`, `settings`
-        and the rest; a reload must not leave them looking at stale copies.
+        Readers (the app's widgets) hold references to `questions` and the
+        rest; a reload must not leave them looking at stale copies.
         """
         for name in ("questions", "answers", "drafts", "outbox"):
             mine = getattr(self, name)
             mine.clear()
             mine.update(getattr(other, name))
-        for name in Settings.__dataclass_fields__:
-            setattr(self.settings, name, getattr(other.settings, name))
+        self.settings = other.settings
         self.events[:] = other.events
         self.last_seq = other.last_seq
+        self.generation += 1
 
     def to_tables(self) -> dict[str, dict[str, Any]]:
         """The TinyDB tables of the snapshot (doc ids are strings, from 1)."""
@@ -106,5 +124,6 @@ class SessionState:
             state.drafts[d["question_id"]] = Draft.from_dict(d)
         for d in docs("outbox"):
             state.outbox[d["id"]] = OutboxPart.from_dict(d)
-        state.events = docs("events")
+        state.events = cast(list[Event], docs("events"))
         return state
+

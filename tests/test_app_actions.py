@@ -171,7 +171,7 @@ async def test_answer_and_send_lands_in_the_log(session, clock):
         assert state.questions[first].status == "answered"
         log = screen_text(app)
         assert "A Ci stiamo lavorando" in log and "not published" in log
-        assert "answered in 11m" in log
+        assert "answered in 11 min" in log
         assert any("logged here, not published" in note for note in notes)
         assert draft.text == ""
 

@@ -93,7 +93,8 @@ def test_undo_in_reverse_order_restores_everything(path: Path) -> None:
     assert store.undo() is None
 
 
-def test_a_reload_keeps_the_objects_the_screen_holds(path: Path) -> None:
+def test_a_reload_keeps_the_containers_the_screen_holds(path: Path) -> None:
+    """Containers stay (the screen holds them); records and settings are replaced, never changed in place."""
     store = SessionStore.open(path, actor="a")
     store.add_questions(items(3))
     questions, settings = store.state.questions, store.settings
@@ -104,7 +105,7 @@ def test_a_reload_keeps_the_objects_the_screen_holds(path: Path) -> None:
     other.add_questions(items(1, start=5))
     store.refresh()
     assert store.state.questions is questions and len(questions) == 6
-    assert store.settings is settings and settings.title == "Renamed"
+    assert store.settings.title == "Renamed" and settings.title == "Question time"
 
 
 def test_disk_full_actions_survive_another_process_compacting(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,7 +16,8 @@ from store.state import SessionState
 from store.export.figures import response_seconds
 from store.export.recap import published_links
 from store.export.safe import printable
-from store.export.selection import parts_by_question, selected
+from store.export.selection import selected
+from store.parts import by_question
 
 COLUMNS: tuple[str, ...] = (
     "id", "source", "author", "author_name", "text", "received", "status", "reason", "votes",
@@ -37,7 +38,7 @@ def render(state: SessionState, only: str) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    outbox = parts_by_question(state)
+    outbox = by_question(state.outbox.values())
     for question in selected(state, only):
         answer = state.answers.get(question.id)
         seconds = response_seconds(question, answer) if answer else None

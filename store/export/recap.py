@@ -16,7 +16,8 @@ from store.state import SessionState
 
 from store.export import i18n
 from store.export.figures import Figures, Timeline, figures, response_seconds, timeline
-from store.export.selection import answered_in_order, bucket, parts_by_question, selected
+from store.export.selection import answered_in_order, bucket, selected
+from store.parts import by_question
 from store.export.safe import one_line, safe_url
 
 
@@ -76,7 +77,7 @@ def published_links(parts: list[OutboxPart]) -> tuple[Link, ...]:
 
 def build(state: SessionState, only: str) -> Recap:
     questions = selected(state, only)
-    outbox = parts_by_question(state)
+    outbox = by_question(state.outbox.values())
 
     def entry(question: Question) -> Entry:
         answer = state.answers.get(question.id)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from store.model import Answer, OutboxPart, Question, parse_time
+from store.model import Answer, Question, parse_time
 from store.state import SessionState
 
 ONLY: tuple[str, ...] = ("all", "approved", "answered")
@@ -58,12 +58,3 @@ def _sort_time(value: str) -> float:
     moment = parse_time(value)
     return moment.timestamp() if moment else float("inf")
 
-
-def parts_by_question(state: SessionState) -> dict[str, list[OutboxPart]]:
-    """Outbox parts per question, by platform then index."""
-    grouped: dict[str, list[OutboxPart]] = {}
-    for part in state.outbox.values():
-        grouped.setdefault(part.question_id, []).append(part)
-    for parts in grouped.values():
-        parts.sort(key=lambda p: (p.platform, p.index))
-    return grouped

@@ -8,15 +8,14 @@ then printed to stderr). Imports no Textual.
 from __future__ import annotations
 
 import argparse
-import errno
 import os
 import sys
 from pathlib import Path
 
 from store.errors import StoreError
 from store.export import FORMATS, LANGS, ONLY, render
+from store.export.files import ExportRefused, write_export
 from store.session_store import SessionStore
-from store.storage import atomic_write
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -26,28 +25,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only", choices=ONLY, default="all",
                         help="answered; approved (approved and answered); all (the default)")
     parser.add_argument("--lang", choices=LANGS, help="language of the recap (md, html); default: the session's, else en")
-
-
-def _same_file(output: Path, store: Path) -> bool:
-    """Would writing `output` replace the store or one of its companion files?"""
-    companions = [store] + [store.with_name(store.name + suffix) for suffix in (".journal", ".lock")]
-    target = os.path.realpath(output)
-    return any(target == os.path.realpath(path) for path in companions)
-
-
-def write(output: Path, data: bytes) -> None:
-    """Replace a regular file atomically; write straight into a device or pipe.
-
-    `-o /dev/stdout` or a named pipe must be written to, never replaced by a
-    renamed temp file (as root, that would swap `/dev/null` for a plain file).
-    """
-    if output.exists() and not output.is_file():
-        if output.is_dir():
-            raise IsADirectoryError(errno.EISDIR, "is a folder", str(output))
-        with open(output, "wb") as handle:
-            handle.write(data)
-        return
-    atomic_write(output, data)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -69,11 +46,11 @@ def run(args: argparse.Namespace) -> int:
             return 1
         return 0
     output = Path(args.output)
-    if _same_file(output, store_path):
-        print(f"qtime export: {output} is the store itself; choose another file", file=sys.stderr)
-        return 2
     try:
-        write(output, data)
+        write_export(output, data, store=store_path)
+    except ExportRefused as error:
+        print(f"qtime export: {error}", file=sys.stderr)
+        return 2
     except OSError as error:
         print(f"qtime export: cannot write {output}: {error.strerror or error}", file=sys.stderr)
         return 1

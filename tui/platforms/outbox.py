@@ -44,6 +44,7 @@ from filelock import FileLock, Timeout
 
 from store.errors import ActionError
 from store.model import OutboxPart, Question, now_iso, part_id
+from store.parts import by_question, of_question
 from store.sanitize import clean_line
 from store.session_store import SessionStore
 from tui.platforms.http import Backoff, BadReply, Refused, Transient, make_client
@@ -95,8 +96,7 @@ class Outbox:
         return [p for p in self.publishers if p.can_reply(question)]
 
     def parts(self, qid: str) -> list[OutboxPart]:
-        return sorted((p for p in list(self.store.state.outbox.values()) if p.question_id == qid),
-                      key=lambda p: (p.platform, p.index))
+        return of_question(self.store.state.outbox, qid)
 
     # -- queueing (sync: call from a thread) -------------------------------------------
 
@@ -170,12 +170,9 @@ class Outbox:
 
     def _next(self, platform: str) -> OutboxPart | None:
         """The first pending part whose earlier parts are all posted."""
-        threads: dict[str, list[OutboxPart]] = {}
-        for part in list(self.store.state.outbox.values()):
-            if part.platform == platform:
-                threads.setdefault(part.question_id, []).append(part)
-        for thread in threads.values():
-            for part in sorted(thread, key=lambda p: p.index):
+        on_platform = (p for p in tuple(self.store.state.outbox.values()) if p.platform == platform)
+        for thread in by_question(on_platform).values():
+            for part in thread:
                 if part.state == "pending":
                     return part
                 if part.state != "posted":
@@ -261,8 +258,7 @@ class Outbox:
         await asyncio.to_thread(self.store.set_part, part)
 
     def _thread(self, qid: str, platform: str) -> list[OutboxPart]:
-        return sorted((p for p in list(self.store.state.outbox.values())
-                       if p.question_id == qid and p.platform == platform), key=lambda p: p.index)
+        return of_question(self.store.state.outbox, qid, platform)
 
     def _safe(self, text: str) -> str:
         """A reason fit to store and show: no credential, no control character, one line."""

@@ -7,26 +7,19 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from store.export.i18n import duration
 from store.model import Answer, OutboxPart, Question, parse_time
+from store.parts import by_question, held_back
 from tui.widgets.queue_list import question_time
 
 QUESTION_PREVIEW = 160
-
-
-def duration_text(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    if seconds < 3600:
-        return f"{seconds // 60}m {seconds % 60:02d}s"
-    return f"{seconds // 3600}h {seconds % 3600 // 60:02d}m"
 
 
 def publish_state(parts: Iterable[OutboxPart]) -> list[tuple[str, str]]:
     """(text, style) per platform: posted 2/2, pending, failed (reason)."""
     by_platform: dict[str, list[OutboxPart]] = {}
     for part in parts:
-        by_platform.setdefault(part.platform, []).append(part)
+        by_platform.setdefault(part.platform, []).append(part)  # in thread order already
     if not by_platform:
         return [("not published", "$text-muted")]
     out: list[tuple[str, str]] = []
@@ -39,7 +32,7 @@ def publish_state(parts: Iterable[OutboxPart]) -> list[tuple[str, str]]:
         elif posted == total:
             out.append((f"{platform}: posted {posted}/{total}", "$success"))
         else:
-            held = next((p.reason for p in platform_parts if p.state == "pending" and p.reason), "")
+            held = next((p.reason for p in platform_parts if held_back(p)), "")
             out.append((f"{platform}: sending {posted}/{total}" + (f" ({held})" if held else ""), "$warning"))
     return out
 
@@ -48,7 +41,7 @@ def answer_entry(answer: Answer, question: Question | None, parts: Iterable[Outb
     answered = parse_time(answer.answered_at)
     asked = question_time(question) if question else None
     when = answered.astimezone().strftime("%H:%M:%S") if answered else "?"
-    took = f"answered in {duration_text((answered - asked).total_seconds())}" if answered and asked else ""
+    took = f"answered in {duration(max(0.0, (answered - asked).total_seconds()))}" if answered and asked else ""
     head: list[str | tuple[str, str]] = [(when, "bold"), "  "]
     head.append((question.author if question else "?", "bold $accent"))
     head += [("  " + took + "  ", "$text-muted")]
@@ -83,10 +76,8 @@ class AnsweredLog(VerticalScroll):
         if shown == self._shown:
             return
         self._shown = shown
-        parts: dict[str, list[OutboxPart]] = {}
-        for part in tuple(outbox.values()):  # copies: worker threads write these dicts
-            parts.setdefault(part.question_id, []).append(part)
-        ordered = sorted(tuple(answers.values()), key=lambda a: a.answered_at, reverse=True)
+        parts = by_question(outbox.values())
+        ordered = sorted(answers.values(), key=lambda a: a.answered_at, reverse=True)
         entries = [answer_entry(a, questions.get(a.question_id), parts.get(a.question_id, ())) for a in ordered]
         static = self.query_one("#answered-entries", Static)
         if entries:
@@ -99,9 +90,9 @@ def what_is_shown(answers: Mapping[str, Answer], questions: Mapping[str, Questio
                   outbox: Mapping[str, OutboxPart]) -> tuple[object, ...]:
     """Every field `answer_entry` draws: equal tuples draw the same log (a few µs per answer)."""
     drawn: list[object] = []
-    for answer in tuple(answers.values()):  # copies: worker threads write these dicts
+    for answer in answers.values():
         question = questions.get(answer.question_id)
         drawn.append((answer.question_id, answer.answered_at, answer.text, len(answer.parts),
                       (question.author, question.text, question.posted_at, question.received_at) if question else None))
-    drawn.extend((p.id, p.question_id, p.platform, p.total, p.state, p.reason) for p in tuple(outbox.values()))
+    drawn.extend((p.id, p.question_id, p.platform, p.total, p.state, p.reason) for p in outbox.values())
     return tuple(drawn)

@@ -109,10 +109,10 @@ class QueueIndex:
         self._ids_given: tuple[str, ...] | None = None  # `_ids` as last handed out; None once it changes
         self._sorted: list[SortKey] = []
         self._placed: dict[str, SortKey] = {}
-        # Where we are in the store: one question object (a reload replaces them all), events read.
+        # Where we are in the store: its generation (a reload bumps it), events read.
         self._questions: Mapping[str, Question] = {}
         self._fresh = True
-        self._probe: Question | None = None
+        self._generation = 0
         self._events_read = 0
 
     # -- flags -------------------------------------------------------------------
@@ -190,8 +190,6 @@ class QueueIndex:
                    or (needle != self.needle and self.needle not in needle))
         if not regroup and needle != self.needle:
             self._narrow(needle)
-        if self._probe is None and arrived:
-            self._probe = arrived[0]
         for question in arrived:
             self._rank[question.id] = len(self._arrivals)
             self._arrivals.append(question.id)
@@ -220,18 +218,15 @@ class QueueIndex:
         return self._ids_given
 
     def _reloaded(self, state: SessionState) -> bool:
-        """Never indexed, or the store replaced its state (a reload keeps the dict, not the questions)."""
-        if self._fresh or len(state.events) < self._events_read:
-            return True
-        probe = self._probe
-        return probe is not None and state.questions.get(probe.id) is not probe
+        """Never indexed, or the store replaced its state (a reload keeps the dicts, bumps the generation)."""
+        return self._fresh or len(state.events) < self._events_read or state.generation != self._generation
 
     def _reindex(self, state: SessionState) -> None:
         """Every question's rank and status, and the counts, from scratch (about 30 ms at 100k)."""
         self._fresh = False
+        self._generation = state.generation
         self._events_read = len(state.events)  # before reading the questions: later events are read again
         questions = tuple(state.questions.values())
-        self._probe = questions[0] if questions else None
         self._arrivals = [q.id for q in questions]
         self._statuses = [q.status for q in questions]
         self._rank = dict(zip(self._arrivals, range(len(questions))))
