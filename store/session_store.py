@@ -10,7 +10,9 @@ in memory and made durable by one fsynced journal append under the lock,
 after catching up with what other processes appended: several processes
 share a store without losing an update, and each sees the others' actions by
 polling `refresh()` (one `stat` when nothing changed). `compact()` folds the
-journal into a new snapshot; it runs on close and when the journal grows.
+journal into a new snapshot; it runs on close, and when the journal grows
+past `COMPACT_AFTER_EVENTS` the session service runs it in a process of its
+own (`store.compaction`).
 
 When the disk is full or read-only the action is kept in memory, `write_error`
 says why, and the next commit or `flush()` writes it once the disk is back.
@@ -637,6 +639,11 @@ class SessionStore:
                 self._disk_error(error)
                 return False
             return True
+
+    @property
+    def journal_events(self) -> int:
+        """Events in the journal file (those not folded into the snapshot yet, plus its tail)."""
+        return self._journal_events
 
     def needs_compaction(self) -> bool:
         return self._journal_events >= COMPACT_AFTER_EVENTS

@@ -70,7 +70,7 @@ async def test_r_publishes_a_failed_answer_again_and_o_opens_it(tmp_path, clock,
         opened: list[str] = []
         monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
         async with app.run_test(size=(160, 48)) as pilot:
-            app.outbox.max_attempts = 1
+            app.service.outbox.max_attempts = 1
             await approve_and_answer(pilot, "Soon")
             assert "failed" in screen_text(app)
             await pilot.press("escape", "5")

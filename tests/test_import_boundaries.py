@@ -1,4 +1,4 @@
-"""Dependencies point one way: tui -> tui.platforms -> store."""
+"""Dependencies point one way: tui -> tui.service -> tui.platforms -> store."""
 from __future__ import annotations
 
 import os
@@ -10,6 +10,7 @@ from pathlib import Path
 
 import store
 import tui.platforms
+import tui.service
 
 ROOT = Path(__file__).parents[1]
 
@@ -47,8 +48,14 @@ def test_platforms_never_import_textual() -> None:
     assert imports_pulled_in(names, ("textual",)) == ""
 
 
+def test_the_session_service_never_imports_textual() -> None:
+    names = modules(tui.service)
+    assert "tui.service.session" in names
+    assert imports_pulled_in(names, ("textual",)) == ""
+
+
 def test_import_linter_contracts_hold() -> None:
     lint = shutil.which("lint-imports") or str(Path(sys.executable).with_name("lint-imports"))
     result = subprocess.run([lint], capture_output=True, text=True, cwd=ROOT, timeout=120, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "Contracts: 2 kept, 0 broken" in result.stdout
+    assert "Contracts: 3 kept, 0 broken" in result.stdout

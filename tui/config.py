@@ -2,54 +2,88 @@
 
 ```toml
 [keymap]
-approve = "y"            # binding id = key, or several keys: "y,A"
+approve = "y"            # action id = key, or several keys: "y,A"
 dismiss = "x"
 ```
 
-Binding ids are listed in `BINDING_IDS` (and in the help screen). A config
-file that cannot be read or parsed is reported, never fatal.
+The ids are those of `tui.actions.ACTIONS` (also listed in the help screen).
+A config file that cannot be read or parsed is reported, never fatal. A
+remap that would break the app is refused with the reason and the default
+kept: a key that is not a key, one that another action or the app itself
+already uses (so `approve = "q"` cannot take Quit away).
 """
 from __future__ import annotations
 
+import string
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from store.locations import config_file
+from textual.keys import Keys, _character_to_key
 
-# id -> what the binding does; the ids `[keymap]` may remap.
-BINDING_IDS: dict[str, str] = {
-    "queue.down": "move down the queue",
-    "queue.up": "move up the queue",
-    "approve": "approve the selected question",
-    "dismiss": "dismiss it (asks the reason)",
-    "star": "star / unstar it",
-    "tag": "tag it",
-    "duplicate": "mark it a duplicate of another question",
-    "undo": "undo your last action",
-    "filter": "filter by text or author",
-    "answer": "answer it (focus the draft)",
-    "send": "send the answer",
-    "back": "back to the queue",
-    "retry": "publish a failed answer again",
-    "open": "open the published answer's link",
-    "export": "export the session log",
-    "pause": "pause / resume the feed",
-    "help": "help",
-    "quit": "quit",
-    "view.new": "show new questions",
-    "view.approved": "show approved questions",
-    "view.starred": "show starred questions",
-    "view.dismissed": "show dismissed questions",
-    "view.answered": "show answered questions",
-    "view.all": "show all questions",
-}
+from store.locations import config_file
+from tui.actions import ACTIONS, BY_ID
+
+MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
+# Key names Textual knows without a modifier: named keys, and the names of printable characters.
+NAMED_KEYS = frozenset(
+    {k.value for k in Keys if "+" not in k.value and not k.value.startswith("<")}
+    | {_character_to_key(c) for c in string.printable if not c.isspace()}
+)
+# Keys the app itself binds (palette, quit, copy, focus moves): never given to an action.
+RESERVED = frozenset({"ctrl+p", "ctrl+q", "ctrl+c", "tab", "shift+tab"})
 
 
 @dataclass
 class Config:
     keymap: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
+
+
+def key_name(key: str) -> str | None:
+    """The Textual name of one key as a person writes it ("y", "/", "ctrl+s", "f5"), or None if it is none."""
+    if len(key) == 1:
+        return _character_to_key(key) if key.isprintable() and not key.isspace() else None
+    *modifiers, base = key.lower().split("+")
+    if not base or not set(modifiers) <= MODIFIERS or len(set(modifiers)) != len(modifiers):
+        return None
+    base = _character_to_key(base) if len(base) == 1 else base
+    return "+".join([*modifiers, base]) if base in NAMED_KEYS else None
+
+
+def _keys(value: str) -> list[str | None]:
+    return [key_name(k.strip()) for k in value.split(",")]
+
+
+def check_keymap(keymap: dict[str, object]) -> tuple[dict[str, str], list[str]]:
+    """The remaps that are safe to apply, and a reason for each one refused."""
+    problems: list[str] = []
+    chosen: dict[str, str] = {}
+    for action_id, value in keymap.items():
+        if action_id not in BY_ID:
+            problems.append(f"unknown action id {action_id!r} in [keymap]")
+        elif not isinstance(value, str) or not value.strip():
+            problems.append(f"[keymap] {action_id} must be a key string, e.g. \"y\" or \"y,ctrl+y\"")
+        elif None in (names := _keys(value)):
+            problems.append(f"[keymap] {action_id} = {value!r}: not a key Textual knows (e.g. \"y\", \"/\", \"ctrl+y\", \"f5\")")
+        else:
+            chosen[action_id] = ",".join(n for n in names if n)
+    owner: dict[str, str] = {}  # key -> the action that has it: defaults first, remaps win only where free
+    for action in ACTIONS:
+        if action.id not in chosen:
+            for name in _keys(action.keys):
+                owner.setdefault(name or "", action.id)
+    accepted: dict[str, str] = {}
+    for action_id, names in chosen.items():
+        taken = [n for n in names.split(",") if n in RESERVED or owner.get(n, action_id) != action_id]
+        if taken:
+            who = owner.get(taken[0], "the app itself")
+            problems.append(f"[keymap] {action_id} = {keymap[action_id]!r}: {taken[0]} is already {who}'s key; kept the default")
+            continue
+        for name in names.split(","):
+            owner[name] = action_id
+        accepted[action_id] = names
+    return accepted, problems
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -70,13 +104,8 @@ def load_config(path: Path | None = None) -> Config:
         return config
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict):
-        config.problems.append(f"{path}: [keymap] must be a table of binding id = \"key\"")
+        config.problems.append(f"{path}: [keymap] must be a table of action id = \"key\"")
         return config
-    for binding_id, keys in keymap.items():
-        if binding_id not in BINDING_IDS:
-            config.problems.append(f"{path}: unknown binding id {binding_id!r} in [keymap]")
-        elif not isinstance(keys, str) or not keys.strip():
-            config.problems.append(f"{path}: [keymap] {binding_id} must be a key string")
-        else:
-            config.keymap[binding_id] = keys.strip()
+    config.keymap, problems = check_keymap(keymap)
+    config.problems += [f"{path}: {problem}" for problem in problems]
     return config

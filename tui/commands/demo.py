@@ -18,16 +18,12 @@ from store.session_store import SessionStore
 from tui.commands.run import ROLE_HELP
 
 DEMO_TITLE = "Marco Patuano, AD di Telecom Italia, risponde"
-# Constant texts of ours, written in Textual markup to show the keys.
+# The welcome's first line per role; the app adds the keys, as they are bound now.
 WELCOME = {
-    "both": "A replay of the first #twittertime (2012): questions arrive every few seconds.\n"
-            "Triage: [b]a[/] approve · [b]d[/] dismiss · [b]s[/] star · [b]m[/] duplicate · [b]u[/] undo.\n"
-            "Answer: [b]enter[/] on a question, type, [b]ctrl+s[/] sends, [b]escape[/] returns. [b]?[/] lists every key.",
-    "moderator": "A replay of the first #twittertime (2012). You triage: [b]a[/] approve · [b]d[/] dismiss · "
-                 "[b]s[/] star · [b]m[/] duplicate · [b]u[/] undo.\n"
-                 "In another terminal, [b]qtime demo --role host[/] answers what you approve.",
-    "host": "You answer what the moderator approves, starred first, then by votes.\n"
-            "[b]enter[/] on a question, type, [b]ctrl+s[/] sends, [b]escape[/] returns. [b]?[/] lists every key.",
+    "both": "A replay of the first #twittertime (2012): questions arrive every few seconds.",
+    "moderator": "A replay of the first #twittertime (2012). In another terminal, qtime demo --role host"
+                 " answers what you approve.",
+    "host": "The replay of the first #twittertime (2012), from the moderator's terminal.",
 }
 
 

@@ -1,9 +1,11 @@
 """`qtime ingest`: feed questions into a store without a screen.
 
-Runs every source at once, stores each batch durably as it arrives, prints
-each source's state changes and every skipped line to stderr, and ends with
-how many questions were new, already known, or rejected. Without `--once` it
-keeps running (a service beside the app) until interrupted.
+A thin shell around `SessionService`, like the app: runs every source at
+once, stores each batch durably as it arrives (compacting as the journal
+grows), prints each source's state changes and every skipped line to
+stderr, and ends with how many questions were new, already known, or
+rejected. Without `--once` it keeps running (a service beside the app) until
+interrupted.
 """
 from __future__ import annotations
 
@@ -13,10 +15,10 @@ import signal
 import sys
 
 from store.errors import StoreError
-from store.model import IngestResult
 from store.session_store import SessionStore
-from tui.platforms.base import Item, Source, SourceState, SpecError, limit_changes
+from tui.platforms.base import Source, SourceState, SpecError
 from tui.platforms.specs import SPEC_HELP, parse_spec
+from tui.service.session import SessionService
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -25,60 +27,50 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--once", action="store_true", help="one pass over every source, then exit")
 
 
-class Ingest:
-    """Sources in, one store out; the totals for the closing summary."""
+class Printer:
+    """The service's news, as lines on stderr."""
 
-    def __init__(self, store: SessionStore, sources: list[Source]) -> None:
-        self.store = store
-        self.sources = sources
-        self.total = IngestResult()
+    def __init__(self) -> None:
         self.states: dict[str, SourceState] = {}
-        self.pending: set[asyncio.Future[None]] = set()  # settings commits under way
 
-    async def emit(self, batch: list[Item]) -> None:
-        result = await asyncio.to_thread(self.store.add_questions, batch, actor="ingest")
-        self.total += result
-        if self.store.write_error:
-            print(f"qtime ingest: {self.store.write_error}", file=sys.stderr, flush=True)
-        elif self.store.needs_compaction():
-            await asyncio.to_thread(self.store.compact)
+    def changed(self, qids: frozenset[str]) -> None:
+        pass
 
-    def report(self, state: SourceState) -> None:
+    def source_report(self, state: SourceState) -> None:
         if self.states.get(state.spec) != state:
             self.states[state.spec] = state
             print(f"{state.spec}: {state.describe()}", file=sys.stderr, flush=True)
-        changes = limit_changes(self.store.settings, self.sources)
-        if changes and all(f.done() for f in self.pending):  # a commit: off the event loop
-            self.pending.add(asyncio.ensure_future(asyncio.to_thread(self.store.update_settings, **changes)))
 
-    @staticmethod
-    def warn(message: str) -> None:
-        print(f"  {message}", file=sys.stderr, flush=True)
+    def warn(self, text: str) -> None:
+        print(f"  {text}", file=sys.stderr, flush=True)
 
-    async def run(self, once: bool) -> None:
-        """Run every source; stop when all are done or on SIGINT / SIGTERM."""
-        sources = asyncio.gather(*(s.run(self.emit, self.report, self.warn, once=once) for s in self.sources))
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
-        stopped = asyncio.ensure_future(stop.wait())
-        await asyncio.wait([sources, stopped], return_when=asyncio.FIRST_COMPLETED)
-        for future in (sources, stopped):
-            future.cancel()
-        outcome = (await asyncio.gather(sources, return_exceptions=True))[0]
-        await asyncio.gather(stopped, *self.pending, return_exceptions=True)
-        if isinstance(outcome, Exception):
-            raise outcome  # a store that failed: say so, exit non-zero
 
-    def summary(self) -> str:
-        rejected = self.total.rejected + sum(s.rejected for s in self.sources)
-        return f"{self.total.new} new, {self.total.known} already known, {rejected} rejected"
+async def ingest(service: SessionService, once: bool) -> None:
+    """Run every source; stop when all are done or on SIGINT / SIGTERM."""
+    sources = asyncio.gather(*(service.run_source(s, once=once) for s in service.sources))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    stopped = asyncio.ensure_future(stop.wait())
+    await asyncio.wait([sources, stopped], return_when=asyncio.FIRST_COMPLETED)
+    for future in (sources, stopped):
+        future.cancel()
+    outcome = (await asyncio.gather(sources, return_exceptions=True))[0]
+    await asyncio.gather(stopped, return_exceptions=True)
+    if isinstance(outcome, Exception):
+        raise outcome  # a store that failed: say so, exit non-zero
+
+
+def summary(service: SessionService) -> str:
+    total = service.ingested
+    rejected = total.rejected + sum(s.rejected for s in service.sources)
+    return f"{total.new} new, {total.known} already known, {rejected} rejected"
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        sources = [parse_spec(spec) for spec in args.source]
+        sources: list[Source] = [parse_spec(spec) for spec in args.source]
     except SpecError as error:
         print(f"qtime ingest: {error}", file=sys.stderr)
         return 2
@@ -87,17 +79,18 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as error:
         print(f"qtime ingest: {error}", file=sys.stderr)
         return 2
-    ingest = Ingest(store, sources)
+    printer = Printer()
+    service = SessionService(store, sources=sources, listener=printer, actor="ingest")
     try:
-        asyncio.run(ingest.run(args.once))
+        asyncio.run(ingest(service, args.once))
     except StoreError as error:
         print(f"qtime ingest: {error}", file=sys.stderr)
-        print(ingest.summary())
+        print(summary(service))
         return 1
     finally:
-        store.close()
-    print(ingest.summary())
-    stopped = [s for s in ingest.states.values() if s.state == "stopped"]
+        service.close()
+    print(summary(service))
+    stopped = [s for s in printer.states.values() if s.state == "stopped"]
     if store.write_error:
         print(f"qtime ingest: {store.write_error}", file=sys.stderr)
         return 1

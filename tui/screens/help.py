@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.config import BINDING_IDS
+from tui.actions import ACTIONS
 from tui.widgets.queue_list import FLAG_LEGEND
 
 ABOUT = (
@@ -33,9 +33,9 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         lines = [Content.styled("questiontime: keys", "bold"), Content("")]
-        for binding_id, what in BINDING_IDS.items():
-            keys = self.keys.get(binding_id, "")
-            lines.append(Content.assemble((f"{keys:>14}  ", "bold $accent"), what, (f"   [{binding_id}]", "$text-muted")))
+        for action in ACTIONS:
+            keys = self.keys.get(action.id, "")
+            lines.append(Content.assemble((f"{keys:>14}  ", "bold $accent"), action.help, (f"   [{action.id}]", "$text-muted")))
         lines += [
             Content(""),
             Content.assemble(("Queue marks: ", "bold"), FLAG_LEGEND),

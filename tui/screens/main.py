@@ -1,91 +1,119 @@
 """The live screen: the queue, the draft pane and the answered log, laid out per role.
 
-The screen owns what is shown (view, filter, selection); the app owns the
-store and runs every store call in a worker. Keys here act on the question
-under the queue's cursor.
+The screen owns what is shown (view, filter, selection) and reads the
+session through the service it is given. It never changes the session
+itself: every intent goes up as a message (`Moderate`, `Send`, `Retry`,
+`Undo`, `Quit`, and the draft pane's `SaveDraft`) for the app to run off
+the UI thread. The app hands values down as reactive attributes: `header`,
+`changes` (questions that may look different), `sent`, `flags_known`.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input
 
 from store.model import Question
+from tui.actions import BY_NAME, bindings
 from tui.screens.dismiss import DismissScreen
 from tui.screens.duplicate import DuplicateScreen
 from tui.screens.tag import TagScreen
+from tui.service.session import SessionService
 from tui.widgets.answered_log import AnsweredLog
+from tui.widgets.composer import Composer
 from tui.widgets.draft_pane import DraftPane
+from tui.widgets.queue_index import QueueIndex, counts_as_starred, in_view
 from tui.widgets.question_view import QuestionView, question_content
 from tui.widgets.queue_list import QueueList
 from tui.widgets.session_header import SessionHeader
 from tui.widgets.view_bar import ViewBar
 
-if TYPE_CHECKING:
-    from tui.app import QuestionTimeApp
-
 ROLES = ("both", "moderator", "host")
-MODERATION = frozenset({"approve", "dismiss", "tag", "duplicate"})
-QUEUE_ONLY = MODERATION | {"star", "undo", "filter", "answer", "pause", "quit", "view", "retry", "open_link"}
+FILTER_EVERY = 0.15  # seconds
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the screen reads: the session, the queue's index, the clock, the composer."""
+
+    service: SessionService
+    index: QueueIndex
+    clock: Callable[[], datetime]
+    composer: Composer
 
 
 class MainScreen(Screen[None]):
-    BINDINGS = [
-        Binding("enter", "answer", "Answer", id="answer"),
-        Binding("a", "approve", "Approve", id="approve"),
-        Binding("d", "dismiss", "Dismiss", id="dismiss"),
-        Binding("s", "star", "Star", id="star"),
-        Binding("t", "tag", "Tag", id="tag"),
-        Binding("m", "duplicate", "Dup", id="duplicate"),
-        Binding("u", "undo", "Undo", id="undo"),
-        Binding("slash", "filter", "Filter", id="filter"),
-        Binding("ctrl+s", "send", "Send", id="send"),
-        Binding("escape", "back", "Queue", id="back"),
-        Binding("p", "pause", "Pause", id="pause"),
-        Binding("r", "retry", "Retry", id="retry"),
-        Binding("o", "open_link", "Open", id="open"),
-        Binding("ctrl+e", "export", "Export", id="export"),
-        Binding("question_mark", "help", "Help", id="help"),
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("1", "view('new')", show=False, id="view.new"),
-        Binding("2", "view('approved')", show=False, id="view.approved"),
-        Binding("3", "view('starred')", show=False, id="view.starred"),
-        Binding("4", "view('dismissed')", show=False, id="view.dismissed"),
-        Binding("5", "view('answered')", show=False, id="view.answered"),
-        Binding("6", "view('all')", show=False, id="view.all"),
-    ]
+    BINDINGS = bindings("screen")
 
-    def __init__(self, role: str = "both") -> None:
+    header: reactive[Content] = reactive(Content(""), init=False)
+    changes: reactive[frozenset[str]] = reactive(frozenset(), always_update=True, init=False)
+    sent: reactive[str] = reactive("", always_update=True, init=False)
+    flags_known: reactive[int] = reactive(0, init=False)
+    can_pause: reactive[bool] = reactive(False, init=False)
+
+    @dataclass
+    class Moderate(Message):
+        """Run a moderator action: `verb` is a `SessionService` method (approve, dismiss...)."""
+
+        verb: str
+        qid: str
+        args: tuple[object, ...] = ()
+
+    @dataclass
+    class Send(Message):
+        qid: str
+        text: str
+        parts: list[str]
+
+    @dataclass
+    class Retry(Message):
+        qid: str
+
+    class Undo(Message):
+        pass
+
+    class PauseFeed(Message):
+        pass
+
+    @dataclass
+    class Quit(Message):
+        """Quit, saving first the draft being typed (if it changed since it was last saved)."""
+
+        draft: DraftPane.SaveDraft | None = field(default=None)
+
+    def __init__(self, role: str, reading: Reading) -> None:
         super().__init__(classes=f"-role-{role}")
         self.role = role
+        self.reading = reading
         self.view = "approved" if role == "host" else "new"
         self.text_filter = ""
         self._publish_keys: tuple[bool | None, bool | None] = (False, False)
-
-    @property
-    def qt(self) -> QuestionTimeApp:
-        return self.app  # type: ignore[return-value]
+        self._filter_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        app = self.qt
-        state = app.store.state
-        yield SessionHeader(id="header")
+        reading = self.reading
+        yield SessionHeader(id="header").data_bind(shown=MainScreen.header)
         with Horizontal(id="body"):
             with Vertical(id="queue-pane"):
                 yield ViewBar(id="views")
                 yield Input(placeholder="filter: text or @author (enter keeps it, escape clears)", id="filter")
-                yield QueueList(state.questions, app.index, app.clock, id="queue")
+                yield QueueList(reading.service.state.questions, reading.index, reading.clock, id="queue")
             if self.role == "moderator":
                 with VerticalScroll(id="detail-pane"):
                     yield QuestionView(id="detail")
             else:
                 with Vertical(id="right-pane"):
-                    yield DraftPane(app.composer, id="draft")
+                    yield DraftPane(reading.composer, id="draft")
                     yield AnsweredLog(id="log")
         yield Footer(compact=True)
 
@@ -100,61 +128,80 @@ class MainScreen(Screen[None]):
         self.query_one(QueueList).focus()
         self.refresh_view()
 
+    # -- values handed down ------------------------------------------------------------
+
+    def watch_changes(self, changes: frozenset[str]) -> None:
+        self.refresh_view(changes)
+
+    def watch_sent(self, qid: str) -> None:
+        """An answer was logged: the draft is gone, and the queue has the focus again."""
+        draft = self.query(DraftPane)
+        if draft and draft.first().qid == qid:
+            draft.first().clear_sent()
+        self.queue.focus()
+
+    def watch_flags_known(self) -> None:
+        """Every row's flags are known now: draw them."""
+        self.queue.refresh()
+        self.show_selected()
+
+    def watch_can_pause(self) -> None:
+        self.refresh_bindings()
+
     # -- what is shown -----------------------------------------------------------
 
     @property
     def queue(self) -> QueueList:
         return self.query_one("#queue", QueueList)
 
+    def question(self, qid: str | None) -> Question | None:
+        return self.reading.service.state.questions.get(qid) if qid else None
+
     def selected(self) -> Question | None:
-        qid = self.queue.cursor_id
-        return self.qt.store.state.questions.get(qid) if qid else None
+        return self.question(self.queue.cursor_id)
+
+    def select(self, qid: str) -> None:
+        self.queue.select(qid)
 
     def refresh_view(self, changed: frozenset[str] = frozenset()) -> None:
-        """Bring every pane up to date with the store (called by the app's drain).
+        """Bring every pane up to date with the session.
 
         The queue index works out what changed since the last call (see
         `QueueIndex.sync`); `changed` adds questions the caller knows changed.
         """
-        app = self.qt
-        state = app.store.state
-        shown = app.index.sync(state, self.view, self.text_filter, changed)
+        reading = self.reading
+        state = reading.service.state
+        shown = reading.index.sync(state, self.view, self.text_filter, changed)
         self.queue.empty_text = (f"Nothing here matches the filter {self.text_filter!r}." if self.text_filter
                                  else "No questions here yet.")
-        self.queue.set_rows(shown.ids, shown.changed, app.index.position)
+        self.queue.set_rows(shown.ids, shown.changed, reading.index.position)
         if shown.rebuilt:
             self.queue.refresh()
-        self.query_one(ViewBar).show(self.view, app.index.counts, self.text_filter)
-        self.refresh_header()
+        self.query_one(ViewBar).show(self.view, reading.index.counts, self.text_filter)
         self.show_selected(shown.changed)
         if self.role != "moderator":
-            self.query_one(AnsweredLog).show(state.answers, state.questions, state.outbox)
+            answers, outbox = reading.service.store.answered()
+            self.query_one(AnsweredLog).show(answers, state.questions, outbox)
         self._sync_bindings()
-        app.call_after_refresh(app.queue_drawn)
 
-    def flags_learned(self) -> None:
-        """Every row's flags are known now: draw them."""
-        self.queue.refresh()
-        self.show_selected()
-
-    def refresh_header(self) -> None:
-        self.query_one(SessionHeader).update(self.qt.header_content())
+    def _content(self, question: Question | None) -> Content:
+        reading = self.reading
+        return question_content(question, reading.service.state.questions, reading.index, reading.clock)
 
     def show_selected(self, changed: frozenset[str] = frozenset()) -> None:
-        app = self.qt
         question = self.selected()
         if self.role == "moderator":
-            self.query_one("#detail", QuestionView).show(question_content(question, app.store.state.questions, app.index, app.clock))
+            self.query_one("#detail", QuestionView).show(self._content(question))
             return
         draft = self.query_one(DraftPane)
         if draft.editing and draft.qid is not None:
             # The host is typing: the pane stays on that question whatever the queue does.
-            pinned = app.store.state.questions.get(draft.qid)
             if draft.qid in changed:
-                draft.show(pinned, question_content(pinned, app.store.state.questions, app.index, app.clock), "")
+                pinned = self.question(draft.qid)
+                draft.show(pinned, self._content(pinned), "")
             return
-        text = app.store.draft(question.id) if question else ""
-        draft.show(question, question_content(question, app.store.state.questions, app.index, app.clock), text)
+        text = self.reading.service.store.draft(question.id) if question else ""
+        draft.show(question, self._content(question), text)
 
     @on(QueueList.Highlighted, "#queue")
     def _highlighted(self, event: QueueList.Highlighted) -> None:
@@ -172,14 +219,16 @@ class MainScreen(Screen[None]):
     def _picked(self, event: ViewBar.Picked) -> None:
         self.action_view(event.view)
 
-    @on(DraftPane.SaveDraft)
-    def _save_draft(self, event: DraftPane.SaveDraft) -> None:
-        self.qt.save_draft(event.qid, event.text)
-
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        """Filter as the moderator types, at most once per FILTER_EVERY (a burst of keys is one pass)."""
         self.text_filter = event.value
-        self.qt.mark_dirty()
+        if self._filter_timer is None:
+            self._filter_timer = self.set_timer(FILTER_EVERY, self._filter_now)
+
+    def _filter_now(self) -> None:
+        self._filter_timer = None
+        self.refresh_view()
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:
@@ -190,26 +239,25 @@ class MainScreen(Screen[None]):
     # -- bindings ----------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        entry = BY_NAME.get(action)
         focused = self.focused
         editing = isinstance(focused, Input | DraftPane) or (focused is not None and focused.id == "answer")
-        if editing and action in QUEUE_ONLY:
+        if entry is not None and entry.queue_only and editing:
             return False
-        if action in MODERATION and self.role == "host":
+        if entry is not None and entry.moderation and self.role == "host":
             return False
         if action in ("answer", "send") and self.role == "moderator":
             return False
-        if action == "send":
-            return editing
-        if action == "back":
+        if action in ("send", "back"):
             return editing
         if action == "pause":  # only while some source can still bring questions
-            return self.qt.paused or any(s.state not in ("done", "stopped") for s in self.qt.source_states.values())
+            return self.can_pause
         if action in ("retry", "open_link"):  # only where it applies: keeps the footer honest
             question = self.selected()
-            parts = self.qt.parts_of(question.id) if question else []
-            if action == "retry":  # failed, or held back with a reason (an account refused...)
-                return any(p.state == "failed" or (p.state == "pending" and p.reason) for p in parts)
-            return any(p.state == "posted" and p.url for p in parts)
+            service = self.reading.service
+            if question is None:
+                return False
+            return service.can_retry(question.id) if action == "retry" else bool(service.links_of(question.id))
         return True
 
     def _need_selected(self) -> Question | None:
@@ -220,63 +268,59 @@ class MainScreen(Screen[None]):
 
     def action_view(self, view: str) -> None:
         self.view = view
-        self.qt.mark_dirty()
-        self.refresh_view(frozenset())
+        self.refresh_view()
 
-    def _step_past(self, qid: str, status: str) -> None:
+    def _step_past(self, question: Question, status: str) -> None:
         """Move the cursor off a question this action takes out of the view, now,
         so a quick second key press acts on the next question, not this one."""
-        leaves = status == "dismissed" if self.view == "starred" else self.view not in ("all", status)
+        stays = in_view(self.view, status, counts_as_starred(question, status))
         ids = self.queue.ids
-        if not leaves or self.queue.cursor_id != qid or len(ids) < 2:
+        if stays or self.queue.cursor_id != question.id or len(ids) < 2:
             return
         at = self.queue.cursor
         self.queue.move_to(at + 1 if at + 1 < len(ids) else at - 1)
 
+    def _moderate(self, verb: str, question: Question, *args: object, status: str | None = None) -> None:
+        self.post_message(self.Moderate(verb, question.id, args))
+        if status is not None:
+            self._step_past(question, status)
+
     def action_approve(self) -> None:
         if question := self._need_selected():
-            self.qt.act("approve", question.id)
-            self._step_past(question.id, "approved")
+            self._moderate("approve", question, status="approved")
 
     def action_star(self) -> None:
         if question := self._need_selected():
-            self.qt.act("star", question.id)
+            self._moderate("star", question)
 
     def action_undo(self) -> None:
-        self.qt.undo()
+        self.post_message(self.Undo())
 
     def action_dismiss(self) -> None:
         if question := self._need_selected():
-            qid = question.id
-
             def chosen(reason: str | None) -> None:
                 if reason:
-                    self.qt.act("dismiss", qid, reason)
-                    self._step_past(qid, "dismissed")
+                    self._moderate("dismiss", question, reason, status="dismissed")
 
             self.app.push_screen(DismissScreen(question.author), chosen)
 
     def action_tag(self) -> None:
         if question := self._need_selected():
-            qid = question.id
-
             def chosen(tags: list[str] | None) -> None:
                 if tags is not None:
-                    self.qt.act("tag", qid, tags)
+                    self._moderate("tag", question, tags)
 
             self.app.push_screen(TagScreen(question.author, list(question.tags)), chosen)
 
     def action_duplicate(self) -> None:
         if question := self._need_selected():
-            qid = question.id
-            app = self.qt
-
             def chosen(original: str | None) -> None:
                 if original:
-                    app.act("mark_duplicate", qid, original)
-                    self._step_past(qid, "dismissed")
+                    self._moderate("mark_duplicate", question, original, status="dismissed")
 
-            self.app.push_screen(DuplicateScreen(qid, app.store.state.questions, app.index, app.clock), chosen)
+            reading = self.reading
+            self.app.push_screen(DuplicateScreen(question.id, reading.service.state.questions, reading.index,
+                                                 reading.clock), chosen)
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -303,17 +347,11 @@ class MainScreen(Screen[None]):
         if not draft.text.strip():
             self.notify("Nothing to send: the answer is empty.", severity="warning", markup=False)
             return
-        composition = draft.composition or self.qt.composer.compose(draft.text, question)
+        composition = draft.composition or self.reading.composer.compose(draft.text, question)
         if composition.problem:
             self.notify(f"Cannot send: {composition.problem}.", severity="error", markup=False)
             return
-        self.qt.send_answer(question.id, draft.text, composition.parts)
-
-    def answer_sent(self, qid: str) -> None:
-        draft = self.query_one(DraftPane)
-        if draft.qid == qid:
-            draft.clear_sent()
-        self.queue.focus()
+        self.post_message(self.Send(question.id, draft.text, composition.parts))
 
     def action_back(self) -> None:
         box = self.query_one("#filter", Input)
@@ -327,28 +365,18 @@ class MainScreen(Screen[None]):
 
     def action_retry(self) -> None:
         if question := self._need_selected():
-            self.qt.retry_publishing(question.id)
+            self.post_message(self.Retry(question.id))
 
     def action_open_link(self) -> None:
         question = self._need_selected()
-        links = [p.url for p in self.qt.parts_of(question.id) if p.state == "posted" and p.url] if question else []
+        links = self.reading.service.links_of(question.id) if question else []
         if links:
             self.app.open_url(links[0])
             self.notify(f"Opening {links[0]}", markup=False)
 
     def action_pause(self) -> None:
-        self.qt.toggle_pause()
+        self.post_message(self.PauseFeed())
 
-    def action_export(self) -> None:
-        self.qt.action_export()
-
-    def action_help(self) -> None:
-        self.qt.action_help()
-
-    async def action_quit(self) -> None:
-        await self.qt.action_quit()
-
-    def pending_draft(self) -> DraftPane.SaveDraft | None:
-        if self.role == "moderator":
-            return None
-        return self.query_one(DraftPane).pending()
+    def action_quit(self) -> None:
+        draft = self.query_one(DraftPane).pending() if self.role != "moderator" else None
+        self.post_message(self.Quit(draft))

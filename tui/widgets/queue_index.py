@@ -54,13 +54,14 @@ def similarity_key(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", _NOISE.sub(" ", text[:400].casefold())).split())
 
 
-def counts_as_starred(question: Question) -> bool:
-    """Starred and still in play: the Starred view and its count leave dismissed questions out."""
-    return question.starred and question.status != "dismissed"
+def counts_as_starred(question: Question, status: str | None = None) -> bool:
+    """Starred and still in play (with its status, or the one it is about to get): the
+    Starred view and its count leave dismissed questions out."""
+    return question.starred and (status or question.status) != "dismissed"
 
 
 def in_view(view: str, status: str, starred: bool) -> bool:
-    """`starred` as `counts_as_starred` says."""
+    """Whether a question with this status is shown in `view`; `starred` as `counts_as_starred` says."""
     return view == "all" or status == view or (view == "starred" and starred)
 
 

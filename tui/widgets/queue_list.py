@@ -23,6 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from store.model import Question, parse_time
+from tui.actions import bindings
 from tui.widgets.queue_index import QueueIndex
 
 STATUS_MARK = {"new": "·", "approved": "✓", "dismissed": "✗", "answered": "↩"}
@@ -58,8 +59,7 @@ class QueueList(ScrollView, can_focus=True):
     """Rows of questions; `j`/`k`, arrows, page keys and clicks move the cursor."""
 
     BINDINGS = [
-        Binding("down,j", "cursor(1)", "Down", show=False, id="queue.down"),
-        Binding("up,k", "cursor(-1)", "Up", show=False, id="queue.up"),
+        *bindings("queue"),
         Binding("pagedown", "page(1)", show=False),
         Binding("pageup", "page(-1)", show=False),
         Binding("home", "jump(0)", show=False),

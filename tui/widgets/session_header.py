@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from textual.content import Content
+from textual.reactive import reactive
 from textual.widgets import Static
 
 from store.model import Settings
@@ -55,4 +56,9 @@ def header_content(
 
 
 class SessionHeader(Static):
-    pass
+    """Shows `shown`, which the main screen binds to its own `header`."""
+
+    shown: reactive[Content] = reactive(Content(""))
+
+    def watch_shown(self, shown: Content) -> None:
+        self.update(shown)

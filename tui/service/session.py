@@ -1,0 +1,267 @@
+"""`SessionService`: the store, its sources, its outbox, compaction and the job queue, for any front end.
+
+    service = SessionService(store, sources=[...], publishers=[...], listener=...)
+    service.jobs.submit(partial(service.approve, qid))   # disk work: in order, off the UI thread
+    await service.run_source(source)                      # an asyncio task per source
+    service.watch(every=0.4)                              # a thread: other processes' commits
+    service.snapshot()                                    # a consistent copy, for a reader on any thread
+
+The service calls its `Listener` from whichever thread the news comes from;
+a front end turns those calls into its own messages (the app posts Textual
+messages; `qtime ingest` prints). Everything here is plain Python: the app
+and the headless ingest share it, and a test drives it without a screen.
+"""
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from store import session_store
+from store.compaction import Compactor
+from store.errors import StoreError
+from store.events import Event, SourceItem, qids_of
+from store.export import render
+from store.export.files import write_export
+from store.model import IngestResult, OutboxPart, Settings
+from store.parts import of_question, posted_links, retryable
+from store.session_store import SessionStore
+from store.state import SessionState
+from tui.platforms.base import Source, SourceState, limit_changes
+from tui.platforms.outbox import Outbox
+from tui.platforms.publishers import Publisher
+from tui.service.jobs import JobQueue
+
+
+class Listener(Protocol):
+    """What a front end hears. Called from any thread: keep each call short."""
+
+    def changed(self, qids: frozenset[str]) -> None:
+        """These questions may look different (empty: something else changed too)."""
+
+    def source_report(self, state: SourceState) -> None:
+        """A source's state changed."""
+
+    def warn(self, text: str) -> None:
+        """Something worth a line: a skipped post, a store that cannot be read for now."""
+
+
+class Silent:
+    """A listener that hears nothing (a test, a one-off command)."""
+
+    def changed(self, qids: frozenset[str]) -> None:
+        pass
+
+    def source_report(self, state: SourceState) -> None:
+        pass
+
+    def warn(self, text: str) -> None:
+        pass
+
+
+class SessionService:
+    def __init__(
+        self,
+        store: SessionStore,
+        *,
+        sources: Sequence[Source] = (),
+        publishers: Sequence[Publisher] = (),
+        listener: Listener | None = None,
+        actor: str | None = None,
+    ) -> None:
+        """`actor` names who added questions in the store's history (default: the store's actor)."""
+        self.store = store
+        self.sources = list(sources)
+        self.source_states = {s.spec: SourceState(s.spec, "starting") for s in self.sources}
+        self.outbox = Outbox(store, list(publishers)) if publishers else None
+        self.listener: Listener = listener or Silent()
+        self.jobs = JobQueue()
+        self.compactor = Compactor(store.path)
+        self.ingested = IngestResult()
+        self.paused = False
+        self._actor = actor
+        self._resume = asyncio.Event()
+        self._resume.set()
+        self._stop = threading.Event()
+        self._told: str | None = None  # the last write error the listener heard of
+
+    # -- reading (any thread) --------------------------------------------------------
+
+    @property
+    def state(self) -> SessionState:
+        """The live state. Read it only with lookups and one-call copies (`tuple(d.values())`):
+        workers change it. For anything longer, take a `snapshot`."""
+        return self.store.state
+
+    @property
+    def settings(self) -> Settings:
+        return self.store.settings
+
+    def snapshot(self) -> SessionState:
+        return self.store.snapshot()
+
+    def parts_of(self, qid: str) -> list[OutboxPart]:
+        """The outbox parts of a question's answer, in thread order."""
+        return of_question(self.store.state.outbox, qid)
+
+    def can_retry(self, qid: str) -> bool:
+        return self.outbox is not None and retryable(self.parts_of(qid))
+
+    def links_of(self, qid: str) -> list[str]:
+        return posted_links(self.parts_of(qid))
+
+    @property
+    def publishing(self) -> str:
+        """What the outbox is doing: sending, waiting for a rate limit, an account refused ("" when idle)."""
+        if self.outbox is None:
+            return ""
+        return "; ".join(text for text in (self.outbox.status, self.outbox.rate_limit) if text)
+
+    @property
+    def local_only(self) -> bool:
+        return self.outbox is None or self.outbox.local_only
+
+    @property
+    def can_pause(self) -> bool:
+        """Some source can still bring questions (or the feed is paused)."""
+        return self.paused or any(s.state not in ("done", "stopped") for s in self.source_states.values())
+
+    # -- jobs: each blocks on the disk; run them through `jobs` ----------------------------
+
+    def _committed(self, event: Event | None) -> Event | None:
+        self.maybe_compact()
+        return event
+
+    def approve(self, qid: str) -> Event | None:
+        return self._committed(self.store.approve(qid))
+
+    def dismiss(self, qid: str, reason: str) -> Event | None:
+        return self._committed(self.store.dismiss(qid, reason))
+
+    def star(self, qid: str) -> Event | None:
+        return self._committed(self.store.star(qid))
+
+    def tag(self, qid: str, tags: Iterable[str]) -> Event | None:
+        return self._committed(self.store.tag(qid, tags))
+
+    def mark_duplicate(self, qid: str, of: str) -> Event | None:
+        return self._committed(self.store.mark_duplicate(qid, of))
+
+    def undo(self) -> Event | None:
+        return self._committed(self.store.undo())
+
+    def save_draft(self, qid: str, text: str) -> None:
+        self.store.save_draft(qid, text)
+        self.maybe_compact()
+
+    def send_answer(self, qid: str, text: str, parts: list[str]) -> list[OutboxPart]:
+        """Log the answer (the question is answered), then queue its posts where an account can reply."""
+        self.store.add_answer(qid, text, parts, self.store.settings.profile)
+        self.maybe_compact()
+        return [] if self.outbox is None else self.outbox.enqueue(qid)
+
+    def retry(self, qid: str) -> bool:
+        """Failed parts back to pending (a held-back part just goes again); False when nothing applies."""
+        parts = self.parts_of(qid)
+        if self.outbox is None or not retryable(parts):
+            return False
+        for part in parts:
+            if self.store.state.outbox[part.id].state == "failed":
+                self.outbox.retry(part.id)
+        return True
+
+    def export(self, fmt: str, path: Path, *, lang: str | None = None, only: str = "all") -> Path:
+        """Render a snapshot and write it (never onto the store's own files)."""
+        snapshot = self.snapshot()
+        language = lang or (snapshot.settings.lang if snapshot.settings.lang in ("en", "it") else "en")
+        write_export(path, render(snapshot, fmt, only=only, lang=language).encode("utf-8"), store=self.store.path)
+        return path
+
+    def use_source_limits(self) -> None:
+        """A Mastodon session counts with its instance's own limits, once a source has learnt them."""
+        changes = limit_changes(self.store.settings, self.sources)
+        if changes:
+            self.store.update_settings(**changes)
+
+    # -- compaction ---------------------------------------------------------------------
+
+    def maybe_compact(self) -> bool:
+        """Start compaction in a child process when the journal has grown long; True if started."""
+        if not self.store.needs_compaction() or self.store.unwritten:
+            return False
+        return self.compactor.start_if_idle(session_store.COMPACT_AFTER_EVENTS)
+
+    # -- live: other processes, sources, publishing ------------------------------------------
+
+    def watch(self, every: float) -> None:
+        """Apply other processes' commits until `stop()` (blocking: run it in a thread)."""
+        problem = ""
+        while not self._stop.is_set():
+            try:
+                events = self.store.refresh()
+            except StoreError as error:  # keep watching: the lock or the disk may come back
+                if str(error) != problem:
+                    problem = str(error)
+                    self.listener.warn(f"Cannot read others' changes: {error}")
+                self._stop.wait(every * 5)
+                continue
+            problem = ""
+            if events:
+                self.listener.changed(frozenset(q for e in events for q in qids_of(e)))
+                self.maybe_compact()
+            self._stop.wait(every)
+
+    async def run_source(self, source: Source, *, once: bool = False) -> None:
+        await source.run(self._emit, self._report, self.listener.warn, once=once)
+
+    async def _emit(self, batch: list[SourceItem]) -> None:
+        await self._resume.wait()  # paused: the source waits here, keeping its place
+        result = await asyncio.to_thread(self.store.add_questions, batch, actor=self._actor)
+        self.ingested += result
+        self.listener.changed(frozenset())
+        if self.store.write_error and self.store.write_error != self._told:
+            self.listener.warn(self.store.write_error)
+        self._told = self.store.write_error
+        self.maybe_compact()
+
+    def _report(self, state: SourceState) -> None:
+        self.source_states[state.spec] = state
+        if limit_changes(self.store.settings, self.sources):
+            self.jobs.submit(self.use_source_limits)
+        self.listener.source_report(state)
+
+    def toggle_pause(self) -> bool:
+        """Pause or resume every source of this process; True when now paused."""
+        self.paused = not self.paused
+        if self.paused:
+            self._resume.clear()
+        else:
+            self._resume.set()
+        return self.paused
+
+    async def publish(self) -> float | None:
+        """Send the pending parts; the epoch time to come back at when some were deferred."""
+        if self.outbox is None or self.outbox.local_only:
+            return None
+        await self.outbox.send_pending()
+        return self.outbox.waiting_until
+
+    # -- the end --------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """Stop watching (sources stop when their tasks are cancelled)."""
+        self._stop.set()
+
+    def finish(self, timeout: float = 10.0) -> None:
+        """Let queued jobs end and any compaction child finish (blocking; call it off the UI thread)."""
+        self.jobs.drain(timeout)
+        self.compactor.wait(timeout)
+
+    def close(self) -> None:
+        """Stop, finish the jobs, and fold the journal into the snapshot."""
+        self.stop()
+        self.finish()
+        self.jobs.close()
+        self.store.close()
