@@ -46,7 +46,7 @@ class Workspace:
 
 
 def post(n: int) -> dict[str, object]:
-    """One JSON Lines record of about the size DESIGN.md measured (~340 bytes stored)."""
+    """One JSON Lines record of a realistic size (~340 bytes stored)."""
     return {
         "id": f"b{n}",
         "author": f"@asker{n % 4999}",

@@ -1,8 +1,9 @@
 """Make untrusted post text safe to keep, show and export.
 
-Applied once, where a post enters the store (SECURITY.md): everything after
-this point may assume no control, escape, bidi or zero-width characters, no
-private-use or unassigned code points and no lone surrogates. Written as a
+Applied once, where a post enters the store (ARCHITECTURE.md, "No control
+or escape character reaches the terminal"): everything after this point may
+assume no control, escape, bidi or zero-width characters, no private-use or
+unassigned code points and no lone surrogates. Written as a
 few `regex` passes (Unicode properties, set difference) because ingest runs
 it on every post: a Python loop per character cost seconds at 100k posts.
 """

@@ -14,7 +14,7 @@ from store.export.recap import Entry, Recap, dismissal_line, figure_rows, header
 from store.export.safe import one_line, printable, safe_url
 
 # Characters with inline meaning anywhere in a line. `&<>` become entities
-# (escaping HTML first, as SECURITY.md says), the rest get a backslash. An
+# (escaping HTML first: ARCHITECTURE.md, "An export is inert"), the rest get a backslash. An
 # underscore between letters or digits (`snake_case`) never starts emphasis,
 # so it is left alone for readability.
 _ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}

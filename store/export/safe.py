@@ -34,7 +34,7 @@ def one_line(text: object) -> str:
 
 def safe_url(url: object) -> str | None:
     """The URL when it is an absolute `https:` link with a host, else None
-    (SECURITY.md: exports link only over https; anything else stays text).
+    (ARCHITECTURE.md, "An export is inert": only https links; anything else stays text).
 
     Anything a browser or a Markdown parser could read differently from us
     (spaces, quotes, angle brackets, backslashes, controls) disqualifies it

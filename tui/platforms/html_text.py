@@ -1,6 +1,6 @@
 """Post HTML (Mastodon `content`) to plain text, with nothing executable left.
 
-SECURITY.md: `html2text`/`markdownify` keep `javascript:` links and turn
+ARCHITECTURE.md ("An export is inert"): `html2text`/`markdownify` keep `javascript:` links and turn
 encoded entities into real tags, and `selectolax` keeps script contents. The
 stdlib parser with this small handler keeps only text: paragraphs and `<br>`
 become line breaks, the text of mentions, hashtags and http(s) links is kept

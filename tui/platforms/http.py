@@ -1,6 +1,7 @@
 """The one way qtime talks HTTP: bounded, timed, token bound to its host.
 
-SECURITY.md records what plain httpx does that a live tool cannot afford:
+What plain httpx does that a live tool cannot afford (ARCHITECTURE.md,
+"The network is bounded"):
 - the read timeout is per read, so a slow-drip body never times out: every
   call here runs under an overall deadline;
 - a small gzip body can inflate to hundreds of MB: bodies are read raw and
