@@ -20,7 +20,7 @@ Kinds:
 """
 from __future__ import annotations
 
-from typing import Any, Literal, NotRequired, TypedDict, get_args
+from typing import Any, Literal, NotRequired, TypedDict, TypeGuard, cast, get_args
 
 Status = Literal["new", "approved", "dismissed", "answered"]
 Reason = Literal["spam", "off-topic", "duplicate", "abusive", "other"]
@@ -105,7 +105,9 @@ class JournalBase(TypedDict):
     id: str
 
 
-Event = QuestionAdded | Moderated | AnswerAdded | Undone | DraftSet | PartSet | SettingsSet | JournalBase
+Event = QuestionAdded | Moderated | AnswerAdded | Undone | DraftSet | PartSet | SettingsSet
+# What a journal line holds: events, and the marker a compaction starts the new journal with.
+JournalEntry = Event | JournalBase
 
 # The actions whose events carry `changes` to questions.
 CHANGING: frozenset[str] = frozenset({*get_args(ChangeVerb), "answer.add", "undo"})
@@ -129,12 +131,27 @@ class SourceItem(TypedDict):
     reply_ref: NotRequired[dict[str, Any]]
 
 
-def qids_of(event: Event) -> set[str]:
+def is_event(entry: JournalEntry) -> TypeGuard[Event]:
+    """An action, not the `journal.base` marker."""
+    return entry["action"] != "journal.base"
+
+
+def uncommitted(event: Event) -> Event:
+    """A copy of `event` with no seq: kept in memory while the disk refuses writes."""
+    copy = dict(event)
+    copy["seq"] = None
+    return cast(Event, copy)
+
+
+def changes_of(event: Event) -> list[Change]:
+    """The question changes an event carries (none for most kinds)."""
+    if event["action"] in CHANGING:
+        return event["changes"]  # type: ignore[typeddict-item]
+    return []
+
+
+def qids_of(event: Event) -> frozenset[str]:
     """The questions an event may have changed."""
-    named: set[str] = set()
     qid = event.get("qid")
-    if isinstance(qid, str) and qid:
-        named.add(qid)
-    for change in event.get("changes", ()):  # type: ignore[attr-defined]
-        named.add(change["qid"])
-    return named
+    named = {qid} if isinstance(qid, str) and qid else set()
+    return frozenset(named | {change["qid"] for change in changes_of(event)})

@@ -21,7 +21,7 @@ from typing import BinaryIO, cast
 import orjson
 
 from store.errors import NotAStoreError
-from store.events import Event
+from store.events import Event, JournalEntry
 from store.storage import atomic_write
 
 
@@ -55,7 +55,7 @@ class Journal:
             return self.inode is not None
         return stat.st_ino != self.inode or stat.st_size != self.offset or stat.st_mtime_ns != self.mtime
 
-    def read_new(self) -> tuple[list[Event], bool]:
+    def read_new(self) -> tuple[list[JournalEntry], bool]:
         """Events of the whole lines added since the last read, and whether the
         file was replaced (compacted) since."""
         try:
@@ -83,7 +83,7 @@ class Journal:
         self.offset += end
         return events, replaced
 
-    def _decode(self, line: bytes, number: int) -> list[Event]:
+    def _decode(self, line: bytes, number: int) -> list[JournalEntry]:
         events = []
         for raw in line.split(SEPARATOR) if line.strip() else ():
             try:
@@ -94,7 +94,7 @@ class Journal:
                 ) from None
             if not isinstance(event, dict) or type(event.get("seq")) is not int or not isinstance(event.get("action"), str):
                 raise NotAStoreError(f"{self.path}: not a qtime journal (a line without a sequence number)")
-            events.append(cast(Event, event))
+            events.append(cast(JournalEntry, event))
         return events
 
     def append(self, events: list[Event]) -> None:
@@ -149,9 +149,10 @@ class Journal:
             with open(self.path, "rb") as handle:
                 lines = handle.read(self.offset).split(b"\n")[:-1]
             for number in range(len(lines) - 1, -1, -1):  # newest first: stop once past the tail
+                # `or 0`: for the checker only (`_decode` refuses an entry without an int seq)
                 events = [e for e in self._decode(lines[number], number) if e["action"] != BASE]
-                tail_events[:0] = [orjson.dumps(e) + b"\n" for e in events if e["seq"] > seq - tail]
-                if events and events[0]["seq"] <= seq - tail:
+                tail_events[:0] = [orjson.dumps(e) + b"\n" for e in events if (e["seq"] or 0) > seq - tail]
+                if events and (events[0]["seq"] or 0) <= seq - tail:
                     break
         kept = [orjson.dumps({"seq": seq, "action": BASE, "id": secrets.token_hex(8)}) + b"\n", *tail_events]
         payload = b"".join(kept)

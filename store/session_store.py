@@ -25,13 +25,28 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from filelock import FileLock, Timeout
 
 from store.errors import ActionError, NotAStoreError, StoreError
-from store.events import UNDOABLE, Event, SourceItem
+from store.events import (
+    UNDOABLE,
+    AnswerAdded,
+    Change,
+    ChangeVerb,
+    Event,
+    Moderated,
+    QuestionAdded,
+    QuestionFields,
+    Reason,
+    SourceItem,
+    Undone,
+    changes_of,
+    is_event,
+    uncommitted,
+)
 from store.journal import BASE, Journal, NotDurable
 from store.migrations import FORMAT, SCHEMA, migrate
 from store.model import (
@@ -191,7 +206,7 @@ class SessionStore:
         self._journal_events = 0
         self._catch_up()
         for event in self._unwritten:  # still waiting for the disk: keep them in view
-            self._apply({**event, "seq": None}, provisional=True)
+            self._apply(uncommitted(event), provisional=True)
 
     # -- the lock and the journal ---------------------------------------------
 
@@ -210,12 +225,13 @@ class SessionStore:
             # Compacted by another process. The new journal starts with the
             # snapshot's seq, then keeps a tail of recent events: if they do
             # not reach back to ours, what we missed is only in the snapshot.
+            # (Every entry read has an int seq: `Journal` refuses one without; `or 0` is for the checker.)
             base = events[0]["seq"] if events[0]["action"] == BASE else None
-            first = next((e["seq"] for e in events if e["action"] != BASE), None)
+            first = next((e["seq"] or 0 for e in events if is_event(e)), None)
             behind = base is not None and base > self.state.last_seq
             if (behind or base is None) and (first is None or first > self.state.last_seq + 1):
                 return self._reload()
-        fresh = [event for event in events if event["seq"] > self.state.last_seq and event["action"] != BASE]
+        fresh = [event for event in events if is_event(event) and (event["seq"] or 0) > self.state.last_seq]
         with self._applying:  # readers see another process's commits whole
             for event in fresh:
                 try:
@@ -232,7 +248,7 @@ class SessionStore:
         before = self.state.last_seq
         with self._locked():  # re-entrant: callers under the lock keep it
             self._load()
-        return [event for event in self.state.events if event.get("seq") is not None and event["seq"] > before]
+        return [event for event in self.state.events if (event.get("seq") or 0) > before]
 
     def _write(self, events: list[Event]) -> None:
         """Number events after `last_seq` and append them durably. Under the lock."""
@@ -244,7 +260,7 @@ class SessionStore:
             self._warning = f"the disk did not confirm a write to {self.journal.path} ({error.strerror})"
         except OSError:
             for event in events:
-                del event["seq"]
+                event.pop("seq", None)
             raise
         self._journal_events += len(events)
 
@@ -281,8 +297,9 @@ class SessionStore:
         """The disk refused: apply now, write on a later commit or `flush()`."""
         at = now_iso()
         for event in events:
-            event.update(at=event.get("at", at), actor=event.get("actor", self.actor))
-            self._apply({**event, "seq": None}, provisional=True)
+            event.setdefault("at", at)
+            event.setdefault("actor", self.actor)
+            self._apply(uncommitted(event), provisional=True)
             self._unwritten.append(event)
         self._disk_error(error)
 
@@ -305,7 +322,7 @@ class SessionStore:
         except BaseException:
             self._unwritten = pending
             for event in pending:
-                self._apply({**event, "seq": None}, provisional=True)
+                self._apply(uncommitted(event), provisional=True)
             raise
         for event in pending:
             self._apply(event)
@@ -391,12 +408,12 @@ class SessionStore:
         def build() -> list[Event]:
             counts.update(new=0, known=0)
             events: list[Event] = []
-            seen: dict[str, Event] = {}
+            seen: dict[str, QuestionAdded] = {}
             recounted: dict[str, int] = {}  # known question -> its latest platform count
             for question in prepared:
                 current = self.state.questions.get(question.id)
                 if current is None and question.id not in seen:
-                    event = {"action": "question.add", "qid": question.id, "question": question.to_dict()}
+                    event: QuestionAdded = {"action": "question.add", "qid": question.id, "question": question.to_dict()}
                     seen[question.id] = event
                     events.append(event)
                     counts["new"] += 1
@@ -410,11 +427,12 @@ class SessionStore:
                 current = self.state.questions[qid]
                 if remote != current.remote_votes:
                     # Move by the platform's change: votes merged from duplicates stay.
-                    after = {"votes": max(0, current.votes + remote - current.remote_votes), "remote_votes": remote}
+                    after: QuestionFields = {"votes": max(0, current.votes + remote - current.remote_votes),
+                                             "remote_votes": remote}
                     events.append(self._change("votes", [(qid, after)], actor=actor or current.source))
             if actor:
-                for event in events:
-                    event["actor"] = actor
+                for each in events:
+                    each["actor"] = actor
             return events
 
         self._commit(build)
@@ -450,18 +468,22 @@ class SessionStore:
             reply_ref=reply_ref if isinstance(reply_ref, dict) else {},
         )
 
-    def _change(self, verb: str, updates: list[tuple[str, dict[str, Any]]], *, actor: str | None = None) -> Event:
-        changes = []
+    def _changes(self, updates: list[tuple[str, QuestionFields]]) -> list[Change]:
+        """Each question's fields before, and after."""
+        changes: list[Change] = []
         for qid, after in updates:
             question = self.question(qid)
-            before = {name: getattr(question, name) for name in after}
+            before = cast(QuestionFields, {name: getattr(question, name) for name in after})
             changes.append({"qid": qid, "before": before, "after": after})
-        event: Event = {"action": verb, "qid": updates[0][0], "changes": changes}
+        return changes
+
+    def _change(self, verb: ChangeVerb, updates: list[tuple[str, QuestionFields]], *, actor: str | None = None) -> Moderated:
+        event: Moderated = {"action": verb, "qid": updates[0][0], "changes": self._changes(updates)}
         if actor:
             event["actor"] = actor
         return event
 
-    def _act(self, verb: str, qid: str, after: dict[str, Any]) -> Event:
+    def _act(self, verb: ChangeVerb, qid: str, after: QuestionFields) -> Event:
         events = self._commit(lambda: [self._change(verb, [(qid, after)])])
         return events[0]
 
@@ -474,7 +496,7 @@ class SessionStore:
     def dismiss(self, qid: str, reason: str) -> Event:
         if reason not in REASONS:
             raise ActionError(f"unknown dismiss reason {reason!r} (one of: {', '.join(REASONS)})")
-        return self._act("dismiss", qid, {"status": "dismissed", "reason": reason})
+        return self._act("dismiss", qid, {"status": "dismissed", "reason": cast(Reason, reason)})
 
     def star(self, qid: str, on: bool | None = None) -> Event:
         """Star (or unstar; `on=None` toggles against the fresh state)."""
@@ -510,7 +532,7 @@ class SessionStore:
 
         return self._commit(build)[0]
 
-    def last_undoable(self) -> Event | None:
+    def last_undoable(self) -> Moderated | None:
         """This actor's most recent committed action that was not undone yet."""
         with self._mutex:
             undone: set[int] = set()
@@ -518,8 +540,8 @@ class SessionStore:
                 if event["action"] == "undo":
                     undone.add(event["target"])
                 elif (event.get("actor") == self.actor and event["action"] in UNDOABLE
-                      and event.get("seq") is not None and event["seq"] not in undone):
-                    return event
+                      and event.get("seq") is not None and event.get("seq") not in undone):
+                    return cast(Moderated, event)
             return None
 
     def _touched_since(self, seq: int) -> dict[str, set[str]]:
@@ -528,14 +550,15 @@ class SessionStore:
         touched: dict[str, set[str]] = {}
         undone: set[int] = set()
         for event in reversed(self.state.events):
-            if event.get("seq") is not None and event["seq"] <= seq:
+            committed = event.get("seq")
+            if committed is not None and committed <= seq:
                 break
             if event["action"] == "undo":
                 undone.add(event["target"])
                 continue
-            if event.get("seq") in undone:
+            if committed in undone:
                 continue
-            for change in event.get("changes", ()):
+            for change in changes_of(event):
                 touched.setdefault(change["qid"], set()).update(change["after"])
         return touched
 
@@ -546,23 +569,29 @@ class SessionStore:
         never overwrites another moderator's later action, not even in part.
         """
         def build() -> list[Event]:
-            target = self.last_undoable() if seq is None else next(
+            target: Event | None = self.last_undoable() if seq is None else next(
                 (e for e in self.state.events if e.get("seq") == seq), None)
-            if target is None:
+            target_seq = target.get("seq") if target is not None else None
+            if target is None or target_seq is None:
                 return []
-            touched = self._touched_since(target["seq"])
-            changes = []
-            for change in target.get("changes", ()):
+            touched = self._touched_since(target_seq)
+            changes: list[Change] = []
+            for change in changes_of(target):
                 question = self.state.questions.get(change["qid"])
                 fields = change["after"].keys()
                 if question is None or touched.get(change["qid"], set()) & fields:
                     continue
-                if any(getattr(question, k) != change["after"][k] for k in fields):
+                if any(getattr(question, k) != v for k, v in change["after"].items()):
                     continue
-                after = {k: v for k, v in change["before"].items() if v != change["after"][k]}
+                after = cast(QuestionFields, {k: v for k, v in change["before"].items()
+                                              if v != change["after"].get(k)})
                 if after:
-                    changes.append({"qid": change["qid"], "before": {k: getattr(question, k) for k in after}, "after": after})
-            return [{"action": "undo", "target": target["seq"], "undid": target["action"], "qid": target.get("qid"), "changes": changes}]
+                    before = cast(QuestionFields, {k: getattr(question, k) for k in after})
+                    changes.append({"qid": change["qid"], "before": before, "after": after})
+            qid = target.get("qid")
+            undo: Undone = {"action": "undo", "target": target_seq, "undid": target["action"],
+                            "qid": qid if isinstance(qid, str) else None, "changes": changes}
+            return [undo]
 
         events = self._commit(build)
         return events[0] if events else None
@@ -591,8 +620,9 @@ class SessionStore:
             if question.status == "answered" or qid in self.state.answers:
                 raise ActionError(f"{question.author}'s question is already answered")
             answer = Answer(qid, clean_text(text), [clean_text(p) for p in parts], profile, now_iso(), self.actor)
-            event = self._change("answer", [(qid, {"status": "answered", "reason": None})])
-            return [{**event, "action": "answer.add", "answer": answer.to_dict()}]
+            changes = self._changes([(qid, {"status": "answered", "reason": None})])
+            added: AnswerAdded = {"action": "answer.add", "qid": qid, "changes": changes, "answer": answer.to_dict()}
+            return [added]
 
         self._commit(build)
         return self.state.answers[qid]

@@ -53,6 +53,7 @@ def test_demo_approve_answer_send_quit(tmp_path):
         tmux.keys("2")
         tmux.wait_for("starred, votes, oldest")
         tmux.keys("Enter")
+        tmux.wait_for("Queue")  # the footer offers escape back to the queue: the answer box has the focus
         tmux.keys("-l", "Stiamo portando la banda larga ovunque")
         tmux.wait_for("@nerthase Stiamo portando la banda larga ovunque #twittertime")
         tmux.keys("C-s")

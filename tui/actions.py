@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 Scope = Literal["screen", "queue"]
 
@@ -39,7 +39,7 @@ ACTIONS: tuple[Action, ...] = (
            queue_only=True),
     Action("approve", "a", "approve", "Approve", "approve the selected question", "Approve", moderation=True,
            queue_only=True),
-    Action("dismiss", "d", "dismiss", "Dismiss", "dismiss it (asks the reason)", "Dismiss", moderation=True,
+    Action("dismiss", "d", "dismiss_question", "Dismiss", "dismiss it (asks the reason)", "Dismiss", moderation=True,
            queue_only=True),
     Action("star", "s", "star", "Star", "star or unstar it", "Star", queue_only=True),
     Action("tag", "t", "tag", "Tag", "tag it", "Tag", moderation=True, queue_only=True),
@@ -72,7 +72,7 @@ BY_NAME: dict[str, Action] = {a.action.split("(")[0]: a for a in ACTIONS}
 ESSENTIAL: frozenset[str] = frozenset({"quit", "help", "send", "back"})
 
 
-def bindings(scope: Scope) -> list[Binding]:
+def bindings(scope: Scope) -> list[BindingType]:
     return [Binding(a.keys, a.action, a.label, show=bool(a.label), id=a.id) for a in ACTIONS if a.scope == scope]
 
 

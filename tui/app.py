@@ -248,8 +248,7 @@ class QuestionTimeApp(App[None]):
             self.run_worker(partial(service.watch, self.poll_every), name="watch the store", group="poll",
                             thread=True, exit_on_error=False)
             for source in self.sources:
-                self.run_worker(partial(service.run_source, source), name=source.spec, group="sources",
-                                exit_on_error=False)
+                self.run_worker(service.run_source(source), name=source.spec, group="sources", exit_on_error=False)
             self._publish()  # parts a previous run left pending
         hint = welcome(self.role, self.binding_keys())
         if self.welcome:
@@ -345,7 +344,7 @@ class QuestionTimeApp(App[None]):
             if waiting_until is not None:  # deferred (rate limit, long backoff): come back then
                 self.set_timer(max(1.0, waiting_until - time.time()), self._publish)
 
-        self.run_worker(send, name="publish the answers", group="outbox", exit_on_error=False)
+        self.run_worker(send(), name="publish the answers", group="outbox", exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker failures are shown."""
@@ -410,7 +409,7 @@ class QuestionTimeApp(App[None]):
             settle_heap()
         if self.index.unlearned and not self._learning:
             self._learning = True
-            self.run_worker(self._learn_in_steps, name="learn the queue flags", group="index", exit_on_error=False)
+            self.run_worker(self._learn_in_steps(), name="learn the queue flags", group="index", exit_on_error=False)
 
     async def _learn_in_steps(self) -> None:
         try:

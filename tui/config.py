@@ -74,15 +74,16 @@ def check_keymap(keymap: dict[str, object]) -> tuple[dict[str, str], list[str]]:
             for name in _keys(action.keys):
                 owner.setdefault(name or "", action.id)
     accepted: dict[str, str] = {}
-    for action_id, names in chosen.items():
-        taken = [n for n in names.split(",") if n in RESERVED or owner.get(n, action_id) != action_id]
+    for action_id, keys in chosen.items():
+        taken = [n for n in keys.split(",") if n in RESERVED or owner.get(n, action_id) != action_id]
         if taken:
-            who = owner.get(taken[0], "the app itself")
-            problems.append(f"[keymap] {action_id} = {keymap[action_id]!r}: {taken[0]} is already {who}'s key; kept the default")
+            key = taken[0]
+            why = "is kept for the app itself" if key in RESERVED else f"is already {owner[key]}'s key"
+            problems.append(f"[keymap] {action_id} = {keymap[action_id]!r}: {key} {why}; kept the default")
             continue
-        for name in names.split(","):
+        for name in keys.split(","):
             owner[name] = action_id
-        accepted[action_id] = names
+        accepted[action_id] = keys
     return accepted, problems
 
 

@@ -192,7 +192,8 @@ def _next_try(text: str, failed: int, scheme_pattern: regex.Pattern[str]) -> int
     begins there. Skipping the rest of the run keeps the scan linear on long
     runs (CJK text has no spaces) where retrying each start was quadratic.
     """
-    run_end = _LABEL_RUN.match(text, failed).end()
+    run = _LABEL_RUN.match(text, failed)
+    run_end = run.end() if run else failed
     underscore = text.rfind("_", failed, run_end)
     resume = run_end
     if underscore != -1:

@@ -13,6 +13,7 @@ import argparse
 import asyncio
 import signal
 import sys
+from typing import Any
 
 from store.errors import StoreError
 from store.session_store import SessionStore
@@ -53,7 +54,8 @@ async def ingest(service: SessionService, once: bool) -> None:
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     stopped = asyncio.ensure_future(stop.wait())
-    await asyncio.wait([sources, stopped], return_when=asyncio.FIRST_COMPLETED)
+    either: list[asyncio.Future[Any]] = [sources, stopped]
+    await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
     for future in (sources, stopped):
         future.cancel()
     outcome = (await asyncio.gather(sources, return_exceptions=True))[0]

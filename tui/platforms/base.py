@@ -14,10 +14,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from store.events import SourceItem
 from store.model import Settings
 from store.sanitize import clean_line
 
-Item = dict[str, Any]
+Item = SourceItem  # the one contract between a source and the store (store/events.py)
 Emit = Callable[[list[Item]], Awaitable[None]]
 StateName = Literal["starting", "live", "retrying", "paused", "stopped", "done"]
 

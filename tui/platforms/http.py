@@ -252,7 +252,7 @@ class Backoff:
         ceiling = min(self.cap, self.base * (2 ** self.attempt))
         self.attempt += 1
         delay = ceiling * (0.5 + random.random() / 2)
-        return max(delay, at_least or 0.0)
+        return float(max(delay, at_least or 0.0))
 
     def reset(self) -> None:
         self.attempt = 0

@@ -106,5 +106,5 @@ class MastodonPublisher(Publisher):
 def _reason(error: Refused) -> str:
     data = error.data
     if isinstance(data, dict) and isinstance(data.get("error"), str):
-        return data["error"]
+        return str(data["error"])
     return str(error)

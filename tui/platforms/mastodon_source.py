@@ -117,7 +117,7 @@ def instance_limits(data: Any) -> InstanceLimits | None:
 async def server_events(chunks: AsyncIterator[bytes]) -> AsyncIterator[tuple[str, str]]:
     """(event, data) pairs from a `text/event-stream` body; heartbeats and comments skipped."""
     buffer = b""
-    event, data = "", []
+    event, data = "", list[str]()
     async for chunk in chunks:
         buffer += chunk
         while b"\n" in buffer:
@@ -126,7 +126,7 @@ async def server_events(chunks: AsyncIterator[bytes]) -> AsyncIterator[tuple[str
             if not line:
                 if data:
                     yield event or "message", "\n".join(data)
-                event, data = "", []
+                event, data = "", list[str]()
             elif line.startswith(":"):
                 continue
             else:

@@ -1,8 +1,10 @@
 """Ask why a question is dismissed: spam, off-topic, duplicate, abusive, other."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -15,7 +17,7 @@ from store.model import REASONS
 class DismissScreen(ModalScreen[str | None]):
     """Returns the chosen reason, or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")] + [
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")] + [
         Binding(str(number), f"pick({number - 1})", show=False) for number in range(1, len(REASONS) + 1)
     ]
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -53,7 +55,7 @@ class Reading:
 
 
 class MainScreen(Screen[None]):
-    BINDINGS = bindings("screen")
+    BINDINGS: ClassVar[list[BindingType]] = bindings("screen")
 
     header: reactive[Content] = reactive(Content(""), init=False)
     changes: reactive[frozenset[str]] = reactive(frozenset(), always_update=True, init=False)
@@ -296,7 +298,7 @@ class MainScreen(Screen[None]):
     def action_undo(self) -> None:
         self.post_message(self.Undo())
 
-    def action_dismiss(self) -> None:
+    def action_dismiss_question(self) -> None:
         if question := self._need_selected():
             def chosen(reason: str | None) -> None:
                 if reason:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
@@ -67,7 +68,7 @@ class AnsweredLog(VerticalScroll):
         super().__init__(id=id)
         self._shown: tuple[object, ...] | None = None
 
-    def compose(self):  # type: ignore[no-untyped-def]
+    def compose(self) -> ComposeResult:
         yield Static(Content.styled("No answers yet.", "$text-muted"), id="answered-entries")
 
     def show(self, answers: Mapping[str, Answer], questions: Mapping[str, Question], outbox: Mapping[str, OutboxPart]) -> None:

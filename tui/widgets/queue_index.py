@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from store.model import Question
 from store.sanitize import fold
+from store.events import qids_of
 from store.state import SessionState
 
 VIEWS: tuple[str, ...] = ("new", "approved", "starred", "dismissed", "answered", "all")
@@ -179,9 +180,7 @@ class QueueIndex:
         self._events_read += len(events)
         touched = set(changed)
         for event in events:
-            if event.get("qid"):
-                touched.add(event["qid"])
-            touched.update(change["qid"] for change in event.get("changes", ()))
+            touched.update(qids_of(event))
         for qid in touched:
             self._folded.pop(qid, None)  # its tags may have changed
         start = len(self._arrivals)
@@ -268,7 +267,7 @@ class QueueIndex:
             self._placed = dict(zip(self._ids, self._sorted))
         else:
             self._sorted = list(ranks)
-            self._ids = [arrivals[rank] for rank in self._sorted]
+            self._ids = [arrivals[rank] for rank in ranks]
             self._placed = {}
 
     def _narrow(self, needle: str) -> None:
