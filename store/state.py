@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from store.model import Answer, Draft, OutboxPart, Question, Settings
+from store.model import Answer, Draft, OutboxPart, Question, Settings, SourceRecord
 
 Event = dict[str, Any]
 
@@ -20,6 +20,7 @@ class SessionState:
     answers: dict[str, Answer] = field(default_factory=dict)
     drafts: dict[str, Draft] = field(default_factory=dict)
     outbox: dict[str, OutboxPart] = field(default_factory=dict)
+    sources: dict[str, SourceRecord] = field(default_factory=dict)  # by spec
     events: list[Event] = field(default_factory=list)
     last_seq: int = 0
 
@@ -50,12 +51,15 @@ class SessionState:
         elif action == "outbox.set":
             part = OutboxPart.from_dict(event["part"])
             self.outbox[part.id] = part
+        elif action == "source.set":
+            record = SourceRecord.from_dict(event["source"])
+            self.sources[record.spec] = record
         for change in event.get("changes", ()):
             question = self.questions.get(change["qid"])
             if question is not None:
                 for name, value in change["after"].items():
                     setattr(question, name, list(value) if isinstance(value, list) else value)
-        if action != "draft.set":  # drafts are state, not history worth replaying
+        if action not in ("draft.set", "source.set"):  # state, not history worth replaying
             self.events.append(event)
         if not provisional:
             self.last_seq = seq
@@ -66,7 +70,7 @@ class SessionState:
         Readers (the app's widgets) hold references to `questions`, `settings`
         and the rest; a reload must not leave them looking at stale copies.
         """
-        for name in ("questions", "answers", "drafts", "outbox"):
+        for name in ("questions", "answers", "drafts", "outbox", "sources"):
             mine = getattr(self, name)
             mine.clear()
             mine.update(getattr(other, name))
@@ -88,6 +92,7 @@ class SessionState:
             "answers": table(self.answers.values()),
             "drafts": table(self.drafts.values()),
             "outbox": table(self.outbox.values()),
+            "sources": table(self.sources.values()),
             "events": {str(e["seq"]): e for e in self.events},
         }
 
@@ -106,5 +111,7 @@ class SessionState:
             state.drafts[d["question_id"]] = Draft.from_dict(d)
         for d in docs("outbox"):
             state.outbox[d["id"]] = OutboxPart.from_dict(d)
+        for d in docs("sources"):
+            state.sources[d["spec"]] = SourceRecord.from_dict(d)
         state.events = docs("events")
         return state

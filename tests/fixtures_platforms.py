@@ -450,11 +450,14 @@ class Recorder:
 
     def __init__(self) -> None:
         self.batches: list[list[dict[str, Any]]] = []
+        self.records: list[Any] = []  # the source state committed with each batch (None: none)
         self.states: list[Any] = []
         self.warnings: list[str] = []
 
-    async def emit(self, batch: list[dict[str, Any]]) -> None:
-        self.batches.append(batch)
+    async def emit(self, batch: list[dict[str, Any]], *, source_state: Any = None) -> None:
+        if batch:
+            self.batches.append(batch)
+        self.records.append(source_state)
 
     def report(self, state: Any) -> None:
         self.states.append(state)
@@ -465,6 +468,15 @@ class Recorder:
     @property
     def items(self) -> list[dict[str, Any]]:
         return [item for batch in self.batches for item in batch]
+
+    def ids(self) -> list[str]:
+        """Every remote id delivered (repeats kept), oldest first: pages come newest
+        page first, so delivery order is oldest first only within a page."""
+        def post_order(remote_id: str) -> tuple[int, str]:
+            tail = remote_id.rsplit("/", 1)[-1]  # a status/tweet id, or a Bluesky record key
+            return len(tail), tail
+
+        return sorted((item["remote_id"] for item in self.items), key=post_order)
 
     def by_id(self) -> dict[str, dict[str, Any]]:
         """The latest item delivered for each remote id."""

@@ -32,7 +32,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from store.errors import StoreError
 from store.export import render
-from store.model import OutboxPart, Settings, parse_time
+from store.model import OutboxPart, Settings, SourceRecord, parse_time
 from store.session_store import SessionStore
 from tui.config import Config
 from tui.messages import SourceReport, StoreChanged
@@ -363,12 +363,14 @@ class QuestionTimeApp(App[None]):
             self._stop.wait(self.poll_every)
 
     async def _run_source(self, source: Source) -> None:
+        assert self.store is not None
+        source.resume(self.store.source_record(source.spec))  # issue 17: go on from the saved cursor
         await source.run(self._emit, self._report, self._warn)
 
-    async def _emit(self, batch: list[Item]) -> None:
+    async def _emit(self, batch: list[Item], *, source_state: SourceRecord | None = None) -> None:
         await self._resume.wait()  # paused: the source waits here, keeping its place
         assert self.store is not None
-        await asyncio.to_thread(self.store.add_questions, batch)
+        await asyncio.to_thread(partial(self.store.add_questions, batch, source_state=source_state))
         self.mark_dirty()
 
     def _report(self, state: SourceState) -> None:

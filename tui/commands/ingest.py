@@ -13,7 +13,7 @@ import signal
 import sys
 
 from store.errors import StoreError
-from store.model import IngestResult
+from store.model import IngestResult, SourceRecord
 from store.session_store import SessionStore
 from tui.platforms.base import Item, Source, SourceState, SpecError, limit_changes
 from tui.platforms.specs import SPEC_HELP, parse_spec
@@ -35,8 +35,8 @@ class Ingest:
         self.states: dict[str, SourceState] = {}
         self.pending: set[asyncio.Future[None]] = set()  # settings commits under way
 
-    async def emit(self, batch: list[Item]) -> None:
-        result = await asyncio.to_thread(self.store.add_questions, batch, actor="ingest")
+    async def emit(self, batch: list[Item], *, source_state: SourceRecord | None = None) -> None:
+        result = await asyncio.to_thread(self.store.add_questions, batch, actor="ingest", source_state=source_state)
         self.total += result
         if self.store.write_error:
             print(f"qtime ingest: {self.store.write_error}", file=sys.stderr, flush=True)
@@ -57,6 +57,8 @@ class Ingest:
 
     async def run(self, once: bool) -> None:
         """Run every source; stop when all are done or on SIGINT / SIGTERM."""
+        for source in self.sources:  # go on from each source's saved cursor
+            source.resume(self.store.source_record(source.spec))
         sources = asyncio.gather(*(s.run(self.emit, self.report, self.warn, once=once) for s in self.sources))
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
@@ -101,4 +103,6 @@ def run(args: argparse.Namespace) -> int:
     if store.write_error:
         print(f"qtime ingest: {store.write_error}", file=sys.stderr)
         return 1
-    return 1 if stopped and len(stopped) == len(sources) else 0
+    for state in stopped:  # a source that stopped (a usage cap, a revoked token...) says why, and fails the run
+        print(f"qtime ingest: {state.spec} stopped: {state.detail}", file=sys.stderr)
+    return 1 if stopped else 0
