@@ -1,7 +1,7 @@
 """A session on disk: a TinyDB snapshot, its journal, and a cross-process lock.
 
     session.json          TinyDB database (tables: meta, session, questions,
-                          answers, drafts, outbox, events), written atomically
+                          answers, drafts, outbox, sources, events), written atomically
     session.json.journal  events committed since that snapshot, one per line
     session.json.lock     the lock every writer holds while it commits
 

@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from store.model import SourceRecord
 from store.session_store import SessionStore
 from tests.fixtures_platforms import FakeBluesky, FakeMastodon, FakeX
 from tests.httpserver import LocalServer, Request, Response
@@ -255,3 +256,22 @@ def test_kill_9_of_qtime_ingest_mid_pass_loses_no_page_and_reads_none_twice(tmp_
     counts = stored_ids(session)
     session.close()
     assert len(counts) == p.posts and set(counts.values()) == {1}
+
+
+async def test_a_saved_x_page_token_refused_on_resume_is_dropped_not_refused_forever(tmp_path: Path) -> None:
+    with LocalServer() as server:
+        p = platform("x", server)
+        search = server.routes[("GET", p.path)]
+        server.route("GET", p.path, lambda request: Response.json(X_400, 400)
+                     if request.arg("next_token") == "stale" else search(request))
+        store = SessionStore.open(tmp_path / "s.json", actor="ingest")
+        since = p.fake.tweets[99]["id"]
+        store.set_source(SourceRecord(p.spec, {"since_id": since, "next_token": "stale", "pass_since": since}))
+        states = await run_once(p, store)
+        assert states[-1].state == "stopped" and states[-1].detail.endswith("; the unfinished pass is dropped")
+        record = store.source_record(p.spec)
+        assert record is not None and record.cursors == {"since_id": since}
+        states = await run_once(p, store)
+        assert states[-1].state == "done"
+        assert len(stored_ids(store)) == p.posts - 100  # everything newer than the saved since_id
+        store.close()

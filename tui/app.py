@@ -370,7 +370,7 @@ class QuestionTimeApp(App[None]):
     async def _emit(self, batch: list[Item], *, source_state: SourceRecord | None = None) -> None:
         await self._resume.wait()  # paused: the source waits here, keeping its place
         assert self.store is not None
-        await asyncio.to_thread(partial(self.store.add_questions, batch, source_state=source_state))
+        await asyncio.to_thread(self.store.add_questions, batch, source_state=source_state)
         self.mark_dirty()
 
     def _report(self, state: SourceState) -> None:

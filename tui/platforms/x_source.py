@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from tui.platforms.base import Item
-from tui.platforms.http import BadReply, HostToken, bearer
+from tui.platforms.http import BadReply, HostToken, Refused, bearer
 from tui.platforms.polling import Malformed, Pacing, PollingSource, Stop, count_field, id_order, json_object, text_field
 
 DEFAULT_BASE = "https://api.x.com"
@@ -139,6 +139,7 @@ class XSource(PollingSource):
         self.pass_since: str | None = None  # the `since_id` the unfinished pass was asked with
         self.pass_newest: str | None = None  # the newest post the unfinished pass has seen
         self.pass_read = 0  # posts the unfinished pass has read
+        self.resumed_token: str | None = None  # the saved `next_token`, until a page read with it
 
     def auth(self) -> HostToken | None:
         return bearer(self.base_url, self.token) if self.token else None
@@ -146,6 +147,17 @@ class XSource(PollingSource):
     async def prepare(self) -> None:
         if not self.token:
             raise Stop(f"the X API needs an app bearer token: set {TOKEN_ENV}")
+
+    def refused(self, error: Refused) -> str:
+        """A 400 to the first request of a resumed pass may be its saved `next_token` (gone
+        stale): that pass is given up, so the next run starts afresh instead of failing again.
+        Any other stop keeps the pass, to be finished by the next run."""
+        if error.status != 400 or self.next_token is None or self.next_token != self.resumed_token:
+            return super().refused(error)
+        self.since_id = _newer(self.since_id, self.pass_newest)
+        self.next_token = self.pass_since = self.pass_newest = None
+        self.pass_read = 0
+        return f"{super().refused(error)}; the unfinished pass is dropped"
 
     def cursors(self) -> dict[str, str]:
         saved = {"since_id": self.since_id, "next_token": self.next_token, "pass_since": self.pass_since,
@@ -156,7 +168,7 @@ class XSource(PollingSource):
         ids = {k: cursors.get(k) for k in ("since_id", "pass_since", "pass_newest")}
         self.since_id, self.pass_since, self.pass_newest = (v if v and v.isdigit() else None for v in ids.values())
         token = cursors.get("next_token")
-        self.next_token = token if token and token.isprintable() else None
+        self.next_token = self.resumed_token = token if token and token.isprintable() else None
         read = cursors.get("pass_read", "")
         self.pass_read = int(read) if read.isdigit() and self.next_token else 0
 
@@ -182,6 +194,7 @@ class XSource(PollingSource):
         limit = self.pacing.backfill if since is None else MAX_PASS
         while True:
             page = await self.get(f"{self.base_url}{SEARCH}", self.params(since, token), shape=search_page)
+            self.resumed_token = None
             found = page.get("data") or []
             meta = page.get("meta") or {}
             items = self.page_items(page)
