@@ -24,7 +24,7 @@ Item = dict[str, Any]
 class Emit(Protocol):
     """Store `items` and, in the same commit, the source's `source_state` (when given)."""
 
-    def __call__(self, items: list[Item], *, source_state: SourceRecord | None = None) -> Awaitable[None]: ...
+    def __call__(self, items: list[Item], /, *, source_state: SourceRecord | None = None) -> Awaitable[None]: ...
 StateName = Literal["starting", "live", "retrying", "paused", "stopped", "done"]
 
 

@@ -258,16 +258,17 @@ class MastodonSource(PollingSource):
 
     async def _forward_pass(self) -> None:
         """Everything newer than `cursor`, page by page (`min_id`, then the `prev` link)."""
-        assert self.cursor is not None
         for _ in range(MAX_PAGES):
+            cursor = self.cursor
+            assert cursor is not None
             statuses, headers = await self.get_with_headers(
-                self.timeline_url, {"limit": PAGE_LIMIT, "min_id": self.cursor}, shape=json_list)
+                self.timeline_url, {"limit": PAGE_LIMIT, "min_id": cursor}, shape=json_list)
             if not statuses:
                 return
             ids = _ids(statuses)
             newer = link_param(headers, "prev", "min_id") or (max(ids, key=id_order) if ids else None)
-            progress = newer is not None and id_order(newer) > id_order(self.cursor)
-            if progress:
+            progress = newer is not None and id_order(newer) > id_order(cursor)
+            if newer is not None and progress:
                 self.cursor = newer
             await self._deliver_page(statuses)
             if not progress:
