@@ -662,6 +662,7 @@ def _clean_links(links: Any, text: str) -> list[dict[str, str]]:
             continue
         shown = clean_line(link.get("shown") or "", limit=2000)
         url = clean_line(link.get("url") or "", limit=2000)
-        if shown and shown in text and shown != url and url.lower().startswith(("https://", "http://")) and " " not in url:
+        web = url.lower().startswith(("https://", "http://")) and " " not in url
+        if shown and shown in text and shown != url and web:
             kept.append({"shown": shown, "url": url})
     return kept

@@ -93,7 +93,8 @@ def fault_response(name: str, kind: str) -> Response:
     if kind == "429":
         if name == "x":
             return Response.json({"title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank",
-                                  "status": 429}, 429, {"x-rate-limit-remaining": "0", "x-rate-limit-reset": reset_epoch})
+                                  "status": 429}, 429,
+                                 {"x-rate-limit-remaining": "0", "x-rate-limit-reset": reset_epoch})
         if name == "mastodon":
             reset = (datetime.now(timezone.utc) + timedelta(seconds=RESET_IN)).isoformat()
             return Response.json({"error": "Too many requests"}, 429, {"X-RateLimit-Remaining": "0",
@@ -223,8 +224,9 @@ async def test_a_stopped_pass_keeps_its_pages_and_the_next_pass_reads_none_twice
 
 def ingest(store: Path, p: Platform) -> subprocess.Popen[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("QTIME_") and "proxy" not in k.lower()}
-    return subprocess.Popen([sys.executable, "-m", "tui", "ingest", "--once", "--store", str(store), "--source", p.spec],
-                            env={**clean, **p.env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen([sys.executable, "-m", "tui", "ingest", "--once", "--store", str(store),
+                             "--source", p.spec], env={**clean, **p.env},
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 @pytest.mark.parametrize("name", ["x", "mastodon", "bluesky"])

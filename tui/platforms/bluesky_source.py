@@ -187,7 +187,8 @@ class BlueskySource(PollingSource):
             if self.pass_top is None and uris and isinstance(uris[0], str):
                 self.pass_top = uris[0]
             self.pass_read += len(found)
-            reached = (self.top is not None and self.top in uris) or (not resuming and any(uri in self.seen for uri in uris))
+            reached = (self.top is not None and self.top in uris) or \
+                (not resuming and any(uri in self.seen for uri in uris))
             following = page.get("cursor")
             more = isinstance(following, str) and bool(following) and following != cursor
             if found and more and not reached and self.pass_read < limit:

@@ -268,7 +268,8 @@ async def _too_many(response: httpx.Response, limit: int) -> HttpProblem:
         reason = ""
     if usage_capped(data):
         return CapReached(f"usage cap reached (429): {reason}", data, _cap_resets_in(response.headers))
-    return RateLimited(f"rate limited (429): {reason}" if reason else "rate limited (429)", retry_after(response.headers))
+    message = f"rate limited (429): {reason}" if reason else "rate limited (429)"
+    return RateLimited(message, retry_after(response.headers))
 
 
 def _cap_resets_in(headers: httpx.Headers) -> float | None:

@@ -2,7 +2,10 @@
 
 Each pass asks for what is newer than the newest post read (`since_id`),
 following `next_token` to older pages (back to `Pacing.backfill` posts on
-the first pass), committing each page with the cursor after it. Needs an app bearer token in `QTIME_X_BEARER_TOKEN`. Reads
+the first pass), committing each page with the cursor after it. Native
+retweets are dropped (the query excludes them, and so does the client); an
+original that only a retweet brought in is kept once. Links are kept with
+their `expanded_url`. Needs an app bearer token in `QTIME_X_BEARER_TOKEN`. Reads
 are metered by X (per request and per post), so votes are the counts seen
 when a post is first read: re-reading old posts to refresh them would spend
 the monthly quota. The default interval suits the Basic tier (60 searches
