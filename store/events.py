@@ -15,6 +15,7 @@ Kinds:
                    fields before and after (undo restores `before`)
     draft.set      the text being drafted for a question
     outbox.set     an outbox part's new state (see `OutboxPart`)
+    source.set     where a source is: its cursors, heartbeat, stop reason (see `SourceRecord`)
     session.set    session settings changed
     journal.base   the first line of a compacted journal: the snapshot's seq
 """
@@ -99,13 +100,18 @@ class SettingsSet(_Stamped):
     after: dict[str, Any]
 
 
+class SourceSet(_Stamped):
+    action: Literal["source.set"]
+    source: dict[str, Any]  # a `SourceRecord`: its cursors, heartbeat and stop reason
+
+
 class JournalBase(TypedDict):
     seq: int
     action: Literal["journal.base"]
     id: str
 
 
-Event = QuestionAdded | Moderated | AnswerAdded | Undone | DraftSet | PartSet | SettingsSet
+Event = QuestionAdded | Moderated | AnswerAdded | Undone | DraftSet | PartSet | SettingsSet | SourceSet
 # What a journal line holds: events, and the marker a compaction starts the new journal with.
 JournalEntry = Event | JournalBase
 
@@ -129,6 +135,7 @@ class SourceItem(TypedDict):
     spoiler: NotRequired[str]
     lang: NotRequired[str]
     reply_ref: NotRequired[dict[str, Any]]
+    links: NotRequired[list[dict[str, str]]]  # [{"shown": as in `text`, "url": the real destination}]
 
 
 def is_event(entry: JournalEntry) -> TypeGuard[Event]:

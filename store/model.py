@@ -106,7 +106,17 @@ class Question(Record):
     # What a publisher needs to reply on the question's platform (status id,
     # Bluesky uri/cid and thread root, tweet id). Plain JSON values only.
     reply_ref: dict[str, Any] = field(default_factory=dict)
+    # Links as the platform expanded them: [{"shown": text in `text`, "url": real destination}].
+    # `text` keeps what the platform sent (t.co); `shown_text()` shows the destinations.
+    links: list[dict[str, str]] = field(default_factory=list)
 
+    def shown_text(self) -> str:
+        """The text with each shortened link replaced by its real destination (what
+        the moderator reads, flags, groups and exports)."""
+        text = self.text
+        for link in self.links:
+            text = text.replace(link["shown"], link["url"])
+        return text
 
 @dataclass(slots=True)
 class Draft(Record):
@@ -187,3 +197,17 @@ class IngestResult:
 
     def __add__(self, other: IngestResult) -> IngestResult:
         return IngestResult(self.new + other.new, self.known + other.known, self.rejected + other.rejected)
+
+
+@dataclass(slots=True)
+class SourceRecord(Record):
+    """Where one source is, kept so a new process resumes it: one per source spec.
+
+    `cursors` are the source's own resume points (X `since_id` / `next_token`,
+    Mastodon `max_id`, Bluesky `cursor`), committed with the page they follow.
+    """
+
+    spec: str
+    cursors: dict[str, str] = field(default_factory=dict)
+    heartbeat: str = ""  # time of the last successful contact with the platform
+    stopped: str = ""  # why the source stopped, "" while it runs (cleared by the next good page)

@@ -1,7 +1,7 @@
 """A session on disk: a TinyDB snapshot, its journal, and a cross-process lock.
 
     session.json          TinyDB database (tables: meta, session, questions,
-                          answers, drafts, outbox, events), written atomically
+                          answers, drafts, outbox, sources, events), written atomically
     session.json.journal  events committed since that snapshot, one per line
     session.json.lock     the lock every writer holds while it commits
 
@@ -42,6 +42,7 @@ from store.events import (
     QuestionFields,
     Reason,
     SourceItem,
+    SourceSet,
     Undone,
     changes_of,
     is_event,
@@ -56,6 +57,7 @@ from store.model import (
     OutboxPart,
     Question,
     Settings,
+    SourceRecord,
     now_iso,
     question_id,
 )
@@ -387,12 +389,16 @@ class SessionStore:
 
     # -- writing: questions ----------------------------------------------------
 
-    def add_questions(self, items: Iterable[SourceItem], *, actor: str | None = None) -> IngestResult:
+    def add_questions(self, items: Iterable[SourceItem], *, actor: str | None = None,
+                      source_state: SourceRecord | None = None) -> IngestResult:
         """Store new questions in one durable batch; a known one only updates votes.
 
         Each item has `source`, `remote_id`, `author`, `text` and optionally
-        `author_name`, `url`, `posted_at`, `votes`, `spoiler`, `lang`, `reply_ref`.
-        Text is sanitised here, once, as it enters.
+        `author_name`, `url`, `posted_at`, `votes`, `spoiler`, `lang`, `reply_ref`,
+        `links`. Text is sanitised here, once, as it enters. `source_state` (the
+        source's cursor after these items) commits in the same journal line: a
+        crash keeps both or neither, so a resumed source neither loses nor
+        re-reads a page.
         """
         prepared: list[Question] = []
         rejected = 0
@@ -430,6 +436,8 @@ class SessionStore:
                     after: QuestionFields = {"votes": max(0, current.votes + remote - current.remote_votes),
                                              "remote_votes": remote}
                     events.append(self._change("votes", [(qid, after)], actor=actor or current.source))
+            if source_state is not None:
+                events.append(self._source_event(source_state))
             if actor:
                 for each in events:
                     each["actor"] = actor
@@ -437,6 +445,26 @@ class SessionStore:
 
         self._commit(build)
         return IngestResult(counts["new"], counts["known"], rejected)
+
+    # -- writing: sources --------------------------------------------------------
+
+    @staticmethod
+    def _source_event(record: SourceRecord) -> SourceSet:
+        clean = SourceRecord(
+            spec=clean_line(record.spec, limit=500),
+            cursors={clean_line(k, limit=40): clean_line(v, limit=500) for k, v in record.cursors.items()},
+            heartbeat=clean_line(record.heartbeat, limit=40),
+            stopped=clean_line(record.stopped, limit=300),
+        )
+        return {"action": "source.set", "source": clean.to_dict()}
+
+    def set_source(self, record: SourceRecord) -> None:
+        """Record a source's cursors, heartbeat and stop reason durably."""
+        self._commit(lambda: [self._source_event(record)])
+
+    def source_record(self, spec: str) -> SourceRecord | None:
+        """What a source saved last (None for a source never run on this store)."""
+        return self.state.sources.get(clean_line(spec, limit=500))
 
     @staticmethod
     def _prepare(item: SourceItem, received: str) -> Question | None:
@@ -466,6 +494,7 @@ class SessionStore:
             spoiler=clean_line(item.get("spoiler") or "", limit=500),
             lang=clean_line(item.get("lang") or "", limit=16),
             reply_ref=reply_ref if isinstance(reply_ref, dict) else {},
+            links=_clean_links(item.get("links"), text),
         )
 
     def _changes(self, updates: list[tuple[str, QuestionFields]]) -> list[Change]:
@@ -681,3 +710,22 @@ class SessionStore:
     def close(self) -> None:
         if self._journal_events or self._unwritten:
             self.compact()
+
+
+MAX_LINKS = 20
+
+
+def _clean_links(links: Any, text: str) -> list[dict[str, str]]:
+    """Expanded links that are safe to show: http(s) destinations for text found in `text`."""
+    if not isinstance(links, list):
+        return []
+    kept: list[dict[str, str]] = []
+    for link in links[:MAX_LINKS]:
+        if not isinstance(link, dict):
+            continue
+        shown = clean_line(link.get("shown") or "", limit=2000)
+        url = clean_line(link.get("url") or "", limit=2000)
+        web = url.lower().startswith(("https://", "http://")) and " " not in url
+        if shown and shown in text and shown != url and web:
+            kept.append({"shown": shown, "url": url})
+    return kept

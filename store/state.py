@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from store.events import Event, QuestionAdded, changes_of
-from store.model import Answer, Draft, OutboxPart, Question, Settings
+from store.model import Answer, Draft, OutboxPart, Question, Settings, SourceRecord
 
 
 @dataclass
@@ -25,6 +25,7 @@ class SessionState:
     answers: dict[str, Answer] = field(default_factory=dict)
     drafts: dict[str, Draft] = field(default_factory=dict)
     outbox: dict[str, OutboxPart] = field(default_factory=dict)
+    sources: dict[str, SourceRecord] = field(default_factory=dict)  # by spec
     events: list[Event] = field(default_factory=list)
     last_seq: int = 0
     # Bumped when `take` replaces the whole state (a reload): readers that keep
@@ -55,12 +56,15 @@ class SessionState:
         elif event["action"] == "outbox.set":
             part = OutboxPart.from_dict(event["part"])
             self.outbox[part.id] = part
+        elif event["action"] == "source.set":
+            record = SourceRecord.from_dict(event["source"])
+            self.sources[record.spec] = record
         for change in changes_of(event):
             changed = self.questions.get(change["qid"])
             if changed is not None:
                 after: dict[str, Any] = {k: list(v) if isinstance(v, list) else v for k, v in change["after"].items()}
                 self.questions[changed.id] = replace(changed, **after)
-        if event["action"] != "draft.set":  # drafts are state, not history worth replaying
+        if event["action"] not in ("draft.set", "source.set"):  # state, not history worth replaying
             self.events.append(event)
         if not provisional and seq is not None:
             self.last_seq = seq
@@ -72,7 +76,8 @@ class SessionState:
         applied (`SessionStore.snapshot` holds the store's apply lock).
         """
         return SessionState(settings=self.settings, questions=dict(self.questions), answers=dict(self.answers),
-                            drafts=dict(self.drafts), outbox=dict(self.outbox), events=list(self.events),
+                            drafts=dict(self.drafts), outbox=dict(self.outbox), sources=dict(self.sources),
+                            events=list(self.events),
                             last_seq=self.last_seq, generation=self.generation)
 
     def take(self, other: SessionState) -> None:
@@ -81,7 +86,7 @@ class SessionState:
         Readers (the app's widgets) hold references to `questions` and the
         rest; a reload must not leave them looking at stale copies.
         """
-        for name in ("questions", "answers", "drafts", "outbox"):
+        for name in ("questions", "answers", "drafts", "outbox", "sources"):
             mine = getattr(self, name)
             mine.clear()
             mine.update(getattr(other, name))
@@ -103,6 +108,7 @@ class SessionState:
             "answers": table(self.answers.values()),
             "drafts": table(self.drafts.values()),
             "outbox": table(self.outbox.values()),
+            "sources": table(self.sources.values()),
             "events": {str(e["seq"]): e for e in self.events},
         }
 
@@ -121,6 +127,8 @@ class SessionState:
             state.drafts[d["question_id"]] = Draft.from_dict(d)
         for d in docs("outbox"):
             state.outbox[d["id"]] = OutboxPart.from_dict(d)
+        for d in docs("sources"):
+            state.sources[d["spec"]] = SourceRecord.from_dict(d)
         state.events = cast(list[Event], docs("events"))
         return state
 

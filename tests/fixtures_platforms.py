@@ -388,6 +388,7 @@ class FakeX(FakePlatform):
         self.tag = tag
         self.token = token
         self.tweets: list[dict[str, Any]] = []  # oldest first
+        self.archived: list[dict[str, Any]] = []  # out of search's reach (older than 7 days), still expandable
         self.users: dict[str, dict[str, str]] = {}
         self.next_id = 1820000000000000000
         self.remaining = 450
@@ -396,14 +397,32 @@ class FakeX(FakePlatform):
     def reset_header(self) -> tuple[str, str]:
         return "x-rate-limit-reset", str(int(time.time() + self.faults.reset_in + 1))
 
-    def post(self, text: str, *, username: str = "asker", likes: int = 0) -> dict[str, Any]:
+    def post(self, text: str, *, username: str = "asker", likes: int = 0,
+             links: dict[str, str] | None = None) -> dict[str, Any]:
+        """A new tweet; `links` maps each t.co link in `text` to where it goes (`entities.urls`)."""
         with self.lock:
             self.next_id += 4096
             user_id = str(1000 + sum(map(ord, username)))
             self.users[user_id] = {"id": user_id, "name": username.title(), "username": username}
             tweet = x_tweet(str(self.next_id), user_id, f"{text} #qtime", likes=likes)
+            if links:
+                tweet["entities"] = {"urls": [
+                    {"start": tweet["text"].index(short), "end": tweet["text"].index(short) + len(short), "url": short,
+                     "expanded_url": real, "display_url": real.split("://", 1)[1][:24] + "…"}
+                    for short, real in links.items()]}
             self.tweets.append(tweet)
             return tweet
+
+    def retweet(self, original: dict[str, Any], *, username: str = "fan") -> dict[str, Any]:
+        """A native retweet of `original`: a truncated `RT @…: …` text and `referenced_tweets`
+        (X leaves these out only for `-is:retweet`; this fake serves them anyway)."""
+        author = self.users[original["author_id"]]
+        tweet = self.post("", username=username)
+        with self.lock:
+            tweet["text"] = f"RT @{author['username']}: {original['text']}"[:140]
+            tweet["referenced_tweets"] = [{"type": "retweeted", "id": original["id"]}]
+            tweet["public_metrics"]["retweet_count"] = 0
+        return tweet
 
     def search(self, request: Request) -> Response:
         if request.headers.get("authorization") != f"Bearer {self.token}":
@@ -424,7 +443,9 @@ class FakeX(FakePlatform):
         with self.lock:
             matching = [t for t in self.tweets[::-1] if int(t["id"]) > since]
             page = matching[offset:offset + max_results]
-            users = {t["author_id"]: self.users[t["author_id"]] for t in page}
+            by_id = {t["id"]: t for t in self.tweets + self.archived}
+            referenced = [by_id[r["id"]] for t in page for r in t.get("referenced_tweets", []) if r["id"] in by_id]
+            users = {t["author_id"]: self.users[t["author_id"]] for t in page + referenced}
             self.remaining = max(0, self.remaining - 1)
         headers = {"x-rate-limit-limit": "450", "x-rate-limit-remaining": str(max(self.remaining, 1)),
                    "x-rate-limit-reset": str(int(time.time()) + 900)}
@@ -433,7 +454,10 @@ class FakeX(FakePlatform):
         meta: dict[str, Any] = {"newest_id": page[0]["id"], "oldest_id": page[-1]["id"], "result_count": len(page)}
         if offset + max_results < len(matching):
             meta["next_token"] = f"tok{offset + max_results}"
-        return Response.json({"data": page, "includes": {"users": list(users.values())}, "meta": meta},
+        includes: dict[str, Any] = {"users": list(users.values())}
+        if referenced:
+            includes["tweets"] = referenced
+        return Response.json({"data": page, "includes": includes, "meta": meta},
                              headers=headers, delay=self.faults.slow_delay if slow else 0.0)
 
 
@@ -450,11 +474,14 @@ class Recorder:
 
     def __init__(self) -> None:
         self.batches: list[list[dict[str, Any]]] = []
+        self.records: list[Any] = []  # the source state committed with each batch (None: none)
         self.states: list[Any] = []
         self.warnings: list[str] = []
 
-    async def emit(self, batch: list[dict[str, Any]]) -> None:
-        self.batches.append(batch)
+    async def emit(self, batch: list[dict[str, Any]], *, source_state: Any = None) -> None:
+        if batch:
+            self.batches.append(batch)
+        self.records.append(source_state)
 
     def report(self, state: Any) -> None:
         self.states.append(state)
@@ -465,6 +492,15 @@ class Recorder:
     @property
     def items(self) -> list[dict[str, Any]]:
         return [item for batch in self.batches for item in batch]
+
+    def ids(self) -> list[str]:
+        """Every remote id delivered (repeats kept), oldest first: pages come newest
+        page first, so delivery order is oldest first only within a page."""
+        def post_order(remote_id: str) -> tuple[int, str]:
+            tail = remote_id.rsplit("/", 1)[-1]  # a status/tweet id, or a Bluesky record key
+            return len(tail), tail
+
+        return sorted((item["remote_id"] for item in self.items), key=post_order)
 
     def by_id(self) -> dict[str, dict[str, Any]]:
         """The latest item delivered for each remote id."""

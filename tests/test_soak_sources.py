@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from store.model import SourceRecord
 from store.session_store import SessionStore
 from tests.fixtures_platforms import FAULT_KINDS, Faults, FakeBluesky, FakeMastodon, FakeX
 from tests.httpserver import LocalServer
@@ -45,8 +46,8 @@ async def test_an_hour_of_faulty_traffic_is_stored_exactly_once(tmp_path: Path) 
     states: list[SourceState] = []
     warnings: list[str] = []
 
-    async def emit(batch: list[Item]) -> None:
-        await asyncio.to_thread(store.add_questions, batch, actor="ingest")
+    async def emit(batch: list[Item], *, source_state: SourceRecord | None = None) -> None:
+        await asyncio.to_thread(store.add_questions, batch, actor="ingest", source_state=source_state)
 
     faults = {name: Faults(rate=0.12, seed=seed, slow_delay=0.1, reset_in=0.1)
               for seed, name in enumerate(("mastodon", "bluesky", "x"), start=1)}

@@ -48,7 +48,7 @@ async def test_one_pass_logs_in_once_and_pages_with_the_cursor() -> None:
         posted = [fake.post(f"question {n}")["uri"] for n in range(150)]
         rec = await Recorder().once(source(server, fake))
         searches = server.seen("GET", SEARCH)
-    assert [i["remote_id"] for i in rec.items] == posted  # oldest first
+    assert rec.ids() == posted  # oldest first
     assert fake.logins == 1
     assert [r.arg("cursor") for r in searches] == [None, "100"]
     first = searches[0]

@@ -53,7 +53,7 @@ async def test_transient_faults_are_retried_until_the_pass_completes(platform: s
         _, source, _, ids = setup(platform, server, faults, pacing=Pacing(
             interval=0.05, backoff_base=0.01, backoff_cap=0.05, once_attempts=20))
         rec = await Recorder().once(source)
-    assert [i["remote_id"] for i in rec.items] == ids
+    assert rec.ids() == ids
     retries = [s.detail for s in rec.states if s.state == "retrying"]
     assert retries[:5] == ["rate limited (429)", "rate limited (429)", "server error 503", "server error 502",
                            retries[4]]
@@ -72,7 +72,7 @@ async def test_429_waits_for_the_rate_limit_reset_header(platform: str) -> None:
     with LocalServer() as server:
         _, source, _, ids = setup(platform, server, faults)
         rec = await Recorder().once(source)
-    assert [i["remote_id"] for i in rec.items] == ids
+    assert rec.ids() == ids
     waits = [s.retry_in for s in rec.states if s.state == "retrying"]
     assert len(waits) == 1 and waits[0] is not None and waits[0] > FAST.backoff_cap  # the header, not the backoff
 
@@ -90,7 +90,7 @@ async def test_a_quota_used_up_holds_the_next_request_until_the_reset() -> None:
 
         server.route("GET", fake.timeline_path, exhausted)
         rec = await Recorder().once(MastodonSource("m", server.url, "qtime", pacing=FAST))
-    assert [i["remote_id"] for i in rec.items] == ids
+    assert rec.ids() == ids
     held = [s for s in rec.states if s.state == "retrying"]
     assert held and all(s.detail == "rate limit used up" for s in held)
 
@@ -133,7 +133,7 @@ async def test_a_slow_drip_reply_times_out_and_is_retried() -> None:
         source = MastodonSource("m", server.url, "qtime",
                                 pacing=Pacing(interval=0.05, backoff_base=0.01, backoff_cap=0.05, deadline=0.5))
         rec = await Recorder().once(source)
-    assert [i["remote_id"] for i in rec.items] == ids
+    assert rec.ids() == ids
     assert [s.detail for s in rec.states if s.state == "retrying"] == ["no complete answer within 0.5 s"]
 
 
@@ -151,7 +151,7 @@ async def test_oversized_bodies_are_cut_off_counted_and_retried(bad: str) -> Non
         server.route("GET", fake.timeline_path, lambda req: next(answers, None) or fake.timeline(req))
         source = MastodonSource("m", server.url, "qtime", pacing=FAST)
         rec = await Recorder().once(source)
-    assert [i["remote_id"] for i in rec.items] == ids
+    assert rec.ids() == ids
     assert source.rejected == 1
     assert rec.warnings == ["m: reply body over 8192 kB; skipped; asking again"]
 
@@ -192,7 +192,7 @@ async def test_mastodon_link_headers_never_lead_to_another_host() -> None:
         origin.route("GET", fake.timeline_path, foreign_links)
         rec = await Recorder().once(MastodonSource("m", origin.url, "qtime", pacing=FAST, token=M_TOKEN))
         assert not elsewhere.requests
-    assert [i["remote_id"] for i in rec.items] == ids
+    assert rec.ids() == ids
 
 
 async def test_malformed_posts_in_a_good_page_are_skipped_and_counted() -> None:

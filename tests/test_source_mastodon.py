@@ -58,7 +58,7 @@ async def test_first_pass_backfills_older_pages_with_max_id() -> None:
         posted = [fake.post(f"question {n}")["id"] for n in range(95)]
         rec = await Recorder().once(source(server))
         pages = server.seen("GET", fake.timeline_path)
-    assert [i["remote_id"] for i in rec.items] == posted
+    assert rec.ids() == posted
     assert [r.arg("max_id") for r in pages] == [None, posted[55], posted[15], posted[0]]
     assert all(r.arg("limit") == "40" for r in pages)
 
@@ -68,7 +68,7 @@ async def test_backfill_stops_at_its_limit() -> None:
         fake = FakeMastodon(server)
         posted = [fake.post(f"question {n}")["id"] for n in range(95)]
         rec = await Recorder().once(source(server, pacing=Pacing(backfill=40)))
-    assert [i["remote_id"] for i in rec.items] == posted[-40:]
+    assert rec.ids() == posted[-40:]
 
 
 async def test_live_polling_follows_min_id_and_prev_links_and_stores_each_post_once() -> None:

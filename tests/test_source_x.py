@@ -42,12 +42,16 @@ async def test_one_pass_pages_with_next_token() -> None:
         posted = [fake.post(f"question {n}", username=f"user{n % 7}")["id"] for n in range(130)]
         rec = await Recorder().once(source(server))
         searches = server.seen("GET", SEARCH)
-    assert [i["remote_id"] for i in rec.items] == posted  # oldest first
+    # One batch per page (newest page first), each page oldest first.
+    assert [[i["remote_id"] for i in batch] for batch in rec.batches] == [posted[30:], posted[:30]]
     assert [r.arg("next_token") for r in searches] == [None, "tok100"]
     first = searches[0]
     assert first.arg("query") == "#qtime -is:retweet" and first.arg("max_results") == "100"
-    assert first.arg("expansions") == "author_id" and first.arg("user.fields") == "username,name"
-    assert set(first.arg("tweet.fields", "").split(",")) >= {"created_at", "public_metrics", "conversation_id", "lang"}
+    assert set(first.arg("expansions", "").split(",")) == {
+        "author_id", "referenced_tweets.id", "referenced_tweets.id.author_id"}
+    assert first.arg("user.fields") == "username,name"
+    assert set(first.arg("tweet.fields", "").split(",")) >= {
+        "created_at", "public_metrics", "conversation_id", "lang", "entities", "referenced_tweets"}
     assert first.arg("since_id") is None
     assert all(r.headers["authorization"] == f"Bearer {TOKEN}" for r in searches)
     assert rec.by_id()[posted[3]]["author"] == "@user3"

@@ -44,7 +44,7 @@ def render(state: SessionState, only: str) -> str:
         seconds = response_seconds(question, answer) if answer else None
         links = published_links(outbox.get(question.id, []))
         row = (
-            question.id, question.source, question.author, question.author_name, question.text,
+            question.id, question.source, question.author, question.author_name, question.shown_text(),
             question.received_at, question.status, question.reason or "", question.votes,
             "yes" if question.starred else "no", "; ".join(question.tags),
             answer.text if answer else "", answer.answered_at if answer else "",

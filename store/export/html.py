@@ -80,7 +80,7 @@ def _entry(entry: Entry, recap: Recap, words: dict[str, str], level: int) -> lis
         out.append(f'<p class="when">{when}</p>')
     if entry.kind == "dismissed":
         out.append(f'<p class="when">{text(dismissal_line(entry, words))}</p>')
-    out.append(f"<blockquote>{paragraph(question.text)}</blockquote>")
+    out.append(f"<blockquote>{paragraph(question.shown_text())}</blockquote>")
     answer = entry.answer
     if answer is not None:
         out.append(f'<p class="caption">{text(words["answer"])}</p>')

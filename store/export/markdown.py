@@ -78,7 +78,7 @@ def _entry(entry: Entry, recap: Recap, words: dict[str, str], level: int) -> lis
         out += [f"*{when}*", ""]
     if entry.kind == "dismissed":
         out += [text(dismissal_line(entry, words)), ""]
-    out += [quote(entry.question.text), ""]
+    out += [quote(entry.question.shown_text()), ""]
     answer = entry.answer
     if answer is not None:
         out += [f"**{words['answer']}:**", "", quote(answer.text), ""]

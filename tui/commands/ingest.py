@@ -96,4 +96,6 @@ def run(args: argparse.Namespace) -> int:
     if store.write_error:
         print(f"qtime ingest: {store.write_error}", file=sys.stderr)
         return 1
-    return 1 if stopped and len(stopped) == len(sources) else 0
+    for state in stopped:  # a source that stopped (a usage cap, a revoked token...) says why, and fails the run
+        print(f"qtime ingest: {state.spec} stopped: {state.detail}", file=sys.stderr)
+    return 1 if stopped else 0

@@ -1,7 +1,8 @@
 """What every source of questions shares: its state, the callbacks, the spec parser.
 
 A source is an async task: it finds posts and hands them, in batches of
-question items (the dicts `SessionStore.add_questions` takes), to `emit`; it
+question items (the dicts `SessionStore.add_questions` takes), to `emit`,
+with the `SourceRecord` (its cursor) to commit in the same store commit; it
 tells how it is doing through `report`, and reports bad input it skipped
 through `warn`. It never raises for a network fault or bad data: it retries,
 or stops itself with a reason. No Textual here: the app and `qtime ingest`
@@ -12,14 +13,21 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from store.events import SourceItem
-from store.model import Settings
+from store.model import Settings, SourceRecord
 from store.sanitize import clean_line
 
 Item = SourceItem  # the one contract between a source and the store (store/events.py)
-Emit = Callable[[list[Item]], Awaitable[None]]
+
+
+class Emit(Protocol):
+    """Store `items` and, in the same commit, the source's `source_state` (when given)."""
+
+    def __call__(self, items: list[Item], /, *, source_state: SourceRecord | None = None) -> Awaitable[None]: ...
+
+
 StateName = Literal["starting", "live", "retrying", "paused", "stopped", "done"]
 
 
@@ -57,6 +65,9 @@ class Source(ABC):
 
     def state(self, state: StateName, detail: str = "", retry_in: float | None = None) -> SourceState:
         return SourceState(self.spec, state, clean_line(detail, limit=300), retry_in)
+
+    def resume(self, record: SourceRecord | None) -> None:
+        """Take up where a previous run left off (its saved cursors); most sources have none."""
 
     @abstractmethod
     async def run(self, emit: Emit, report: Report, warn: Warn, *, once: bool = False) -> None:

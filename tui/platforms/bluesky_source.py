@@ -2,7 +2,8 @@
 
 Each pass asks for the latest posts (`sort=latest`) and follows the cursor
 to older pages until it reaches a post it has already delivered (or
-`Pacing.backfill` posts on the first pass). The first page is always
+`Pacing.backfill` posts on the first pass), committing each page with the
+cursor after it. The first page is always
 delivered again, so likes and reposts (the votes) of recent posts stay fresh.
 
 Anonymous search is unreliable (often refused), so with
@@ -40,6 +41,28 @@ def _strong_ref(value: Any) -> dict[str, str] | None:
     return None
 
 
+def facet_links(record: Any, text: str) -> list[dict[str, str]]:
+    """Link facets whose text shows something other than the full URL (a shortened
+    `example.org/pa...`), as {shown, url}; facet offsets count UTF-8 bytes."""
+    facets = record.get("facets") if isinstance(record, dict) else None
+    raw = text.encode("utf-8")
+    links = []
+    for facet in facets if isinstance(facets, list) else ():
+        index = facet.get("index") if isinstance(facet, dict) else None
+        features = facet.get("features") if isinstance(facet, dict) else None
+        if not isinstance(index, dict) or not isinstance(features, list):
+            continue
+        start, end = index.get("byteStart"), index.get("byteEnd")
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(raw)):
+            continue
+        shown = raw[start:end].decode("utf-8", "replace")
+        for feature in (f for f in features if isinstance(f, dict)):
+            uri = feature.get("uri")
+            if feature.get("$type") == "app.bsky.richtext.facet#link" and isinstance(uri, str) and uri != shown:
+                links.append({"shown": shown, "url": uri})
+    return links
+
+
 def post_item(post: Any) -> Item:
     """A `app.bsky.feed.defs#postView` as a question item."""
     uri = text_field(post, "uri")
@@ -57,7 +80,7 @@ def post_item(post: Any) -> Item:
     labels = post.get("labels")
     warnings = sorted({label["val"] for label in labels if isinstance(label, dict) and isinstance(label.get("val"), str)
                        and not label["val"].startswith("!")}) if isinstance(labels, list) else []
-    return {
+    item: Item = {
         "source": "bluesky",
         "remote_id": uri,
         "author": "@" + handle,
@@ -71,6 +94,10 @@ def post_item(post: Any) -> Item:
         "reply_ref": {"platform": "bluesky", "uri": uri, "cid": cid, "root": root or {"uri": uri, "cid": cid},
                       "did": did, "handle": handle},
     }
+    links = facet_links(record, text)
+    if links:
+        item["links"] = links
+    return item
 
 
 def _expired(error: Refused) -> bool:
@@ -93,6 +120,10 @@ class BlueskySource(PollingSource):
     ) -> None:
         super().__init__(spec, base_url, tag, pacing=pacing or Pacing(interval=15.0), transport=transport,
                          secrets=[app_password])
+        self.top: str | None = None  # newest post of the last finished pass: where the next one stops
+        self.cursor: str | None = None  # the unfinished pass's next page
+        self.pass_top: str | None = None  # the newest post of the unfinished pass
+        self.pass_read = 0
         self.account: BlueskyAccount | None = (
             account(self.base_url, handle, app_password) if handle and app_password else None
         )
@@ -124,27 +155,53 @@ class BlueskySource(PollingSource):
         return await request(self.client, "GET", url, params=params, auth=auth,
                              deadline=self.pacing.deadline, max_bytes=self.pacing.max_bytes)
 
+    def cursors(self) -> dict[str, str]:
+        saved = {"top": self.top, "cursor": self.cursor, "pass_top": self.pass_top if self.cursor else None,
+                 "pass_read": str(self.pass_read) if self.cursor else None}
+        return {k: v for k, v in saved.items() if v}
+
+    def restore(self, cursors: dict[str, str]) -> None:
+        self.top = cursors.get("top") or None
+        self.cursor = cursors.get("cursor") or None
+        self.pass_top = cursors.get("pass_top") if self.cursor else None
+        read = cursors.get("pass_read", "")
+        self.pass_read = int(read) if read.isdigit() and self.cursor else 0
+
     async def poll(self) -> None:
-        posts: list[Any] = []
-        cursor: str | None = None
-        limit = self.pacing.backfill if not self.seen else MAX_PASS
+        """One pass from the newest post back to the last pass's newest (`top`), each
+        page committed with the cursor after it; a pass that stopped is finished first."""
+        resuming = self.cursor is not None
+        if not resuming:
+            self.pass_top, self.pass_read = None, 0
+        # Resuming, only `top` ends the pass: the pages read before the stop are
+        # newer than the rest, and a search cursor shifts as new posts arrive.
+        limit = MAX_PASS if self.top or self.seen else self.pacing.backfill
+        cursor = self.cursor
         while True:
             params: dict[str, Any] = {"q": f"#{self.tag}", "tag": self.tag, "sort": "latest", "limit": PAGE_LIMIT}
             if cursor:
                 params["cursor"] = cursor
             page = await self.get(f"{self.base_url}{SEARCH}", params, shape=search_page)
             found = page["posts"]
-            posts.extend(found)
-            reached_seen = any(isinstance(p, dict) and p.get("uri") in self.seen for p in found)
-            next_cursor = page.get("cursor")
-            if not found or reached_seen or len(posts) >= limit:
-                break
-            if not isinstance(next_cursor, str) or not next_cursor or next_cursor == cursor:
-                break
-            cursor = next_cursor
-        items = self.parse_all(posts, post_item, "search page")
-        items.reverse()  # newest first from the search: deliver oldest first
-        await self.deliver(items)
+            uris = [p.get("uri") for p in found if isinstance(p, dict)]
+            if self.pass_top is None and uris and isinstance(uris[0], str):
+                self.pass_top = uris[0]
+            self.pass_read += len(found)
+            reached = (self.top is not None and self.top in uris) or \
+                (not resuming and any(uri in self.seen for uri in uris))
+            following = page.get("cursor")
+            more = isinstance(following, str) and bool(following) and following != cursor
+            if found and more and not reached and self.pass_read < limit:
+                self.cursor = cursor = following
+            else:
+                self.top = self.pass_top or self.top
+                self.cursor = self.pass_top = None
+                self.pass_read = 0
+            items = self.parse_all(found, post_item, "search page")
+            items.reverse()  # newest first from the search: deliver oldest first
+            await self.deliver(items)
+            if self.cursor is None:
+                return
 
     def live_detail(self) -> str:
         who = f" as @{self.account.handle}" if self.account is not None else ""

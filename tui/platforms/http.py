@@ -26,8 +26,11 @@ from typing import Any
 import httpx
 import orjson
 
+from store.sanitize import clean_line
+
 USER_AGENT = "questiontime/0.1 (+https://pypi.org/project/questiontime/)"
 MAX_BODY = 8 * 1024 * 1024
+MAX_ERROR_BODY = 64 * 1024  # a 429's body is read for its reason; never more than this
 DEADLINE = 30.0
 PHASE_TIMEOUT = httpx.Timeout(10.0, connect=5.0)
 
@@ -54,6 +57,8 @@ class RateLimited(Transient):
     """429: retry no sooner than `retry_after` seconds."""
 
 
+
+
 class Refused(HttpProblem):
     """401/403 or another final refusal: stop and say why.
 
@@ -65,6 +70,18 @@ class Refused(HttpProblem):
         super().__init__(message)
         self.status = status
         self.data = data
+
+
+class CapReached(Refused):
+    """A usage cap (X `UsageCapExceeded`): no retry helps before the cap resets.
+
+    Unlike a rate limit it is final, like any refusal; `resets_in` is the wait
+    in seconds when the reply says when the cap lifts, else None.
+    """
+
+    def __init__(self, message: str, data: Any, resets_in: float | None) -> None:
+        super().__init__(message, 429, data)
+        self.resets_in = resets_in
 
 
 class BadReply(HttpProblem):
@@ -197,7 +214,7 @@ async def request(
             async with client.stream(method, url, **kwargs) as response:
                 status = response.status_code
                 if status == 429:
-                    raise RateLimited("rate limited (429)", retry_after(response.headers))
+                    raise await _too_many(response, min(max_bytes, MAX_ERROR_BODY))
                 if status >= 500:
                     raise Transient(f"server error {status}", retry_after(response.headers))
                 if status in (408, 425):
@@ -229,15 +246,79 @@ def _refusal(status: int, headers: httpx.Headers, body: bytes) -> Refused:
     if "html" in headers.get("content-type", ""):
         reason = "an HTML page (blocked at the network edge?)"
     else:
-        try:
-            data = orjson.loads(body)
-            if isinstance(data, dict):
-                reason = str(data.get("error_description") or data.get("error") or data.get("message") or data.get("detail") or "")
-        except orjson.JSONDecodeError:
-            reason = ""
+        data = _json_or_none(body)
+        reason = platform_reason(data)
     label = {401: "not authorised (401)", 403: "forbidden (403)", 404: "not found (404)", 422: "refused (422)"}
     text = label.get(status, f"refused ({status})")
-    return Refused(f"{text}: {reason[:300]}" if reason else text, status, data)
+    return Refused(f"{text}: {reason}" if reason else text, status, data)
+
+
+# -- the platform's own reason, from an error body --------------------------------
+
+_CAP_HEADERS = ("x-app-limit-24hour-reset", "x-user-limit-24hour-reset")
+
+
+async def _too_many(response: httpx.Response, limit: int) -> HttpProblem:
+    """A 429 as a rate limit (retry after the reset) or a usage cap (final), with the platform's reason."""
+    try:
+        data = _json_or_none(await _read_capped(response, limit))
+    except BadReply:
+        data = None
+    reason = platform_reason(data)
+    if reason.lower() == "too many requests":  # the status line again, no reason
+        reason = ""
+    if usage_capped(data):
+        return CapReached(f"usage cap reached (429): {reason}", data, _cap_resets_in(response.headers))
+    message = f"rate limited (429): {reason}" if reason else "rate limited (429)"
+    return RateLimited(message, retry_after(response.headers))
+
+
+def _cap_resets_in(headers: httpx.Headers) -> float | None:
+    """When a usage cap lifts: `Retry-After`, or X's 24-hour cap reset (never the
+    15-minute window's `x-rate-limit-reset`, which says nothing about the cap)."""
+    if "retry-after" in headers:
+        return retry_after(headers)
+    for name in _CAP_HEADERS:
+        if name in headers:
+            return retry_after(httpx.Headers({"x-rate-limit-reset": headers[name]}))
+    return None
+
+
+def usage_capped(data: Any) -> bool:
+    """X says a usage cap (monthly or daily product cap), not a rate limit, was hit."""
+    if not isinstance(data, dict):
+        return False
+    words = " ".join(str(data.get(key) or "") for key in ("title", "type", "detail")).lower()
+    return "usagecapexceeded" in words.replace(" ", "") or "usage cap" in words
+
+
+def platform_reason(data: Any) -> str:
+    """The platform's own words in an error body, one line, at most 300 characters.
+
+    X (problem JSON): each `errors[].message` (the specific cause, e.g. a bad
+    parameter), else `detail`, else `title`. Mastodon: `error` (and an OAuth
+    `error_description`). Bluesky (XRPC): `error` and `message`. Secrets are
+    redacted by the caller, which knows them.
+    """
+    if not isinstance(data, dict):
+        return ""
+    messages = [e.get("message") for e in data.get("errors") or [] if isinstance(e, dict)] \
+        if isinstance(data.get("errors"), list) else []
+    words = [m for m in messages if isinstance(m, str) and m][:3]
+    if not words:
+        words = [next((v for v in (data.get("detail"), data.get("title")) if isinstance(v, str) and v), "")]
+    code, said = data.get("error"), data.get("error_description") or data.get("message")
+    for value in (code, said):
+        if isinstance(value, str) and value and value not in words:
+            words.append(value)
+    return clean_line("; ".join(w for w in words if w), limit=300)
+
+
+def _json_or_none(body: bytes) -> Any:
+    try:
+        return orjson.loads(body) if body else None
+    except orjson.JSONDecodeError:
+        return None
 
 
 @dataclass

@@ -1,7 +1,8 @@
 """`mastodon:BASE_URL#TAG`: a hashtag timeline on one Mastodon instance.
 
 Polling: the first pass reads the newest page and then older pages (the
-`next` links) back to `Pacing.backfill` statuses; later passes ask for what
+`next` links) back to `Pacing.backfill` statuses, each page committed with
+its `max_id`, so a backfill that stopped is finished by the next pass; later passes ask for what
 is newer than the newest status read (`min_id`), following the `Link`
 header's `prev` until a page is empty. Every `refresh_interval` seconds the
 newest page is read again, so favourites and boosts (the votes) stay fresh.
@@ -162,7 +163,9 @@ class MastodonSource(PollingSource):
         self.stream_interval = stream_interval
         self.refresh_interval = refresh_interval
         self.limits: InstanceLimits | None = None
-        self.cursor: str | None = None  # newest status id read by polling
+        self.cursor: str | None = None  # newest status id read by polling (`min_id` of the next pass)
+        self.backfill_from: str | None = None  # `max_id` of the backfill's next page, while it is unfinished
+        self.backfill_read = 0  # statuses the unfinished backfill has read
         self.streaming = False
         self.source_name = f"mastodon:{self.host}"
         self._limits_settled = False
@@ -187,11 +190,22 @@ class MastodonSource(PollingSource):
 
     # -- polling --------------------------------------------------------------
 
+    def cursors(self) -> dict[str, str]:
+        saved = {"min_id": self.cursor, "max_id": self.backfill_from,
+                 "backfill_read": str(self.backfill_read) if self.backfill_from else None}
+        return {k: v for k, v in saved.items() if v}
+
+    def restore(self, cursors: dict[str, str]) -> None:
+        self.cursor = cursors.get("min_id") or None
+        self.backfill_from = cursors.get("max_id") or None
+        read = cursors.get("backfill_read", "")
+        self.backfill_read = int(read) if read.isdigit() and self.backfill_from else 0
+
     async def poll(self) -> None:
         if not self._limits_settled:
             await self._read_limits()
-        if self.cursor is None:
-            await self._first_pass()
+        if self.cursor is None or self.backfill_from is not None:
+            await self._backfill()
             return
         await self._forward_pass()
         if time.monotonic() - self._last_refresh >= self.refresh_interval:
@@ -218,40 +232,47 @@ class MastodonSource(PollingSource):
             break
         self._limits_settled = True
 
-    async def _first_pass(self) -> None:
-        """The newest page, then older ones back to `backfill`; delivered oldest first."""
-        statuses: list[Any] = []
+    async def _backfill(self) -> None:
+        """The newest page, then older ones (`max_id`) back to `backfill`, each page
+        committed with the `max_id` to go on from (and, after the first, `min_id`)."""
         params: dict[str, Any] = {"limit": PAGE_LIMIT}
+        if self.backfill_from is not None:
+            params["max_id"] = self.backfill_from
         while True:
             page = await self.get(self.timeline_url, params, shape=json_list)
-            statuses.extend(page)
             ids = _ids(page)
-            if not ids or len(statuses) >= self.pacing.backfill:
-                break
-            oldest = min(ids, key=id_order)
-            if "max_id" in params and id_order(oldest) >= id_order(params["max_id"]):
-                break  # no progress: a server repeating itself
+            if self.cursor is None and ids:
+                self.cursor = max(ids, key=id_order)  # forward passes start after the newest
+                self._last_refresh = time.monotonic()
+            self.backfill_read += len(page)
+            oldest = min(ids, key=id_order) if ids else None
+            stuck = oldest is not None and "max_id" in params and id_order(oldest) >= id_order(params["max_id"])
+            done = oldest is None or stuck or self.backfill_read >= self.pacing.backfill
+            self.backfill_from = None if done else oldest
+            if done:
+                self.backfill_read = 0
+            await self._deliver_page(page)
+            if done:
+                return
             params = {"limit": PAGE_LIMIT, "max_id": oldest}
-        await self._deliver_page(statuses)
-        ids = _ids(statuses)
-        if ids:
-            self.cursor = max(ids, key=id_order)
-            self._last_refresh = time.monotonic()
 
     async def _forward_pass(self) -> None:
         """Everything newer than `cursor`, page by page (`min_id`, then the `prev` link)."""
-        assert self.cursor is not None
         for _ in range(MAX_PAGES):
+            cursor = self.cursor
+            assert cursor is not None
             statuses, headers = await self.get_with_headers(
-                self.timeline_url, {"limit": PAGE_LIMIT, "min_id": self.cursor}, shape=json_list)
+                self.timeline_url, {"limit": PAGE_LIMIT, "min_id": cursor}, shape=json_list)
             if not statuses:
                 return
-            await self._deliver_page(statuses)
             ids = _ids(statuses)
             newer = link_param(headers, "prev", "min_id") or (max(ids, key=id_order) if ids else None)
-            if newer is None or id_order(newer) <= id_order(self.cursor):
-                return  # no progress: a server repeating itself
-            self.cursor = newer
+            progress = newer is not None and id_order(newer) > id_order(cursor)
+            if newer is not None and progress:
+                self.cursor = newer
+            await self._deliver_page(statuses)
+            if not progress:
+                return  # a server repeating itself
 
     async def _deliver_page(self, statuses: list[Any]) -> None:
         """Statuses (newest first, as Mastodon sends them) delivered oldest first."""

@@ -13,6 +13,12 @@ Written once here so every platform answers faults the same way:
 - with `once`, each request gets a few tries and a long rate-limit wait ends
   the pass with a message instead of hanging `qtime ingest --once`.
 Tokens given as `secrets` are blanked out of every state detail and warning.
+
+Every page is committed as it is read, with the cursor reached after it (one
+store commit: `emit(items, source_state=...)`), so a pass that stops partway
+keeps its pages and the next pass, in this process or a new one (`resume`),
+goes on from that cursor without reading a page twice. The same record holds
+the heartbeat (last successful contact) and, after a `Stop`, the reason.
 """
 from __future__ import annotations
 
@@ -21,16 +27,19 @@ import time
 from abc import abstractmethod
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar, TypeVar
 
 import httpx
 
+from store.model import SourceRecord, now_iso
 from tui.platforms.base import Emit, Item, Report, Source, StateName, Warn
 from tui.platforms.http import (
     DEADLINE,
     MAX_BODY,
     Backoff,
     BadReply,
+    CapReached,
     HostToken,
     Refused,
     Reply,
@@ -43,6 +52,7 @@ from tui.platforms.http import (
 T = TypeVar("T")
 MAX_PACE_WAIT = 900.0  # never sleep longer than this on a rate-limit reset header
 MAX_SEEN = 200_000  # remote ids remembered for the "new" count and Bluesky's paging stop
+HEARTBEAT_EVERY = 60.0  # seconds: a quiet source still records its last contact this often
 _REMAINING = ("x-ratelimit-remaining", "x-rate-limit-remaining", "ratelimit-remaining")
 
 
@@ -125,6 +135,8 @@ class PollingSource(Source):
         self._emit: Emit | None = None
         self._report: Report | None = None
         self._warn: Warn | None = None
+        self._saved: SourceRecord | None = None  # the record last committed (or resumed from)
+        self._saved_at = 0.0  # monotonic time of that commit
 
     @property
     def host(self) -> str:
@@ -132,6 +144,18 @@ class PollingSource(Source):
         return f"{url.host}:{url.port}" if url.port else url.host
 
     # -- the Source contract ------------------------------------------------
+
+    def resume(self, record: SourceRecord | None) -> None:
+        if record is not None:
+            self._saved = record
+            self.restore(dict(record.cursors))
+
+    def cursors(self) -> dict[str, str]:
+        """Where the next request starts; committed with each page (subclasses)."""
+        return {}
+
+    def restore(self, cursors: dict[str, str]) -> None:
+        """Take up saved `cursors` (subclasses; unknown or odd values are ignored)."""
 
     async def run(self, emit: Emit, report: Report, warn: Warn, *, once: bool = False) -> None:
         self._emit, self._report, self._warn, self._once = emit, report, warn, once
@@ -143,6 +167,7 @@ class PollingSource(Source):
                 await self.serve(once)
         except Stop as stop:
             self.report("stopped", str(stop))
+            await self._record_stop(str(stop))
         finally:
             self.client = None
 
@@ -153,6 +178,7 @@ class PollingSource(Source):
         """Pass after pass until cancelled; with `once`, a single pass."""
         while True:
             await self.poll()
+            await self.deliver([])  # the heartbeat, when due
             if once:
                 self.report("done", self.done_detail())
                 return
@@ -194,6 +220,9 @@ class PollingSource(Source):
         """The stop message for a final refusal (subclasses add what to fix)."""
         edge_block = "HTML page" in str(error)  # a proxy or firewall answered, not the platform
         hint = f"; check {self.token_hint}" if self.token_hint and error.status in (401, 403) and not edge_block else ""
+        if isinstance(error, CapReached) and error.resets_in is not None:
+            when = datetime.now(timezone.utc) + timedelta(seconds=error.resets_in)
+            hint = f"; resets at {when:%Y-%m-%d %H:%M} UTC"
         return f"{error}{hint}"
 
     # -- requests -------------------------------------------------------------
@@ -294,11 +323,17 @@ class PollingSource(Source):
         return items
 
     async def deliver(self, items: list[Item]) -> None:
-        """Hand items to `emit` (once each per call), counting those not delivered before."""
+        """Hand items to `emit` (once each per call), counting those not delivered before,
+        with the source's record (`cursors()` as they stand now) to commit alongside.
+
+        Subclasses move their cursors past a page *before* delivering it, so the
+        page and the cursor after it are committed together or not at all.
+        """
         unique: dict[str, Item] = {}
         for item in items:
             unique.setdefault(item["remote_id"], item)
-        if not unique:
+        record = self._due_record(bool(unique))
+        if not unique and record is None:
             return
         for remote_id in unique:
             if remote_id not in self.seen:
@@ -306,8 +341,27 @@ class PollingSource(Source):
                 self.new += 1
         while len(self.seen) > MAX_SEEN:
             del self.seen[next(iter(self.seen))]
+        await self._commit(list(unique.values()), record)
+
+    def _due_record(self, with_items: bool) -> SourceRecord | None:
+        """The record to commit now: with any items, when the cursors moved, to clear
+        a saved stop, or when the heartbeat is due; else None (nothing to write)."""
+        cursors, saved = self.cursors(), self._saved
+        stale = time.monotonic() - self._saved_at >= HEARTBEAT_EVERY
+        if saved is None or with_items or stale or cursors != saved.cursors or saved.stopped:
+            return SourceRecord(self.spec, cursors, heartbeat=now_iso())
+        return None
+
+    async def _record_stop(self, reason: str) -> None:
+        """Keep why the source stopped (redacted), with its cursors and last contact."""
+        heartbeat = self._saved.heartbeat if self._saved else ""
+        await self._commit([], SourceRecord(self.spec, self.cursors(), heartbeat, self.redact(reason)))
+
+    async def _commit(self, items: list[Item], record: SourceRecord | None) -> None:
         assert self._emit is not None
-        await self._emit(list(unique.values()))
+        await self._emit(items, source_state=record)
+        if record is not None:
+            self._saved, self._saved_at = record, time.monotonic()
 
 
 def json_list(data: Any) -> list[Any]:

@@ -22,7 +22,7 @@ MAX_CANDIDATES = 5000
 def candidates(questions: Mapping[str, Question], qid: str, index: QueueIndex, needle: str) -> tuple[str, ...]:
     """Questions `qid` may duplicate: not itself, not dismissed; same words first."""
     folded = fold(needle.strip())
-    own_key = similarity_key(questions[qid].text) if qid in questions else ""
+    own_key = similarity_key(questions[qid].shown_text()) if qid in questions else ""
     same: list[str] = []
     others: list[str] = []
     for question in tuple(questions.values()):  # workers add to the dict meanwhile
@@ -30,7 +30,7 @@ def candidates(questions: Mapping[str, Question], qid: str, index: QueueIndex, n
             continue
         if folded and not index.matches(question, folded):
             continue
-        (same if own_key and similarity_key(question.text) == own_key else others).append(question.id)
+        (same if own_key and similarity_key(question.shown_text()) == own_key else others).append(question.id)
         if len(others) + len(same) >= MAX_CANDIDATES:
             break
     return tuple(same + others)

@@ -25,7 +25,7 @@ from store.errors import StoreError
 from store.events import Event, SourceItem, qids_of
 from store.export import render
 from store.export.files import write_export
-from store.model import IngestResult, OutboxPart, Settings
+from store.model import IngestResult, OutboxPart, Settings, SourceRecord
 from store.parts import of_question, posted_links, retryable
 from store.session_store import SessionStore
 from store.state import SessionState
@@ -214,11 +214,14 @@ class SessionService:
             self._stop.wait(every)
 
     async def run_source(self, source: Source, *, once: bool = False) -> None:
+        """Run `source` from where it last got to on this store (its saved cursors)."""
+        source.resume(self.store.source_record(source.spec))
         await source.run(self._emit, self._report, self.listener.warn, once=once)
 
-    async def _emit(self, batch: list[SourceItem]) -> None:
+    async def _emit(self, batch: list[SourceItem], /, *, source_state: SourceRecord | None = None) -> None:
+        """Store a page of posts and, in the same commit, the source's cursor after it."""
         await self._resume.wait()  # paused: the source waits here, keeping its place
-        result = await asyncio.to_thread(self.store.add_questions, batch, actor=self._actor)
+        result = await asyncio.to_thread(self.store.add_questions, batch, actor=self._actor, source_state=source_state)
         self.ingested += result
         self.listener.changed(frozenset())
         if self.store.write_error and self.store.write_error != self._told:

@@ -48,7 +48,7 @@ def answer_entry(answer: Answer, question: Question | None, parts: Iterable[Outb
     head += [("  " + took + "  ", "$text-muted")]
     for number, (text, style) in enumerate(publish_state(parts)):
         head += [(" · " if number else "", ""), (text, style)]
-    asked_text = " ".join(question.text.split()) if question else ""
+    asked_text = " ".join(question.shown_text().split()) if question else ""
     if len(asked_text) > QUESTION_PREVIEW:
         asked_text = asked_text[: QUESTION_PREVIEW - 1] + "…"
     lines = [
@@ -94,6 +94,6 @@ def what_is_shown(answers: Mapping[str, Answer], questions: Mapping[str, Questio
     for answer in answers.values():
         question = questions.get(answer.question_id)
         drawn.append((answer.question_id, answer.answered_at, answer.text, len(answer.parts),
-                      (question.author, question.text, question.posted_at, question.received_at) if question else None))
+                      (question.author, question.shown_text(), question.posted_at, question.received_at) if question else None))
     drawn.extend((p.id, p.question_id, p.platform, p.total, p.state, p.reason) for p in outbox.values())
     return tuple(drawn)

@@ -50,7 +50,7 @@ def question_content(
         lines.append(Content.assemble(*extras))
     if question.spoiler:
         lines.append(Content.assemble(("CW: ", "bold"), question.spoiler))
-    lines.append(Content(question.text))
+    lines.append(Content(question.shown_text()))
     return Content("\n").join(lines)
 
 

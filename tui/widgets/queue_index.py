@@ -47,7 +47,7 @@ SortKey = int | tuple[bool, int, int]
 
 
 def has_link(question: Question) -> bool:
-    return bool(_LINK.search(question.text))
+    return bool(_LINK.search(question.shown_text()))
 
 
 def similarity_key(text: str) -> str:
@@ -135,7 +135,7 @@ class QueueIndex:
         for qid in self._arrivals[self._learned:end]:
             question = questions.get(qid)
             if question is not None and qid not in self._key:
-                key = similarity_key(question.text)
+                key = similarity_key(question.shown_text())
                 self._key[qid] = key
                 if key:
                     self._first_with_key.setdefault(key, qid)
@@ -156,7 +156,7 @@ class QueueIndex:
         """`needle` (already folded) is in the question's text, author, name or tags."""
         folded = self._folded.get(question.id)
         if folded is None:
-            folded = fold(f"{question.author}\n{question.author_name}\n{question.text}\n{' '.join(question.tags)}")
+            folded = fold(f"{question.author}\n{question.author_name}\n{question.shown_text()}\n{' '.join(question.tags)}")
             self._folded[question.id] = folded
         return needle in folded
 

@@ -253,7 +253,7 @@ class QueueList(ScrollView, can_focus=True):
         used = sum(cell_len(text) for text, _ in parts)
         room = width - used
         if room > 0:
-            text = " ".join(question.text.split())
+            text = " ".join(question.shown_text().split())
             if cell_len(text) > room:
                 text = set_cell_size(text, room - 1) + "…"
             parts.append((text, base))
