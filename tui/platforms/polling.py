@@ -120,6 +120,7 @@ class PollingSource(Source):
         self.new = 0  # posts this source delivered for the first time
         self.client: httpx.AsyncClient | None = None
         self._secrets = [s for s in secrets if s]
+        self.credential_note = ""  # why a credential was withheld from this host, shown in every state
         self._not_before = 0.0
         self._once = False
         self._emit: Emit | None = None
@@ -172,6 +173,8 @@ class PollingSource(Source):
 
     def report(self, state: StateName, detail: str = "", retry_in: float | None = None) -> None:
         assert self._report is not None
+        if self.credential_note:
+            detail = f"{detail}; {self.credential_note}" if detail else self.credential_note
         self._report(self.state(state, self.redact(detail), retry_in))
 
     def warn(self, message: str) -> None:
