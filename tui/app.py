@@ -35,6 +35,7 @@ from store.export import render
 from store.model import OutboxPart, Settings, parse_time
 from store.session_store import SessionStore
 from tui.config import Config
+from tui.crash_report import NoLocalsInCrashReport
 from tui.messages import SourceReport, StoreChanged
 from tui.platforms.base import Item, Source, SourceState, limit_changes
 from tui.platforms.outbox import Outbox
@@ -91,7 +92,7 @@ class _Acted(Message):
     qids: frozenset[str]
 
 
-class QuestionTimeApp(App[None]):
+class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "questiontime"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]

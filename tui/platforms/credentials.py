@@ -60,9 +60,9 @@ def origin(url: str) -> tuple[str, str, int | None]:
     """(scheme, host, port) of a URL, the default port left out; ValueError if it is not a URL."""
     try:
         parsed = httpx.URL(url)
+        return parsed.scheme, parsed.host.lower(), parsed.port  # `.host` raises ValueError on a bad xn-- label
     except httpx.InvalidURL as error:
         raise ValueError(str(error)) from None
-    return parsed.scheme, parsed.host.lower(), parsed.port
 
 
 @dataclass(frozen=True, slots=True)

@@ -151,13 +151,14 @@ def check_base_url(name: str, url: str) -> str:
     """A base URL fit to send a credential to: https, or http only to this machine."""
     try:
         parsed = httpx.URL(url.strip())
+        host = parsed.host
     except (httpx.InvalidURL, ValueError):  # ValueError: a host that is not a valid domain name (IDNA)
         raise ValueError(f"{name}: not a URL") from None
     if parsed.userinfo:  # never echo it: it may be a password
         raise ValueError(f"{name}: must not hold a user name or password; credentials have their own variables")
-    if parsed.scheme not in ("http", "https") or not parsed.host:
+    if parsed.scheme not in ("http", "https") or not host:
         raise ValueError(f"{name}: {url!r} is not an http(s) URL")
-    if parsed.scheme == "http" and not is_loopback(parsed.host):
+    if parsed.scheme == "http" and not is_loopback(host):
         raise ValueError(f"{name}: {url!r} would send the credential unencrypted; use https://")
     return url.strip().rstrip("/")
 

@@ -91,11 +91,12 @@ def _base_and_tag(spec: str, rest: str, *, default_base: str | None, tag_page: b
 
     try:
         url = httpx.URL(base)
+        host = url.host  # decodes an xn-- label: the IDNA check happens here
     except httpx.InvalidURL:
         raise SpecError(f"{spec!r}: {base!r} is not a URL") from None
     except ValueError:  # idna: a host that is not a valid domain name (xn--a.com, an emoji domain)
         raise SpecError(f"{spec!r}: the host in {base!r} is not a valid domain name") from None
-    if url.scheme not in ("http", "https") or not url.host:
+    if url.scheme not in ("http", "https") or not host:
         raise SpecError(f"{spec!r}: the base URL must be http(s)://HOST[:PORT]")
     if url.userinfo or url.query or url.fragment:
         raise SpecError(f"{spec!r}: the base URL takes no user, password or query (tokens go in the environment)")
