@@ -282,19 +282,13 @@ class PollingSource(Source):
     def parse_all(self, raws: Iterable[Any], parse: Callable[[Any], Item | None], where: str) -> list[Item]:
         """Items from raw posts; `parse` returns None to skip quietly (a boost) or raises
         `Malformed` (or a lookup/type error) for a bad post, which is counted and reported."""
-        items: list[Item] = []
-        bad = 0
-        for raw in raws:
-            try:
-                item = parse(raw)
-            except (Malformed, KeyError, TypeError, ValueError, AttributeError, IndexError):
-                bad += 1
-                continue
-            if item is not None:
-                items.append(item)
+        items, bad = parse_each(raws, parse)
+        self.count_bad(bad, where)
+        return items
+
+    def count_bad(self, bad: int, where: str) -> None:
         if bad:
             self.reject(bad, f"{where}: {bad} malformed post{'s' if bad > 1 else ''} skipped")
-        return items
 
     async def deliver(self, items: list[Item]) -> None:
         """Hand items to `emit` (once each per call), counting those not delivered before."""
@@ -311,6 +305,21 @@ class PollingSource(Source):
             del self.seen[next(iter(self.seen))]
         assert self._emit is not None
         await self._emit(list(unique.values()))
+
+
+def parse_each(raws: Iterable[Any], parse: Callable[[Any], Item | None]) -> tuple[list[Item], int]:
+    """(items, how many raw posts were malformed): no callbacks, so it may run in a worker thread."""
+    items: list[Item] = []
+    bad = 0
+    for raw in raws:
+        try:
+            item = parse(raw)
+        except (Malformed, KeyError, TypeError, ValueError, AttributeError, IndexError):
+            bad += 1
+            continue
+        if item is not None:
+            items.append(item)
+    return items, bad
 
 
 def json_list(data: Any) -> list[Any]:
