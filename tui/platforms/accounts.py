@@ -50,16 +50,19 @@ def accounts_file() -> Path:
 def read_accounts(path: Path) -> dict[str, Any]:
     """The accounts file's tables; {} when there is none. Refuses a file others may read."""
     try:
-        fd = os.open(path, os.O_RDONLY)
+        # non-blocking: a FIFO there must not hang the start (a regular file reads the same)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         return {}
     except OSError as error:
         raise AccountsError(f"{path}: cannot read it ({error.strerror})") from None
+    # the file opened (through any symlink), not whatever the path names a moment later
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise AccountsError(f"{path}: {kind}; the accounts file must be a regular file (or set QTIME_ACCOUNTS)")
     with os.fdopen(fd, "rb") as file:
-        # the file opened (through any symlink), not whatever the path names a moment later
-        info = os.fstat(file.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise AccountsError(f"{path}: not a regular file")
         if hasattr(os, "getuid") and info.st_uid != os.getuid():
             raise AccountsError(f"{path}: belongs to another user; refusing to read secrets from it")
         if info.st_mode & 0o077:
