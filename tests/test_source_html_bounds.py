@@ -6,10 +6,10 @@ import threading
 
 import pytest
 
-import tui.platforms.html_text as html_text
 from tests.fixtures_platforms import FakeMastodon, Recorder, mastodon_status
 from tests.hostile.make_posts import PAYLOADS
 from tests.httpserver import LocalServer
+from tui.platforms import html_text
 from tui.platforms.html_text import MAX_HTML, HtmlTooLong, html_to_text
 from tui.platforms.mastodon_source import MastodonSource
 from tui.platforms.polling import Pacing

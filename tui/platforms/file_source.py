@@ -102,7 +102,7 @@ class LineSplitter:
 
     def finish(self) -> list[bytes | None]:
         """The last, unterminated line (none while one is being skipped); the splitter starts afresh."""
-        last = [self.rest] if self.rest and not self.skipping else []
+        last: list[bytes | None] = [self.rest] if self.rest and not self.skipping else []
         self.rest, self.skipping = b"", False
         return last
 
@@ -136,6 +136,11 @@ def open_input(path: str) -> tuple[IO[bytes], bool]:
         raise
 
 
+def _set_once(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
 async def read_pipe(handle: IO[bytes]) -> bytes:
     """The next bytes of a non-blocking FIFO, waiting on the event loop (no thread) until some
     arrive; b"" once its writer has closed it."""
@@ -143,7 +148,7 @@ async def read_pipe(handle: IO[bytes]) -> bytes:
     fd = handle.fileno()
     while True:
         ready: asyncio.Future[None] = loop.create_future()
-        loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+        loop.add_reader(fd, _set_once, ready)
         try:
             await ready
         finally:
@@ -219,7 +224,8 @@ class FileSource(Source):
     async def run(self, emit: Emit, report: Report, warn: Warn, *, once: bool = False) -> None:
         if self.path == "-":
             report(self.state("live", "reading stdin"))
-            await self._to_end(lambda: asyncio.to_thread(sys.stdin.buffer.read1, READ_AHEAD), emit, warn)
+            stdin = sys.stdin.buffer
+            await self._to_end(lambda: asyncio.to_thread(stdin.read1, READ_AHEAD), emit, warn)  # type: ignore[union-attr]
             report(self.state("done", f"{self.line_number} lines read"))
             return
         try:

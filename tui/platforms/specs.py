@@ -38,7 +38,8 @@ def parse_spec(spec: str, *, env: Mapping[str, str] | None = None, demo_speed: f
         return FileSource(spec, rest)
     if kind not in ("mastodon", "bluesky", "x"):
         raise SpecError(f"unknown source {spec!r}; {SPEC_HELP}")
-    from tui.platforms.credentials import Credentials  # here: `file:` sources start without httpx
+    # imported here: `file:` sources start without httpx
+    from tui.platforms.credentials import Credentials
 
     return _live_source(spec, kind, rest, Credentials(os.environ if env is None else env))
 
