@@ -169,9 +169,16 @@ def file_change(path: str, handle: IO[bytes], head: bytes) -> str:
     opened = os.fstat(handle.fileno())
     if (named.st_ino, named.st_dev) != (opened.st_ino, opened.st_dev):
         return "replaced"
-    if opened.st_size < handle.tell() or os.pread(handle.fileno(), len(head), 0) != head:
+    if opened.st_size < handle.tell() or _head_changed(handle, head):
         return "truncated"
     return ""
+
+
+def _head_changed(handle: IO[bytes], head: bytes) -> bool:
+    """Whether the file's first bytes differ from those read (a file rewritten to no smaller a size)."""
+    if not head or not hasattr(os, "pread"):  # Windows: the size check alone
+        return False
+    return os.pread(handle.fileno(), len(head), 0) != head
 
 
 class FileSource(Source):
@@ -189,10 +196,10 @@ class FileSource(Source):
 
     def _parse(self, raw: bytes | None, warn: Warn) -> Item | None:
         self.line_number += 1
-        if raw is not None and not raw.strip():
-            return None
         if raw is None:
             parsed: Item | str = f"over {MAX_LINE >> 20} MB"
+        elif not raw.strip():
+            return None
         else:
             try:
                 parsed = line_item(_loads(raw))

@@ -170,7 +170,8 @@ def _start_tag(html: str, tag: re.Match[str], handler: _TextOnly) -> int:
     position = tag.end()
     while True:
         attr = _ATTR.match(html, position)
-        assert attr is not None  # every part of `_ATTR` is optional: it always matches
+        if attr is None:  # never: every part of `_ATTR` is optional
+            return -1
         if attr["name"]:
             value = next((v for v in attr.group("dq", "sq", "bare") if v is not None), None)
             attrs.append((attr["name"].lower(), None if value is None else unescape(value)))
