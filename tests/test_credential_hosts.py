@@ -134,3 +134,10 @@ def test_a_shared_stores_saved_sources_get_no_credential(tmp_path: Path) -> None
     assert len(sources) == 3
     for source in sources:
         assert getattr(source, "token", None) is None and getattr(source, "account", None) is None
+
+
+def test_a_spec_without_a_base_reads_on_the_accounts_own_host(tmp_path: Path) -> None:
+    env = accounts_env(tmp_path, "http://127.0.0.1:9")
+    bluesky, x = parse_spec("bluesky:#qtime", env=env), parse_spec("x:#qtime", env=env)
+    assert isinstance(bluesky, BlueskySource) and bluesky.base_url == "http://127.0.0.1:9" and bluesky.account
+    assert isinstance(x, XSource) and x.base_url == "http://127.0.0.1:9" and x.token == X_BEARER_TOKEN

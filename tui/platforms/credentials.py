@@ -96,6 +96,10 @@ class Credentials:
         except ValueError as error:
             return "", str(error)
 
+    def home(self, kind: str) -> str:
+        """The account's base URL ("" when it has none usable): `bluesky:#TAG` and `x:#TAG` read there."""
+        return self._homes[kind][0]
+
     def for_source(self, kind: str, base_url: str) -> Grant:
         """The credential for a `kind` source on `base_url`, only if that is the account's own host."""
         secrets = self._secrets[kind]

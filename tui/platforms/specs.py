@@ -57,13 +57,13 @@ def _live_source(spec: str, kind: str, rest: str, credentials: Credentials) -> S
     elif kind == "bluesky":
         from tui.platforms.bluesky_source import BlueskySource
 
-        base, tag = _base_and_tag(spec, rest, default_base=PLATFORMS[kind].default_url)
+        base, tag = _base_and_tag(spec, rest, default_base=credentials.home(kind) or PLATFORMS[kind].default_url)
         grant = credentials.for_source(kind, base)
         source = BlueskySource(spec, base, tag, handle=grant.value(0), app_password=grant.value(1))
     else:
         from tui.platforms.x_source import XSource
 
-        base, tag = _base_and_tag(spec, rest, default_base=PLATFORMS[kind].default_url)
+        base, tag = _base_and_tag(spec, rest, default_base=credentials.home(kind) or PLATFORMS[kind].default_url)
         grant = credentials.for_source(kind, base)
         source = XSource(spec, base, tag, token=grant.value())
     source.credential_note = grant.note
