@@ -42,12 +42,10 @@ def test_every_platform_from_the_environment(no_accounts):
     assert isinstance(x, XPublisher) and x.base_url == "https://api.x.com"
 
 
-def test_the_mastodon_instance_may_come_from_a_source(no_accounts):
-    (mastodon,) = connected_publishers({**no_accounts, "QTIME_MASTODON_TOKEN": "m"},
-                                       sources=["file:q.jsonl", "mastodon:https://social.example#twittertime"])
-    assert mastodon.base_url == "https://social.example"
-    with pytest.raises(AccountsError, match="QTIME_MASTODON_URL"):
-        connected_publishers({**no_accounts, "QTIME_MASTODON_TOKEN": "m"})
+def test_a_mastodon_token_without_its_instance_connects_nothing_and_says_so(no_accounts):
+    notes: list[str] = []
+    assert connected_publishers({**no_accounts, "QTIME_MASTODON_TOKEN": "m"}, notes=notes) == []
+    assert len(notes) == 1 and "QTIME_MASTODON_URL" in notes[0]
 
 
 def test_half_a_bluesky_account_is_an_error(no_accounts):

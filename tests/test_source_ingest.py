@@ -59,7 +59,8 @@ def test_bluesky_ingest_with_env_credentials(tmp_path: Path) -> None:
         fake = FakeBluesky(server)
         for n in range(120):
             fake.post(f"question {n}")
-        env = {"QTIME_BLUESKY_HANDLE": fake.handle, "QTIME_BLUESKY_APP_PASSWORD": fake.password}
+        env = {"QTIME_BLUESKY_HANDLE": fake.handle, "QTIME_BLUESKY_APP_PASSWORD": fake.password,
+               "QTIME_BLUESKY_URL": server.url}
         spec = f"bluesky:{server.url}#qtime"
         first = ingest(store, spec, **env)
         assert first.returncode == 0, first.stderr
@@ -82,12 +83,12 @@ def test_x_ingest_with_env_token(tmp_path: Path) -> None:
         for n in range(110):
             fake.post(f"question {n}", username=f"user{n % 9}")
         spec = f"x:{server.url}#qtime"
-        first = ingest(store, spec, QTIME_X_BEARER_TOKEN=X_TOKEN)
+        first = ingest(store, spec, QTIME_X_BEARER_TOKEN=X_TOKEN, QTIME_X_URL=server.url)
         assert first.returncode == 0, first.stderr
         assert first.stdout.strip() == "110 new, 0 already known, 0 rejected"
         for n in range(2):
             fake.post(f"later {n}")
-        second = ingest(store, spec, QTIME_X_BEARER_TOKEN=X_TOKEN)
+        second = ingest(store, spec, QTIME_X_BEARER_TOKEN=X_TOKEN, QTIME_X_URL=server.url)
     assert second.stdout.strip() == "2 new, 0 already known, 0 rejected"  # resumed from the saved since_id
     assert X_TOKEN not in first.stderr + second.stderr
     counts = stored(store)
@@ -112,7 +113,7 @@ def test_three_platforms_feed_one_store(tmp_path: Path) -> None:
             bluesky.post(f"b{n}")
             x.post(f"x{n}")
         env = {"QTIME_BLUESKY_HANDLE": bluesky.handle, "QTIME_BLUESKY_APP_PASSWORD": bluesky.password,
-               "QTIME_X_BEARER_TOKEN": X_TOKEN}
+               "QTIME_X_BEARER_TOKEN": X_TOKEN, "QTIME_BLUESKY_URL": server.url, "QTIME_X_URL": server.url}
         clean = {k: v for k, v in os.environ.items() if not k.startswith("QTIME_") and "proxy" not in k.lower()}
         args = [sys.executable, "-m", "tui", "ingest", "--once", "--store", str(store)]
         for kind in ("mastodon", "bluesky", "x", "x"):  # the same source twice stores nothing twice

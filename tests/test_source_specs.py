@@ -43,7 +43,7 @@ def test_bad_specs_say_how_to_write_them(spec: str, complaint: str) -> None:
 def test_tokens_come_from_the_given_environment() -> None:
     env = {"QTIME_MASTODON_TOKEN": "mtok", "QTIME_X_BEARER_TOKEN": "xtok",
            "QTIME_BLUESKY_HANDLE": "me.bsky.social", "QTIME_BLUESKY_APP_PASSWORD": "pw-1"}
-    mastodon = parse_spec("mastodon:https://m.example#q", env=env)
+    mastodon = parse_spec("mastodon:https://m.example#q", env={**env, "QTIME_MASTODON_URL": "https://m.example/"})
     x = parse_spec("x:#q", env=env)
     bluesky = parse_spec("bluesky:#q", env=env)
     assert isinstance(mastodon, MastodonSource) and mastodon.token == "mtok" and mastodon.stream_enabled

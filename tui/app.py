@@ -36,6 +36,7 @@ from store.model import parse_time
 from store.session_store import SessionStore
 from tui.actions import ACTIONS, palette_actions, welcome
 from tui.config import Config
+from tui.crash_report import NoLocalsInCrashReport
 from tui.messages import SourceReport, StoreChanged
 from tui.platforms.base import Source, SourceState
 from tui.platforms.publishers import Publisher
@@ -135,7 +136,7 @@ class _Listener:
         self.app.notify(text, severity="warning", markup=False)
 
 
-class QuestionTimeApp(App[None]):
+class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "questiontime"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]

@@ -28,6 +28,12 @@ platform's rate-limit reset header, 429 bare, 5xx (503, 502 HTML page, 500,
 - token never sent to the other host: the redirect points at a second
   server reached as `localhost` (the first is `127.0.0.1`); none of its
   recorded requests may carry Authorization or any credential anywhere.
+- no credential to a host a source spec names: with every token set (each
+  account on a home server), sources whose specs name a logging server on
+  another loopback port, typed (`qtime ingest --once --source ...`) and
+  saved in a shared store (rebuilt with `parse_spec` as the app does on
+  open), run one pass each. The logger may be asked, anonymously; no
+  request there may carry Authorization or any credential.
 - no duplicate post: posts per text the fake platform holds at the end
   (Mastodon also keys them by Idempotency-Key, Bluesky by rkey), plus X's
   403 "duplicate content" refusals, each a blind resend.
@@ -43,6 +49,8 @@ import asyncio
 import html
 import itertools
 import math
+import os
+import subprocess
 import sys
 import tempfile
 import threading
@@ -58,6 +66,8 @@ from urllib.parse import urlencode
 import httpx
 
 from bench.drills.common import Row, row
+from store.model import Settings
+from store.session_store import SessionStore
 from tests import fixtures_platforms as read_fakes
 from tests import publish_fakes
 from tests.fixtures_platforms import Recorder
@@ -70,6 +80,7 @@ from tui.platforms.mastodon_source import MastodonSource
 from tui.platforms.outbox import Outbox
 from tui.platforms.polling import Pacing, PollingSource
 from tui.platforms.publishers import Publisher
+from tui.platforms.specs import parse_spec
 from tui.platforms.x_publish import XPublisher
 from tui.platforms.x_source import XSource
 
@@ -528,6 +539,61 @@ async def publish_run(case: Case, platform: str, full: bool, folder: Path) -> Ou
     return out
 
 
+# -- credentials and hosts a spec names --------------------------------------------------
+
+
+def _every_account_on(home: LocalServer, folder: Path) -> dict[str, str]:
+    return {"QTIME_ACCOUNTS": str(folder / "no-accounts.toml"),
+            "QTIME_MASTODON_URL": home.url, "QTIME_MASTODON_TOKEN": M_TOKEN,
+            "QTIME_BLUESKY_URL": home.url, "QTIME_BLUESKY_HANDLE": "drill-home.bsky.social",
+            "QTIME_BLUESKY_APP_PASSWORD": PASSWORD, "QTIME_X_URL": home.url, "QTIME_X_BEARER_TOKEN": X_TOKEN}
+
+
+async def _saved_sources_pass(specs: list[str], env: dict[str, str], folder: Path) -> list[str]:
+    """A shared store created with `specs`, opened again: its sources built as the app builds them, one pass each."""
+    path = folder / "shared.json"
+    SessionStore.open(path, settings=Settings(sources=specs)).close()
+    store = SessionStore.open(path)
+    try:
+        sources = [parse_spec(spec, env=env) for spec in store.settings.sources]
+    finally:
+        store.close()
+    states = []
+    for source in sources:
+        recorder = await Recorder().once(source)
+        states.append(recorder.last.detail)
+    return states
+
+
+def _ingest_pass(specs: list[str], env: dict[str, str], folder: Path) -> subprocess.CompletedProcess[str]:
+    args = [sys.executable, "-m", "tui", "ingest", "--once", "--store", str(folder / "typed.json")]
+    for spec in specs:
+        args += ["--source", spec]
+    return subprocess.run(args, env={**os.environ, **env}, capture_output=True, text=True, timeout=120)
+
+
+async def foreign_host_rows(folder: Path) -> list[Row]:
+    """Every token set, every source spec naming a logging server: no credential may arrive there."""
+    drill = "network drill, credentials"
+    with DrillServer() as home, DrillServer() as logger:
+        for platform in PLATFORMS:
+            _serve_publicly(platform, logger)
+        env = _every_account_on(home, folder)
+        specs = [f"{platform}:{logger.url}#qtime" for platform in PLATFORMS]
+        typed = await asyncio.to_thread(_ingest_pass, specs, env, folder)
+        saved = await _saved_sources_pass(specs, env, folder)
+        requests = list(logger.requests)
+    leaks = sum(_secret_in(request, [M_TOKEN, X_TOKEN, PASSWORD]) for request in requests)
+    said = sum("reading anonymously" in detail for detail in saved)
+    crashed = typed.returncode not in (0, 1) or "Traceback" in typed.stderr
+    return [
+        row(drill, f"requests carrying a credential at a host the specs name (of {len(requests)} requests there; "
+                   "typed specs and a shared store's saved ones)", leaks, "0", leaks == 0 and not crashed),
+        row(drill, "saved sources on that host whose state says they read anonymously", f"{said} of {len(saved)}",
+            f"{len(saved)} of {len(saved)}", said == len(saved)),
+    ]
+
+
 # -- the table ----------------------------------------------------------------------------
 
 
@@ -588,7 +654,7 @@ async def _drill(full: bool, folder: Path) -> list[Row]:
         row(drill, f"duplicate posts, server-side (of {posts} posts made)",
             sum(o.duplicates for o in everything), "0", all(o.duplicates == 0 for o in everything)),
     ]
-    return rows
+    return rows + await foreign_host_rows(folder)
 
 
 def run(quick: bool = False) -> list[Row]:

@@ -98,6 +98,12 @@ PAYLOADS: list[tuple[str, str]] = [
     ("path", "C:\\con\\aux"),
     ("path", "%2e%2e%2fetc%2fpasswd"),
     ("path", "~/.ssh/id_rsa"),
+    # HTML that once raised in, or stalled, the Mastodon post-HTML conversion
+    ("html", "<p>question <![<x here</p>"),
+    ("html", "<p>q</p>" + "<a" * 49_000),
+    ("html", "<p>q</p>" + '<a b="' * 16_000),
+    ("html", "<p>q</p>" + "<!--" * 20_000),
+    ("html", "<svg><style><!--</style><img src=x onerror=alert(1)>--></svg>after"),
 ]
 
 INVALID_LINES = [

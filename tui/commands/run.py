@@ -40,14 +40,15 @@ def run(args: argparse.Namespace) -> int:
     from tui.config import load_config
     from tui.platforms.accounts import AccountsError, connected_publishers
 
+    config = load_config()
     try:
-        publishers = connected_publishers(sources=specs)
+        publishers = connected_publishers(notes=config.problems)  # a note is shown in the app, not fatal
     except AccountsError as error:
         print(f"qtime: {error}", file=sys.stderr)
         if store is not None:
             store.close()
         return 2
-    app = QuestionTimeApp(store or path, sources=sources, role=args.role, config=load_config(), publishers=publishers)
+    app = QuestionTimeApp(store or path, sources=sources, role=args.role, config=config, publishers=publishers)
     try:
         app.run()
     finally:

@@ -2,8 +2,9 @@
 
 Environment (each variable wins over the file):
 
-    QTIME_MASTODON_TOKEN, QTIME_MASTODON_URL (or the instance of a `mastodon:`
-        source), QTIME_MASTODON_VISIBILITY (public | unlisted | private | direct)
+    QTIME_MASTODON_TOKEN, QTIME_MASTODON_URL (the account's instance: a token
+        is never sent to a host a source spec names), QTIME_MASTODON_VISIBILITY
+        (public | unlisted | private | direct)
     QTIME_BLUESKY_HANDLE, QTIME_BLUESKY_APP_PASSWORD, QTIME_BLUESKY_URL
         (default https://bsky.social)
     QTIME_X_USER_TOKEN, QTIME_X_URL (default https://api.x.com)
@@ -23,7 +24,7 @@ from __future__ import annotations
 import os
 import stat
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -49,16 +50,19 @@ def accounts_file() -> Path:
 def read_accounts(path: Path) -> dict[str, Any]:
     """The accounts file's tables; {} when there is none. Refuses a file others may read."""
     try:
-        fd = os.open(path, os.O_RDONLY)
+        # non-blocking: a FIFO there must not hang the start (a regular file reads the same)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         return {}
     except OSError as error:
         raise AccountsError(f"{path}: cannot read it ({error.strerror})") from None
+    # the file opened (through any symlink), not whatever the path names a moment later
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+        raise AccountsError(f"{path}: {kind}; the accounts file must be a regular file (or set QTIME_ACCOUNTS)")
     with os.fdopen(fd, "rb") as file:
-        # the file opened (through any symlink), not whatever the path names a moment later
-        info = os.fstat(file.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise AccountsError(f"{path}: not a regular file")
         if hasattr(os, "getuid") and info.st_uid != os.getuid():
             raise AccountsError(f"{path}: belongs to another user; refusing to read secrets from it")
         if info.st_mode & 0o077:
@@ -78,24 +82,17 @@ def read_accounts(path: Path) -> dict[str, Any]:
     return data
 
 
-def _mastodon_source_base(sources: Iterable[str]) -> str:
-    for spec in sources:
-        kind, _, rest = spec.partition(":")
-        if kind == "mastodon" and rest:
-            return rest.partition("#")[0]
-    return ""
-
-
 def connected_publishers(
     env: Mapping[str, str] | None = None,
     *,
     accounts: Path | None = None,
-    sources: Iterable[str] = (),
+    notes: list[str] | None = None,
 ) -> list[Publisher]:
     """One publisher per platform with credentials; [] means local only.
 
-    `sources` are the session's source specs: a `mastodon:URL#TAG` source
-    names the instance when QTIME_MASTODON_URL does not.
+    A Mastodon token without `QTIME_MASTODON_URL` connects no account (the
+    token goes only to its own instance, never to one a source names): a
+    line in `notes` says what to set, and the app starts without it.
     """
     env = os.environ if env is None else env
     tables = read_accounts(accounts or Path(env.get("QTIME_ACCOUNTS") or accounts_file()))
@@ -111,11 +108,14 @@ def connected_publishers(
     try:
         token = setting("mastodon", "token", "QTIME_MASTODON_TOKEN")
         if token:
-            url = setting("mastodon", "url", "QTIME_MASTODON_URL") or _mastodon_source_base(sources)
-            if not url:
-                raise AccountsError("QTIME_MASTODON_TOKEN is set but not QTIME_MASTODON_URL (the instance to post on)")
-            visibility = setting("mastodon", "visibility", "QTIME_MASTODON_VISIBILITY", "public")
-            publishers.append(MastodonPublisher(check_base_url("QTIME_MASTODON_URL", url), token, visibility=visibility))
+            url = setting("mastodon", "url", "QTIME_MASTODON_URL")
+            if url:
+                visibility = setting("mastodon", "visibility", "QTIME_MASTODON_VISIBILITY", "public")
+                publishers.append(MastodonPublisher(check_base_url("QTIME_MASTODON_URL", url), token,
+                                                    visibility=visibility))
+            elif notes is not None:
+                notes.append("QTIME_MASTODON_TOKEN is set but not QTIME_MASTODON_URL (the account's instance):"
+                             " answers are not posted on Mastodon until it is set")
         handle = setting("bluesky", "handle", "QTIME_BLUESKY_HANDLE")
         password = setting("bluesky", "app_password", "QTIME_BLUESKY_APP_PASSWORD")
         if bool(handle) != bool(password):

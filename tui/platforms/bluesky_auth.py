@@ -34,7 +34,7 @@ class BlueskyAccount:
         return httpx.URL(self.base_url).host
 
     def auth(self) -> HostToken:
-        return HostToken(self.host, f"Bearer {self._access}")
+        return HostToken(self.base_url, f"Bearer {self._access}")
 
     async def ensure(self, client: httpx.AsyncClient) -> HostToken:
         """A valid access token's auth, logging in only if there is none yet."""
@@ -52,7 +52,7 @@ class BlueskyAccount:
                 try:
                     reply = await request(
                         client, "POST", f"{self.base_url}/xrpc/com.atproto.server.refreshSession",
-                        auth=HostToken(self.host, f"Bearer {self._refresh}"), follow_redirects=False,
+                        auth=HostToken(self.base_url, f"Bearer {self._refresh}"), follow_redirects=False,
                     )
                     self._take(reply.data)
                     return self.auth()

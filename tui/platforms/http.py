@@ -98,23 +98,24 @@ class Reply:
 
 
 class HostToken(httpx.Auth):
-    """Adds `Authorization` only to requests for `host`; never to any other."""
+    """Adds `Authorization` only to requests for the origin (scheme, host, port) of `url`; never to any other."""
 
-    def __init__(self, host: str, value: str) -> None:
-        self.host = host.lower()
+    def __init__(self, url: str, value: str) -> None:
+        parsed = httpx.URL(url)
+        self.origin = (parsed.scheme, parsed.host.lower(), parsed.port)
         self._value = value
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        if request.url.host.lower() == self.host:
+        if (request.url.scheme, request.url.host.lower(), request.url.port) == self.origin:
             request.headers["Authorization"] = self._value
         yield request
 
     def __repr__(self) -> str:  # never show the token in a traceback or log
-        return f"HostToken({self.host!r}, '***')"
+        return f"HostToken({self.origin!r}, '***')"
 
 
 def bearer(url: str, token: str) -> HostToken:
-    return HostToken(httpx.URL(url).host, f"Bearer {token}")
+    return HostToken(url, f"Bearer {token}")
 
 
 def make_client(transport: httpx.AsyncBaseTransport | None = None) -> httpx.AsyncClient:

@@ -39,6 +39,7 @@ from tui.platforms.polling import (
     count_field,
     id_order,
     json_list,
+    parse_each,
     text_field,
 )
 
@@ -279,7 +280,12 @@ class MastodonSource(PollingSource):
         ordered = sorted((s for s in statuses if isinstance(s, dict) and isinstance(s.get("id"), str)),
                          key=lambda s: id_order(s["id"]))
         odd = [s for s in statuses if not (isinstance(s, dict) and isinstance(s.get("id"), str))]
-        items = self.parse_all([*odd, *ordered], self._item, f"{self.timeline_url} page")
+        await self._parse_and_deliver([*odd, *ordered], f"{self.timeline_url} page")
+
+    async def _parse_and_deliver(self, statuses: list[Any], where: str) -> None:
+        """Parse in a worker thread: a page of hostile HTML takes about a second per MB."""
+        items, bad = await asyncio.to_thread(parse_each, statuses, self._item)
+        self.count_bad(bad, where)
         await self.deliver(items)
 
     def _item(self, status: Any) -> Item | None:
@@ -366,7 +372,7 @@ class MastodonSource(PollingSource):
         except orjson.JSONDecodeError:
             self.reject(1, "stream: an event that is not JSON skipped")
             return
-        await self.deliver(self.parse_all([status], self._item, "stream"))
+        await self._parse_and_deliver([status], "stream")
 
 
 def _ids(statuses: list[Any]) -> list[str]:

@@ -130,6 +130,7 @@ class PollingSource(Source):
         self.new = 0  # posts this source delivered for the first time
         self.client: httpx.AsyncClient | None = None
         self._secrets = [s for s in secrets if s]
+        self.credential_note = ""  # why a credential was withheld from this host, shown in every state
         self._not_before = 0.0
         self._once = False
         self._emit: Emit | None = None
@@ -198,6 +199,8 @@ class PollingSource(Source):
 
     def report(self, state: StateName, detail: str = "", retry_in: float | None = None) -> None:
         assert self._report is not None
+        if self.credential_note:
+            detail = f"{detail}; {self.credential_note}" if detail else self.credential_note
         self._report(self.state(state, self.redact(detail), retry_in))
 
     def warn(self, message: str) -> None:
@@ -308,19 +311,13 @@ class PollingSource(Source):
     def parse_all(self, raws: Iterable[Any], parse: Callable[[Any], Item | None], where: str) -> list[Item]:
         """Items from raw posts; `parse` returns None to skip quietly (a boost) or raises
         `Malformed` (or a lookup/type error) for a bad post, which is counted and reported."""
-        items: list[Item] = []
-        bad = 0
-        for raw in raws:
-            try:
-                item = parse(raw)
-            except (Malformed, KeyError, TypeError, ValueError, AttributeError, IndexError):
-                bad += 1
-                continue
-            if item is not None:
-                items.append(item)
+        items, bad = parse_each(raws, parse)
+        self.count_bad(bad, where)
+        return items
+
+    def count_bad(self, bad: int, where: str) -> None:
         if bad:
             self.reject(bad, f"{where}: {bad} malformed post{'s' if bad > 1 else ''} skipped")
-        return items
 
     async def deliver(self, items: list[Item]) -> None:
         """Hand items to `emit` (once each per call), counting those not delivered before,
@@ -362,6 +359,21 @@ class PollingSource(Source):
         await self._emit(items, source_state=record)
         if record is not None:
             self._saved, self._saved_at = record, time.monotonic()
+
+
+def parse_each(raws: Iterable[Any], parse: Callable[[Any], Item | None]) -> tuple[list[Item], int]:
+    """(items, how many raw posts were malformed): no callbacks, so it may run in a worker thread."""
+    items: list[Item] = []
+    bad = 0
+    for raw in raws:
+        try:
+            item = parse(raw)
+        except (Malformed, KeyError, TypeError, ValueError, AttributeError, IndexError):
+            bad += 1
+            continue
+        if item is not None:
+            items.append(item)
+    return items, bad
 
 
 def json_list(data: Any) -> list[Any]:

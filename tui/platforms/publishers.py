@@ -25,6 +25,7 @@ the outbox queues nothing for it.
 """
 from __future__ import annotations
 
+import ipaddress
 import time
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
@@ -35,8 +36,6 @@ import httpx
 
 from store.model import OutboxPart, Question
 from tui.platforms.http import Reply, retry_after
-
-LOOPBACK = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 
 
 class PublishError(Exception):
@@ -139,17 +138,28 @@ def redact(text: str, secrets: list[str]) -> str:
     return text
 
 
+def is_loopback(host: str) -> bool:
+    """This machine: `localhost`, 127.0.0.0/8 or ::1."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def check_base_url(name: str, url: str) -> str:
     """A base URL fit to send a credential to: https, or http only to this machine."""
     try:
         parsed = httpx.URL(url.strip())
-    except httpx.InvalidURL:
+        host = parsed.host
+    except (httpx.InvalidURL, ValueError):  # ValueError: a host that is not a valid domain name (IDNA)
         raise ValueError(f"{name}: not a URL") from None
     if parsed.userinfo:  # never echo it: it may be a password
         raise ValueError(f"{name}: must not hold a user name or password; credentials have their own variables")
-    if parsed.scheme not in ("http", "https") or not parsed.host:
+    if parsed.scheme not in ("http", "https") or not host:
         raise ValueError(f"{name}: {url!r} is not an http(s) URL")
-    if parsed.scheme == "http" and parsed.host not in LOOPBACK:
+    if parsed.scheme == "http" and not is_loopback(host):
         raise ValueError(f"{name}: {url!r} would send the credential unencrypted; use https://")
     return url.strip().rstrip("/")
 

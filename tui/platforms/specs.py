@@ -3,8 +3,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from tui.platforms.base import Source, SpecError
+
+if TYPE_CHECKING:
+    from tui.platforms.credentials import Credentials
+    from tui.platforms.polling import PollingSource
 
 SPEC_HELP = (
     "source specs: demo | file:PATH (- for stdin) | mastodon:BASE_URL#TAG | "
@@ -12,9 +18,13 @@ SPEC_HELP = (
 )
 
 
-def parse_spec(spec: str, *, env: dict[str, str] | None = None, demo_speed: float = 1.0) -> Source:
-    """Build the source a spec names; `SpecError` says what is wrong with it."""
-    env = dict(os.environ) if env is None else env
+def parse_spec(spec: str, *, env: Mapping[str, str] | None = None, demo_speed: float = 1.0) -> Source:
+    """Build the source a spec names; `SpecError` says what is wrong with it.
+
+    A live source gets its platform's credential only when its base URL is
+    that account's own (see `credentials`); the environment is read once,
+    into an object that never shows a secret in a traceback.
+    """
     kind, _, rest = spec.partition(":")
     if kind == "demo" and not rest:
         from tui.platforms.demo import DemoSource
@@ -26,25 +36,38 @@ def parse_spec(spec: str, *, env: dict[str, str] | None = None, demo_speed: floa
         from tui.platforms.file_source import FileSource
 
         return FileSource(spec, rest)
+    if kind not in ("mastodon", "bluesky", "x"):
+        raise SpecError(f"unknown source {spec!r}; {SPEC_HELP}")
+    # imported here: `file:` sources start without httpx
+    from tui.platforms.credentials import Credentials
+
+    return _live_source(spec, kind, rest, Credentials(os.environ if env is None else env))
+
+
+def _live_source(spec: str, kind: str, rest: str, credentials: Credentials) -> Source:
+    """A Mastodon, Bluesky or X source, with the credential its host may have."""
+    from tui.platforms.credentials import PLATFORMS
+
     if kind == "mastodon":
         from tui.platforms.mastodon_source import MastodonSource
 
         base, tag = _base_and_tag(spec, rest, default_base=None, tag_page=True)
-        return MastodonSource(spec, base, tag, token=env.get("QTIME_MASTODON_TOKEN") or None)
-    if kind == "bluesky":
-        from tui.platforms.bluesky_auth import DEFAULT_BASE as BLUESKY_BASE
+        grant = credentials.for_source(kind, base)
+        source: PollingSource = MastodonSource(spec, base, tag, token=grant.value())
+    elif kind == "bluesky":
         from tui.platforms.bluesky_source import BlueskySource
 
-        base, tag = _base_and_tag(spec, rest, default_base=BLUESKY_BASE)
-        return BlueskySource(spec, base, tag, handle=env.get("QTIME_BLUESKY_HANDLE") or None,
-                             app_password=env.get("QTIME_BLUESKY_APP_PASSWORD") or None)
-    if kind == "x":
-        from tui.platforms.x_source import DEFAULT_BASE as X_BASE
+        base, tag = _base_and_tag(spec, rest, default_base=credentials.home(kind) or PLATFORMS[kind].default_url)
+        grant = credentials.for_source(kind, base)
+        source = BlueskySource(spec, base, tag, handle=grant.value(0), app_password=grant.value(1))
+    else:
         from tui.platforms.x_source import XSource
 
-        base, tag = _base_and_tag(spec, rest, default_base=X_BASE)
-        return XSource(spec, base, tag, token=env.get("QTIME_X_BEARER_TOKEN") or None)
-    raise SpecError(f"unknown source {spec!r}; {SPEC_HELP}")
+        base, tag = _base_and_tag(spec, rest, default_base=credentials.home(kind) or PLATFORMS[kind].default_url)
+        grant = credentials.for_source(kind, base)
+        source = XSource(spec, base, tag, token=grant.value())
+    source.credential_note = grant.note
+    return source
 
 
 _TAG = re.compile(r"[\w\u00b7]{1,100}")
@@ -69,9 +92,12 @@ def _base_and_tag(spec: str, rest: str, *, default_base: str | None, tag_page: b
 
     try:
         url = httpx.URL(base)
+        host = url.host  # decodes an xn-- label: the IDNA check happens here
     except httpx.InvalidURL:
         raise SpecError(f"{spec!r}: {base!r} is not a URL") from None
-    if url.scheme not in ("http", "https") or not url.host:
+    except ValueError:  # idna: a host that is not a valid domain name (xn--a.com, an emoji domain)
+        raise SpecError(f"{spec!r}: the host in {base!r} is not a valid domain name") from None
+    if url.scheme not in ("http", "https") or not host:
         raise SpecError(f"{spec!r}: the base URL must be http(s)://HOST[:PORT]")
     if url.userinfo or url.query or url.fragment:
         raise SpecError(f"{spec!r}: the base URL takes no user, password or query (tokens go in the environment)")

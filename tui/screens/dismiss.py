@@ -17,8 +17,9 @@ from store.model import REASONS
 class DismissScreen(ModalScreen[str | None]):
     """Returns the chosen reason, or None when cancelled."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")] + [
-        Binding(str(number), f"pick({number - 1})", show=False) for number in range(1, len(REASONS) + 1)
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        *(Binding(str(number), f"pick({number - 1})", show=False) for number in range(1, len(REASONS) + 1)),
     ]
 
     def __init__(self, author: str) -> None:
