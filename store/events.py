@@ -16,6 +16,7 @@ Kinds:
     draft.set      the text being drafted for a question
     outbox.set     an outbox part's new state (see `OutboxPart`)
     source.set     where a source is: its cursors, heartbeat, stop reason (see `SourceRecord`)
+    presence.set   a process on the session: its role, what it answers, last seen (see `Presence`)
     session.set    session settings changed
     journal.base   the first line of a compacted journal: the snapshot's seq
 """
@@ -105,13 +106,18 @@ class SourceSet(_Stamped):
     source: dict[str, Any]  # a `SourceRecord`: its cursors, heartbeat and stop reason
 
 
+class PresenceSet(_Stamped):
+    action: Literal["presence.set"]
+    presence: dict[str, Any]  # a `Presence`: who, which role, answering what, last seen
+
+
 class JournalBase(TypedDict):
     seq: int
     action: Literal["journal.base"]
     id: str
 
 
-Event = QuestionAdded | Moderated | AnswerAdded | Undone | DraftSet | PartSet | SettingsSet | SourceSet
+Event = QuestionAdded | Moderated | AnswerAdded | Undone | DraftSet | PartSet | SettingsSet | SourceSet | PresenceSet
 # What a journal line holds: events, and the marker a compaction starts the new journal with.
 JournalEntry = Event | JournalBase
 

@@ -81,6 +81,13 @@ class Settings(Record):
     created_at: str = ""
     started_at: str = ""
     lang: str = ""
+    read_tags: list[str] = field(default_factory=list)  # more hashtags the sources read, besides `hashtag`
+    tz: str = ""  # the recap's time zone (IANA name); "" = the machine's
+    session_id: str = ""  # set once at creation: a process that finds another id here stops writing
+
+
+# Settings a person may change after the session was created (`qtime session`, the settings screen).
+EDITABLE_SETTINGS: tuple[str, ...] = ("title", "hashtag", "read_tags", "profile", "limit", "tz", "lang")
 
 
 @dataclass(slots=True)
@@ -134,6 +141,7 @@ class Answer(Record):
     profile: str
     answered_at: str
     actor: str = ""
+    overrode: str = ""  # sent although the question was dismissed: what was overridden ("dismissed (spam) by mod")
 
 
 def part_id(question_id: str, platform: str, index: int) -> str:
@@ -197,6 +205,24 @@ class IngestResult:
 
     def __add__(self, other: IngestResult) -> IngestResult:
         return IngestResult(self.new + other.new, self.known + other.known, self.rejected + other.rejected)
+
+
+@dataclass(slots=True)
+class Presence(Record):
+    """One process on the session: who, in which role, answering what, last seen when.
+
+    A process commits its presence every few seconds (`HEARTBEAT`); one not
+    seen for `PRESENCE_TIMEOUT` is gone (a crash, a closed terminal), and so is
+    its claim on the question it was answering.
+    """
+
+    id: str  # random, one per process
+    role: str  # moderator, host, both, ingest
+    actor: str
+    at: str  # last seen
+    answering: str = ""  # the question this process's host is answering (its claim)
+    sources: list[str] = field(default_factory=list)  # the feeds this process runs
+    left: bool = False  # quit cleanly
 
 
 @dataclass(slots=True)

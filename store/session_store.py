@@ -21,16 +21,18 @@ from __future__ import annotations
 
 import gc
 import os
+import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import orjson
 from filelock import FileLock, Timeout
 
-from store.errors import ActionError, NotAStoreError, StoreError
+from store.errors import ActionError, Dismissed, NotAStoreError, SessionReplaced, StoreError
 from store.events import (
     UNDOABLE,
     AnswerAdded,
@@ -46,6 +48,7 @@ from store.events import (
     Undone,
     changes_of,
     is_event,
+    qids_of,
     uncommitted,
 )
 from store.journal import BASE, Journal, NotDurable
@@ -55,6 +58,7 @@ from store.model import (
     Answer,
     IngestResult,
     OutboxPart,
+    Presence,
     Question,
     Settings,
     SourceRecord,
@@ -102,6 +106,7 @@ class SessionStore:
         self._unwritten: list[Event] = []
         self._checked: tuple[tuple[int, int, int], SessionState] | None = None
         self._journal_events = 0
+        self.session_id = ""  # the session this process opened: a store now holding another is not written
         self.write_error: str | None = None
         self._warning: str | None = None  # a commit went through but the disk did not confirm it
         self.state = SessionState()
@@ -130,7 +135,14 @@ class SessionStore:
                     store._load()
         except OSError as error:
             raise StoreError(f"{store.path}: cannot open the store: {error.strerror or error}") from None
+        store.session_id = store.settings.session_id
         return store
+
+    def _check_same_session(self) -> None:
+        """Refuse to go on once the file holds another session (a new `qtime demo` replaced it)."""
+        if self.session_id and self.state.settings.session_id != self.session_id:
+            raise SessionReplaced(f"{self.path} now holds another session (it was replaced):"
+                                  " nothing more is written from here; quit and open it again")
 
     def _check_file(self) -> None:
         """Refuse anything that is not a qtime store before touching a byte."""
@@ -186,10 +198,12 @@ class SessionStore:
                 raise NotAStoreError(f"{self.path} is missing but {self.journal.path} holds committed actions:"
                                      " restore the store file, or move the journal away to start afresh")
             settings.created_at = settings.created_at or now_iso()
+            settings.session_id = secrets.token_hex(8)
             for name, value in settings.to_dict().items():  # typed by a person, shown to others: sanitised too
                 if isinstance(value, str):
                     setattr(settings, name, clean_line(value))
             settings.sources = [clean_line(spec, limit=500) for spec in settings.sources]
+            settings.read_tags = clean_tags(settings.read_tags)
             self._append([{"action": "session.set", "before": {}, "after": settings.to_dict()}])
             self._write_snapshot()
 
@@ -284,6 +298,7 @@ class SessionStore:
             try:
                 with self._locked():
                     self._catch_up()
+                    self._check_same_session()
                     self._write_unwritten()
                     events = build()
                     if events:
@@ -366,6 +381,7 @@ class SessionStore:
                 try:
                     with self._locked():
                         fresh = self._catch_up()
+                        self._check_same_session()
                         self._write_unwritten()
                     self.write_error = None
                 except OSError as error:
@@ -377,7 +393,9 @@ class SessionStore:
             try:
                 # No lock: whole lines only, so a busy writer never starves a
                 # watcher; a reload after another process compacted takes it.
-                return self._catch_up()
+                fresh = self._catch_up()
+                self._check_same_session()
+                return fresh
             except OSError as error:
                 raise StoreError(f"{self.journal.path}: cannot read it ({error.strerror or error})") from None
 
@@ -568,6 +586,8 @@ class SessionStore:
             for event in reversed(self.state.events):
                 if event["action"] == "undo":
                     undone.add(event["target"])
+                elif event["action"] == "answer.add" and event.get("actor") == self.actor:
+                    return None  # a send is public: undo never reaches past it
                 elif (event.get("actor") == self.actor and event["action"] in UNDOABLE
                       and event.get("seq") is not None and event.get("seq") not in undone):
                     return cast(Moderated, event)
@@ -638,17 +658,36 @@ class SessionStore:
 
         self._commit(build)
 
+    def dismissal(self, qid: str) -> str:
+        """How a dismissed question was dismissed: "dismissed (off-topic) by mod"."""
+        question = self.question(qid)
+        actor = next((e.get("actor", "") for e in reversed(self.state.events)
+                      if e["action"] in ("dismiss", "duplicate") and qid in qids_of(e)), "")
+        return f"dismissed ({question.reason or 'no reason'})" + (f" by {actor}" if actor else "")
+
     def draft(self, qid: str) -> str:
         draft = self.state.drafts.get(qid)
         return draft.text if draft else ""
 
-    def add_answer(self, qid: str, text: str, parts: list[str], profile: str) -> Answer:
-        """Log an answer and mark the question answered (one event)."""
+    def add_answer(self, qid: str, text: str, parts: list[str], profile: str, *, override: bool = False) -> Answer:
+        """Log an answer and mark the question answered (one event).
+
+        A dismissed question is refused (`Dismissed`) unless `override`: the
+        answer then records what it overrode, and by whom, for the log and the
+        exports.
+        """
         def build() -> list[Event]:
             question = self.question(qid)
             if question.status == "answered" or qid in self.state.answers:
                 raise ActionError(f"{question.author}'s question is already answered")
-            answer = Answer(qid, clean_text(text), [clean_text(p) for p in parts], profile, now_iso(), self.actor)
+            overrode = ""
+            if question.status == "dismissed":
+                dismissal = self.dismissal(qid)
+                if not override:
+                    raise Dismissed(f"{question.author}'s question was {dismissal}", dismissal)
+                overrode = dismissal
+            answer = Answer(qid, clean_text(text), [clean_text(p) for p in parts], profile, now_iso(), self.actor,
+                            overrode)
             changes = self._changes([(qid, {"status": "answered", "reason": None})])
             added: AnswerAdded = {"action": "answer.add", "qid": qid, "changes": changes, "answer": answer.to_dict()}
             return [added]
@@ -663,12 +702,15 @@ class SessionStore:
         part.reason = clean_line(part.reason, limit=500)
         self._commit(lambda: [{"action": "outbox.set", "qid": part.question_id, "part": part.to_dict()}])
 
-    def update_settings(self, **changes: Any) -> None:
-        unknown = set(changes) - set(Settings.__dataclass_fields__)
-        if unknown:
-            raise ActionError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    def set_presence(self, presence: Presence) -> None:
+        """Say this process is here (its heartbeat, its claim): state, not history."""
+        presence.at = now_iso()
+        presence.answering = clean_line(presence.answering, limit=40)
+        self._commit(lambda: [{"action": "presence.set", "presence": presence.to_dict()}])
 
-        changes = {k: clean_line(v) if isinstance(v, str) else v for k, v in changes.items()}
+    def update_settings(self, **changes: Any) -> None:
+        """Change session settings; `ActionError` names a value that does not fit (see `check_settings`)."""
+        changes = check_settings(changes)
 
         def build() -> list[Event]:
             before = {k: getattr(self.settings, k) for k in changes}
@@ -692,8 +734,11 @@ class SessionStore:
             try:
                 with self._locked():
                     self._catch_up()
+                    self._check_same_session()
                     self._write_unwritten()
                     self._write_snapshot()
+            except SessionReplaced:
+                return False  # the file is another session's now: never write over it
             except OSError as error:
                 self._disk_error(error)
                 return False
@@ -729,3 +774,40 @@ def _clean_links(links: Any, text: str) -> list[dict[str, str]]:
         if shown and shown in text and shown != url and web:
             kept.append({"shown": shown, "url": url})
     return kept
+
+
+def clean_tags(tags: Iterable[object]) -> list[str]:
+    """Hashtags as stored: no `#`, no spaces, each once."""
+    kept: list[str] = []
+    for tag in tags:
+        text = clean_line(str(tag), limit=100).lstrip("#").replace(" ", "")
+        if text and text not in kept:
+            kept.append(text)
+    return kept
+
+
+def check_settings(changes: dict[str, Any]) -> dict[str, Any]:
+    """Settings changes, cleaned; `ActionError` for an unknown name or a value that does not fit."""
+    fixed = {"session_id", "created_at"}
+    unknown = set(changes) - set(Settings.__dataclass_fields__) | (set(changes) & fixed)
+    if unknown:
+        raise ActionError(f"unknown or fixed setting(s): {', '.join(sorted(unknown))}")
+    clean = {k: clean_line(v) if isinstance(v, str) else v for k, v in changes.items()}
+    if "hashtag" in clean:
+        clean["hashtag"] = (clean_tags([clean["hashtag"]]) or [""])[0]
+    if "read_tags" in clean:
+        clean["read_tags"] = clean_tags(clean["read_tags"])
+    from store.text.profiles import NAMES as PROFILE_NAMES  # here: the text rules are not needed to open a store
+
+    if "profile" in clean and clean["profile"] not in PROFILE_NAMES:
+        raise ActionError(f"unknown profile {clean['profile']!r} (one of: {', '.join(PROFILE_NAMES)})")
+    for name in ("limit", "url_weight"):
+        value = clean.get(name)
+        if value is not None and (type(value) is not int or not 0 < value < 1_000_000):
+            raise ActionError(f"{name} must be a whole number above 0, not {value!r}")
+    if clean.get("tz"):
+        try:
+            ZoneInfo(clean["tz"])
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ActionError(f"unknown time zone {clean['tz']!r} (an IANA name such as Europe/Rome)") from None
+    return clean

@@ -15,7 +15,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from store.events import Event, QuestionAdded, changes_of
-from store.model import Answer, Draft, OutboxPart, Question, Settings, SourceRecord
+
+# Events that only set state (a draft, a source's cursor, a process's presence): not history worth keeping.
+STATE_ONLY = frozenset({"draft.set", "source.set", "presence.set"})
+from store.model import Answer, Draft, OutboxPart, Presence, Question, Settings, SourceRecord
 
 
 @dataclass
@@ -26,6 +29,7 @@ class SessionState:
     drafts: dict[str, Draft] = field(default_factory=dict)
     outbox: dict[str, OutboxPart] = field(default_factory=dict)
     sources: dict[str, SourceRecord] = field(default_factory=dict)  # by spec
+    presence: dict[str, Presence] = field(default_factory=dict)  # by process id
     events: list[Event] = field(default_factory=list)
     last_seq: int = 0
     # Bumped when `take` replaces the whole state (a reload): readers that keep
@@ -59,12 +63,15 @@ class SessionState:
         elif event["action"] == "source.set":
             record = SourceRecord.from_dict(event["source"])
             self.sources[record.spec] = record
+        elif event["action"] == "presence.set":
+            presence = Presence.from_dict(event["presence"])
+            self.presence[presence.id] = presence
         for change in changes_of(event):
             changed = self.questions.get(change["qid"])
             if changed is not None:
                 after: dict[str, Any] = {k: list(v) if isinstance(v, list) else v for k, v in change["after"].items()}
                 self.questions[changed.id] = replace(changed, **after)
-        if event["action"] not in ("draft.set", "source.set"):  # state, not history worth replaying
+        if event["action"] not in STATE_ONLY:
             self.events.append(event)
         if not provisional and seq is not None:
             self.last_seq = seq
@@ -77,7 +84,7 @@ class SessionState:
         """
         return SessionState(settings=self.settings, questions=dict(self.questions), answers=dict(self.answers),
                             drafts=dict(self.drafts), outbox=dict(self.outbox), sources=dict(self.sources),
-                            events=list(self.events),
+                            presence=dict(self.presence), events=list(self.events),
                             last_seq=self.last_seq, generation=self.generation)
 
     def take(self, other: SessionState) -> None:
@@ -86,7 +93,7 @@ class SessionState:
         Readers (the app's widgets) hold references to `questions` and the
         rest; a reload must not leave them looking at stale copies.
         """
-        for name in ("questions", "answers", "drafts", "outbox", "sources"):
+        for name in ("questions", "answers", "drafts", "outbox", "sources", "presence"):
             mine = getattr(self, name)
             mine.clear()
             mine.update(getattr(other, name))
@@ -109,6 +116,7 @@ class SessionState:
             "drafts": table(self.drafts.values()),
             "outbox": table(self.outbox.values()),
             "sources": table(self.sources.values()),
+            "presence": table(self.presence.values()),
             "events": {str(e["seq"]): e for e in self.events},
         }
 
@@ -129,6 +137,8 @@ class SessionState:
             state.outbox[d["id"]] = OutboxPart.from_dict(d)
         for d in docs("sources"):
             state.sources[d["spec"]] = SourceRecord.from_dict(d)
+        for d in docs("presence"):
+            state.presence[d["id"]] = Presence.from_dict(d)
         state.events = cast(list[Event], docs("events"))
         return state
 

@@ -30,7 +30,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from store.errors import StoreError
+from store.errors import Dismissed, StoreError
 from store.events import Event, qids_of
 from store.model import parse_time
 from store.session_store import SessionStore
@@ -44,6 +44,7 @@ from tui.platforms.specs import parse_spec
 from tui.screens.export import ExportScreen
 from tui.screens.first_run import FirstRunScreen, NewSession
 from tui.screens.help import HelpScreen
+from tui.screens.settings import SettingsScreen
 from tui.screens.main import ROLES, MainScreen, Reading
 from tui.service.session import SessionService
 from tui.widgets.composer import Composer
@@ -99,9 +100,22 @@ class AnswerLogged(Message):
 
 
 @dataclass
+class SendRefused(Message):
+    """The question was dismissed before the answer reached the store: ask the host."""
+
+    send: MainScreen.Send
+    dismissal: str
+
+
+@dataclass
 class RetryQueued(Message):
     qid: str
     queued: bool
+
+
+@dataclass
+class SettingsChanged(Message):
+    names: tuple[str, ...]
 
 
 @dataclass
@@ -153,13 +167,15 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         poll_every: float = POLL_EVERY,
         live: bool = True,
         publishers: Sequence[Publisher] = (),
+        account_notes: Sequence[str] = (),
     ) -> None:
         """`store`: an open store, or a path (opened here; a missing file asks for a new session).
 
         `publishers` are the connected accounts answers are posted with (none:
-        answers are logged locally only). `welcome`: a first line for the
-        welcome hint (the keys follow). `live=False` starts no polling and no
-        source (snapshots, benchmarks).
+        answers are logged locally only); `account_notes` say what is missing
+        before answers can be published (shown in the header). `welcome`: a
+        first line for the welcome hint (the keys follow). `live=False` starts
+        no polling and no source (snapshots, benchmarks).
         """
         super().__init__()
         if role not in ROLES:
@@ -171,15 +187,18 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
             opened = SessionStore.open(self.store_path)
         self.sources = list(sources)
         self.publishers = tuple(publishers)
-        self.service: SessionService | None = None if opened is None else self._service(opened)
+        self.account_notes = tuple(account_notes)
         self.role = role
         self.clock = clock
+        self.service: SessionService | None = None if opened is None else self._service(opened)
         self.config = config if config is not None else Config()
         self.welcome = welcome
         self.poll_every = poll_every
         self.live = live
         self.index = QueueIndex()
-        self.composer = Composer(lambda: self._session.settings)
+        self.composer = Composer(lambda: self._session.settings, lambda question: self._session.posting_target(question))
+        self._settings_seen: object = None  # the settings last drawn (records are replaced when they change)
+        self._told_overrides: set[str] = set()
         self._dirty = False
         self._changed: set[str] = set()
         self._learning = False
@@ -188,7 +207,8 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         self.main: MainScreen | None = None
 
     def _service(self, store: SessionStore) -> SessionService:
-        return SessionService(store, sources=self.sources, publishers=self.publishers, listener=_Listener(self))
+        return SessionService(store, sources=self.sources, publishers=self.publishers, listener=_Listener(self),
+                              role=self.role, clock=self.clock)
 
     @property
     def _session(self) -> SessionService:
@@ -251,6 +271,8 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
             for source in self.sources:
                 self.run_worker(service.run_source(source), name=source.spec, group="sources", exit_on_error=False)
             self._publish()  # parts a previous run left pending
+            self.run_worker(self._learn_targets(), name="learn the accounts' limits", group="outbox",
+                            exit_on_error=False)
         hint = welcome(self.role, self.binding_keys())
         if self.welcome:
             self.notify(f"{self.welcome}\n{hint}", title="Welcome", timeout=10, markup=False)
@@ -295,11 +317,37 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
     def _save_draft(self, message: DraftPane.SaveDraft) -> None:
         self._job("save the draft", partial(self._session.save_draft, message.qid, message.text), lambda _: None)
 
+    async def _learn_targets(self) -> None:
+        await self._session.learn_targets()
+        self._recount()
+
+    def _recount(self) -> None:
+        """The counting rules may have changed (settings, an instance's limits): recount the draft."""
+        if self._showing():
+            for pane in self._screen.query(DraftPane):  # none in the moderator's layout
+                pane.recount()
+
+    @on(MainScreen.Claim)
+    def _claim(self, intent: MainScreen.Claim) -> None:
+        self._job("claim the question", partial(self._session.claim, intent.qid), lambda _: None)
+
     @on(MainScreen.Send)
     def _send(self, intent: MainScreen.Send) -> None:
         service = self._session
-        self._job("send the answer", partial(service.send_answer, intent.qid, intent.text, intent.parts),
-                  lambda parts: AnswerLogged(intent.qid, len(parts)))
+
+        def send() -> Message:
+            try:
+                parts = service.send_answer(intent.qid, intent.text, intent.parts, override=intent.override)
+            except Dismissed as refused:  # dismissed after the host pressed send: ask, as if before
+                return SendRefused(intent, refused.dismissal)
+            return AnswerLogged(intent.qid, len(parts))
+
+        self._job("send the answer", send, lambda message: message)
+
+    @on(SendRefused)
+    def _send_refused(self, message: SendRefused) -> None:
+        if self._showing():
+            self._screen.confirm_send(message.send, message.dismissal)
 
     @on(AnswerLogged)
     def _answer_logged(self, message: AnswerLogged) -> None:
@@ -394,8 +442,24 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         self._dirty = False
         self._changed.clear()
         self._screen.changes = changed
+        if self._session.settings is not self._settings_seen:  # another process (or the settings screen) changed them
+            self._settings_seen = self._session.settings
+            self._recount()
+        self._tell_overrides(changed)
         self._refresh_header()
         self.call_after_refresh(self.queue_drawn)
+
+    def _tell_overrides(self, changed: frozenset[str]) -> None:
+        """Someone answered a question although it was dismissed: the moderator hears of it."""
+        answers = self._session.state.answers
+        for qid in changed:
+            answer = answers.get(qid)
+            if answer is not None and answer.overrode and qid not in self._told_overrides:
+                self._told_overrides.add(qid)
+                if answer.actor != self._session.store.actor or self.role == "moderator":
+                    question = self._session.state.questions.get(qid)
+                    self.notify(f"{answer.actor or 'The host'} answered {question.author if question else 'a'}'s question"
+                                f" although it was {answer.overrode}.", severity="warning", timeout=12, markup=False)
 
     def queue_drawn(self) -> None:
         """The queue index is up to date and on screen (called after each drawn change).
@@ -432,9 +496,10 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         settings = service.settings
         started = parse_time(settings.started_at) or parse_time(settings.created_at)
         elapsed = (self.clock() - started).total_seconds() if started else 0.0
+        publishing = "; ".join(t for t in (service.publishing, *self.account_notes) if t)
         return header_content(settings, self.index.counts, elapsed, service.source_states,
-                              paused=service.paused, write_error=service.store.write_error,
-                              publishing=service.publishing)
+                              paused=service.paused, write_error=service.replaced or service.store.write_error,
+                              publishing=publishing, others=service.others(), feeds=service.feeds(), now=self.clock())
 
     def _refresh_header(self) -> None:
         if self.main is not None:
@@ -450,6 +515,23 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         self._refresh_header()
 
     # -- export, help, quit, the command palette ----------------------------------------
+
+    def action_settings(self) -> None:
+        if self.service is None:
+            return
+        self.push_screen(SettingsScreen(self.service.settings), self._settings_chosen)
+
+    def _settings_chosen(self, changes: dict[str, Any] | None) -> None:
+        if not changes or self.service is None:
+            return
+        self._job("change the settings", partial(self.service.store.update_settings, **changes),
+                  lambda _: SettingsChanged(tuple(changes)))
+
+    @on(SettingsChanged)
+    def _settings_changed(self, message: SettingsChanged) -> None:
+        self.notify(f"Settings saved ({', '.join(message.names)}); everyone on the session sees them.", markup=False)
+        self.mark_dirty()
+        self.drain()
 
     def action_export(self) -> None:
         self.push_screen(ExportScreen(self.store_path), self._export_chosen)
@@ -490,17 +572,34 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
             self._save_draft(message.draft)
         await self._close_and_exit()
 
+    def _drafts_kept(self) -> Text | None:
+        """What to say on the way out when this person leaves unsent drafts behind (they are kept)."""
+        service = self._session
+        answered = service.state.answers
+        mine = [d for d in tuple(service.state.drafts.values())
+                if d.text.strip() and d.question_id not in answered and d.actor == service.store.actor]
+        if not mine:
+            return None
+        question = service.state.questions.get(mine[-1].question_id)
+        who = f" to {question.author}" if question else ""
+        more = f" (and {len(mine) - 1} more)" if len(mine) > 1 else ""
+        return Text(f"qtime: your unsent draft{who}{more} is kept: it is there when you open {self.store_path} again.")
+
     async def _close_and_exit(self) -> None:
-        """Let queued store jobs finish (the draft's too), fold the journal, then exit."""
+        """Let queued store jobs finish (the draft's too), say goodbye, fold the journal, then exit
+        (saying so when this person leaves unsent drafts behind)."""
         service = self.service
+        message = None
         if service is not None:
             service.stop()
             await asyncio.to_thread(service.finish)
+            message = self._drafts_kept()
+            await asyncio.to_thread(service.leave)
             if self.owns_store:
                 # Fold the journal into the snapshot here, off the UI thread; the
                 # close at unmount then has nothing left to write.
                 await asyncio.to_thread(service.store.compact)
-        self.exit()
+        self.exit(message=message)
 
     def on_unmount(self) -> None:
         if self.service is not None:

@@ -13,8 +13,10 @@ import uuid
 import httpx
 
 from store.model import Question
-from tui.platforms.http import HostToken, Refused, bearer, request
-from tui.platforms.publishers import Job, Posted, Publisher, PublishError, not_redirected
+from store.text import profile_for
+from tui.platforms.http import HostToken, HttpProblem, Refused, bearer, request
+from tui.platforms.mastodon_source import InstanceLimits, instance_limits
+from tui.platforms.publishers import Job, Posted, Publisher, PublishError, Target, not_redirected
 
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 
@@ -35,6 +37,7 @@ class MastodonPublisher(Publisher):
         self._token = token
         self.visibility = visibility
         self.handle = handle
+        self.limits: InstanceLimits | None = None  # learnt from the instance (`learn`)
 
     @property
     def account(self) -> str:
@@ -52,6 +55,22 @@ class MastodonPublisher(Publisher):
 
     def new_key(self) -> str:
         return f"qtime-{uuid.uuid4().hex}"
+
+    def target(self) -> Target:
+        """Replies are made from the account's own instance: its limits count, not the question's."""
+        limits = self.limits
+        if limits is None:
+            return super().target()
+        return Target(self.host, profile_for("mastodon", limit=limits.max_characters,
+                                             url_weight=limits.characters_reserved_per_url))
+
+    async def learn(self, client: httpx.AsyncClient) -> None:
+        """The instance's post limits (`GET /api/v2/instance`); a fault leaves the defaults."""
+        try:
+            reply = await request(client, "GET", f"{self.base_url}/api/v2/instance", auth=self._auth())
+        except HttpProblem:
+            return
+        self.limits = instance_limits(reply.data)
 
     async def publish(self, client: httpx.AsyncClient, job: Job) -> Posted:
         if job.parent is not None:

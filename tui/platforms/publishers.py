@@ -35,6 +35,7 @@ from typing import Any, ClassVar
 import httpx
 
 from store.model import OutboxPart, Question
+from store.text import Profile, profile_for
 from tui.platforms.http import Reply, retry_after
 
 
@@ -48,6 +49,14 @@ class AccountProblem(Exception):
 
 class Uncertain(PublishError):
     """An earlier attempt's answer was lost and the post could not be found: it may exist."""
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where an answer is posted: the account's host (as the counter names it) and its counting rules."""
+
+    label: str
+    profile: Profile
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,6 +198,13 @@ class Publisher(ABC):
 
     def can_reply(self, question: Question) -> bool:
         return question.reply_ref.get("platform") == self.platform
+
+    def target(self) -> Target:
+        """The counting rules of this account's platform (an instance's own limits where known)."""
+        return Target(self.host, profile_for(self.platform))
+
+    async def learn(self, client: httpx.AsyncClient) -> None:
+        """Learn what the account's server says about its rules (best effort; most platforms: nothing)."""
 
     @abstractmethod
     def new_key(self) -> str:

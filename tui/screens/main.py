@@ -10,7 +10,7 @@ the UI thread. The app hands values down as reactive attributes: `header`,
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import ClassVar
 
@@ -27,6 +27,7 @@ from textual.widgets import Footer, Input
 
 from store.model import Question
 from tui.actions import BY_NAME, bindings
+from tui.screens.confirm import ConfirmScreen
 from tui.screens.dismiss import DismissScreen
 from tui.screens.duplicate import DuplicateScreen
 from tui.screens.tag import TagScreen
@@ -76,6 +77,13 @@ class MainScreen(Screen[None]):
         qid: str
         text: str
         parts: list[str]
+        override: bool = False  # the host confirmed sending to a dismissed question
+
+    @dataclass
+    class Claim(Message):
+        """The host is answering `qid` now ("" : answering nothing)."""
+
+        qid: str
 
     @dataclass
     class Retry(Message):
@@ -136,10 +144,14 @@ class MainScreen(Screen[None]):
         self.refresh_view(changes)
 
     def watch_sent(self, qid: str) -> None:
-        """An answer was logged: the draft is gone, and the queue has the focus again."""
-        draft = self.query(DraftPane)
-        if draft and draft.first().qid == qid:
-            draft.first().clear_sent()
+        """An answer was logged: the draft is gone, the queue has the focus again, and the
+        pane shows the question under the cursor (the next one), not the one just answered."""
+        panes = self.query(DraftPane)
+        if panes and panes.first().qid == qid:
+            pane = panes.first()
+            pane.clear_sent()
+            question = self.selected()
+            pane.show(question, self._content(question), self.reading.service.store.draft(question.id) if question else "")
         self.queue.focus()
 
     def watch_flags_known(self) -> None:
@@ -200,10 +212,19 @@ class MainScreen(Screen[None]):
             # The host is typing: the pane stays on that question whatever the queue does.
             if draft.qid in changed:
                 pinned = self.question(draft.qid)
+                self._tell_if_dismissed(draft.question, pinned)
                 draft.show(pinned, self._content(pinned), "")
             return
         text = self.reading.service.store.draft(question.id) if question else ""
         draft.show(question, self._content(question), text)
+
+    def _tell_if_dismissed(self, before: Question | None, now: Question | None) -> None:
+        """Someone dismissed or merged the question the host is answering: say so, at once."""
+        if now is None or now.status != "dismissed" or (before is not None and before.status == "dismissed"):
+            return
+        how = self.reading.service.store.dismissal(now.id)
+        self.notify(f"{now.author}'s question was just {how}, while you were answering it."
+                    " Sending now asks you first.", title="Dismissed", severity="error", timeout=15, markup=False)
 
     @on(QueueList.Highlighted, "#queue")
     def _highlighted(self, event: QueueList.Highlighted) -> None:
@@ -287,6 +308,21 @@ class MainScreen(Screen[None]):
         if status is not None:
             self._step_past(question, status)
 
+    def _unless_claimed(self, question: Question, doing: str, then: Callable[[], object]) -> None:
+        """`then()`, after asking first when a host is answering `question` (who is told at once)."""
+        claimed = self.reading.service.claimed_by(question.id)
+        if claimed is None:
+            then()
+            return
+
+        def chosen(yes: bool | None) -> None:
+            if yes:
+                then()
+
+        ask = Content.assemble(f"The {claimed.role} ({claimed.actor}) is answering ", (question.author, "bold"),
+                               f"'s question right now. {doing} it anyway? They are told at once.")
+        self.app.push_screen(ConfirmScreen(ask, doing), chosen)
+
     def action_approve(self) -> None:
         if question := self._need_selected():
             self._moderate("approve", question, status="approved")
@@ -304,7 +340,8 @@ class MainScreen(Screen[None]):
                 if reason:
                     self._moderate("dismiss", question, reason, status="dismissed")
 
-            self.app.push_screen(DismissScreen(question.author), chosen)
+            self._unless_claimed(question, "Dismiss",
+                                 lambda: self.app.push_screen(DismissScreen(question.author), chosen))
 
     def action_tag(self) -> None:
         if question := self._need_selected():
@@ -321,8 +358,8 @@ class MainScreen(Screen[None]):
                     self._moderate("mark_duplicate", question, original, status="dismissed")
 
             reading = self.reading
-            self.app.push_screen(DuplicateScreen(question.id, reading.service.state.questions, reading.index,
-                                                 reading.clock), chosen)
+            self._unless_claimed(question, "Merge", lambda: self.app.push_screen(
+                DuplicateScreen(question.id, reading.service.state.questions, reading.index, reading.clock), chosen))
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)
@@ -337,8 +374,13 @@ class MainScreen(Screen[None]):
             self.notify(f"This question is {question.status}; approve it (a) to answer it after all." if question.status == "dismissed"
                         else "This question is already answered.", severity="warning", markup=False)
             return
+        claimed = self.reading.service.claimed_by(question.id)
+        if claimed is not None:
+            self.notify(f"The {claimed.role} ({claimed.actor}) is answering this question too.", severity="warning",
+                        markup=False)
         self.show_selected()
         self.query_one(DraftPane).area.focus()
+        self.post_message(self.Claim(question.id))
 
     def action_send(self) -> None:
         draft = self.query_one(DraftPane)
@@ -353,7 +395,25 @@ class MainScreen(Screen[None]):
         if composition.problem:
             self.notify(f"Cannot send: {composition.problem}.", severity="error", markup=False)
             return
-        self.post_message(self.Send(question.id, draft.text, composition.parts))
+        send = self.Send(question.id, draft.text, composition.parts)
+        current = self.question(question.id)
+        if current is not None and current.status == "dismissed":
+            self.confirm_send(send, self.reading.service.store.dismissal(question.id))
+        else:
+            self.post_message(send)
+
+    def confirm_send(self, send: MainScreen.Send, dismissal: str) -> None:
+        """Sending to a dismissed question goes out only if the host says so; the log records it."""
+        question = self.question(send.qid)
+        who = question.author if question else "this"
+
+        def chosen(yes: bool | None) -> None:
+            if yes:
+                self.post_message(replace(send, override=True))
+
+        ask = Content.assemble((who, "bold"), f"'s question was {dismissal}. Send the answer anyway?",
+                               "\nThe answered log and the recap will say the dismissal was overridden.")
+        self.app.push_screen(ConfirmScreen(ask, "Send anyway"), chosen)
 
     def action_back(self) -> None:
         box = self.query_one("#filter", Input)
@@ -362,6 +422,7 @@ class MainScreen(Screen[None]):
             box.display = False
         elif self.role != "moderator":
             self.query_one(DraftPane).flush()
+            self.post_message(self.Claim(""))
         self.queue.focus()
         self.show_selected()
 

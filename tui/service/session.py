@@ -14,25 +14,34 @@ and the headless ingest share it, and a test drives it without a screen.
 from __future__ import annotations
 
 import asyncio
+import secrets
 import threading
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
 
-from store import session_store
+from store import session_store, team
 from store.compaction import Compactor
-from store.errors import StoreError
+from store.errors import SessionReplaced, StoreError
 from store.events import Event, SourceItem, qids_of
 from store.export import render
 from store.export.files import write_export
-from store.model import IngestResult, OutboxPart, Settings, SourceRecord
+from store.model import IngestResult, OutboxPart, Presence, Question, Settings, SourceRecord
 from store.parts import of_question, posted_links, retryable
 from store.session_store import SessionStore
 from store.state import SessionState
 from tui.platforms.base import Source, SourceState, limit_changes
+from tui.platforms.http import make_client
 from tui.platforms.outbox import Outbox
-from tui.platforms.publishers import Publisher
+from tui.platforms.publishers import Publisher, Target
 from tui.service.jobs import JobQueue
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
 
 
 class Listener(Protocol):
@@ -70,9 +79,15 @@ class SessionService:
         publishers: Sequence[Publisher] = (),
         listener: Listener | None = None,
         actor: str | None = None,
+        role: str = "both",
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
-        """`actor` names who added questions in the store's history (default: the store's actor)."""
+        """`actor` names who added questions in the store's history (default: the store's actor);
+        `role` is what this process does, as the others see it (moderator, host, both, ingest)."""
         self.store = store
+        self.clock = clock
+        self.presence = Presence(secrets.token_hex(6), role, store.actor, "", sources=[s.spec for s in sources])
+        self.replaced = ""  # why this process stopped writing: its store now holds another session
         self.sources = list(sources)
         self.source_states = {s.spec: SourceState(s.spec, "starting") for s in self.sources}
         self.outbox = Outbox(store, list(publishers)) if publishers else None
@@ -123,6 +138,28 @@ class SessionService:
     def local_only(self) -> bool:
         return self.outbox is None or self.outbox.local_only
 
+    # -- the team: who else is here, who answers what, how the feeds are ------------------
+
+    def others(self) -> list[Presence]:
+        return team.others(tuple(self.store.state.presence.values()), self.presence.id, self.clock())
+
+    def claimed_by(self, qid: str) -> Presence | None:
+        """Another live process whose host is answering `qid`."""
+        return team.claimed_by(tuple(self.store.state.presence.values()), qid, self.presence.id, self.clock())
+
+    def feeds(self) -> list[team.Feed]:
+        """The sources other processes run (a headless `qtime ingest`), with their health."""
+        mine = set(self.source_states)
+        records = [r for r in tuple(self.store.state.sources.values()) if r.spec not in mine]
+        return team.feeds(records, tuple(self.store.state.presence.values()), self.clock())
+
+    def posting_target(self, question: Question) -> Target | None:
+        """Where an answer to `question` is posted: the connected account that can reply to it."""
+        if self.outbox is None:
+            return None
+        publisher = next(iter(self.outbox.targets(question)), None)
+        return None if publisher is None else publisher.target()
+
     @property
     def can_pause(self) -> bool:
         """Some source can still bring questions (or the feed is paused)."""
@@ -152,13 +189,32 @@ class SessionService:
     def undo(self) -> Event | None:
         return self._committed(self.store.undo())
 
+    def claim(self, qid: str) -> None:
+        """This process's host is answering `qid` (""; answering nothing): every process shows it."""
+        if self.presence.answering != qid:
+            self.presence.answering = qid
+            self.beat()
+
+    def beat(self) -> None:
+        """Commit this process's presence now (its heartbeat, and any change of claim)."""
+        self.store.set_presence(replace(self.presence))
+
     def save_draft(self, qid: str, text: str) -> None:
         self.store.save_draft(qid, text)
         self.maybe_compact()
 
-    def send_answer(self, qid: str, text: str, parts: list[str]) -> list[OutboxPart]:
-        """Log the answer (the question is answered), then queue its posts where an account can reply."""
-        self.store.add_answer(qid, text, parts, self.store.settings.profile)
+    def send_answer(self, qid: str, text: str, parts: list[str], *, override: bool = False) -> list[OutboxPart]:
+        """Log the answer (the question is answered), then queue its posts where an account can reply.
+
+        `store.errors.Dismissed` when the question was dismissed meanwhile, unless `override`.
+        The claim ends with the send.
+        """
+        question = self.store.question(qid)
+        target = self.posting_target(question)
+        profile = target.profile.name if target is not None else self.store.settings.profile
+        self.store.add_answer(qid, text, parts, profile, override=override)
+        if self.presence.answering == qid:
+            self.claim("")
         self.maybe_compact()
         return [] if self.outbox is None else self.outbox.enqueue(qid)
 
@@ -196,11 +252,20 @@ class SessionService:
     # -- live: other processes, sources, publishing ------------------------------------------
 
     def watch(self, every: float) -> None:
-        """Apply other processes' commits until `stop()` (blocking: run it in a thread)."""
+        """Apply other processes' commits, and say this process is here, until `stop()`
+        (blocking: run it in a thread)."""
         problem = ""
+        last_beat = 0.0
         while not self._stop.is_set():
             try:
+                if time.monotonic() - last_beat >= team.HEARTBEAT:
+                    last_beat = time.monotonic()
+                    self.beat()
                 events = self.store.refresh()
+            except SessionReplaced as error:
+                self.replaced = str(error)
+                self.listener.warn(str(error))
+                return
             except StoreError as error:  # keep watching: the lock or the disk may come back
                 if str(error) != problem:
                     problem = str(error)
@@ -244,6 +309,14 @@ class SessionService:
             self._resume.set()
         return self.paused
 
+    async def learn_targets(self) -> None:
+        """Each connected account's counting rules (a Mastodon instance's limits), best effort."""
+        if self.outbox is None:
+            return
+        async with make_client(self.outbox.transport) as client:
+            for publisher in self.outbox.publishers:
+                await publisher.learn(client)
+
     async def publish(self) -> float | None:
         """Send the pending parts; the epoch time to come back at when some were deferred."""
         if self.outbox is None or self.outbox.local_only:
@@ -257,14 +330,23 @@ class SessionService:
         """Stop watching (sources stop when their tasks are cancelled)."""
         self._stop.set()
 
+    def leave(self) -> None:
+        """Say this process has gone (its claim ends with it); blocking."""
+        self.presence.left, self.presence.answering = True, ""
+        try:
+            self.beat()
+        except StoreError:
+            pass  # leaving anyway: the others see the presence lapse within PRESENCE_TIMEOUT
+
     def finish(self, timeout: float = 10.0) -> None:
         """Let queued jobs end and any compaction child finish (blocking; call it off the UI thread)."""
         self.jobs.drain(timeout)
         self.compactor.wait(timeout)
 
     def close(self) -> None:
-        """Stop, finish the jobs, and fold the journal into the snapshot."""
+        """Stop, finish the jobs, say goodbye, and fold the journal into the snapshot."""
         self.stop()
         self.finish()
+        self.leave()
         self.jobs.close()
         self.store.close()

@@ -1,16 +1,20 @@
-"""The answer as it will really be posted, with the session's rules.
+"""The answer as it will really be posted, with the rules of where it goes.
 
-Wraps `store.text`: the profile, the `@asker` mention and the ` #hashtag`
-come from the session settings, so the draft pane, the send action and the
-tests all compose the same way.
+Wraps `store.text`. The counting rules are those of where the answer will
+really be posted: the account that can reply to the question (its
+platform, with its instance's own limits), else the session's profile (file
+and demo questions, no account connected). The `@asker` mention and the
+` #hashtag` come from the session settings. The draft pane, the send action
+and the tests all compose the same way.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from store.model import Question, Settings
 from store.text import Post, Profile, compose, profile_for, split_thread
+from tui.platforms.publishers import Target
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,7 @@ class Composition:
     post: Post
     thread: tuple[Post, ...]
     problem: str | None  # why it cannot be sent as it is (None: sendable)
+    where: str = ""  # where it is counted for: "mastodon.social", or the session's profile
 
     @property
     def parts(self) -> list[str]:
@@ -31,10 +36,13 @@ def session_profile(settings: Settings) -> Profile:
 
 
 class Composer:
-    def __init__(self, settings: Callable[[], Settings]) -> None:
-        """`settings` returns the session's current settings (the store may
-        reload its state when another process compacts it)."""
+    def __init__(self, settings: Callable[[], Settings],
+                 target: Callable[[Question], Target | None] = lambda question: None) -> None:
+        """`settings` returns the session's current settings (another process may
+        change them); `target` says where an answer to a question is posted (None:
+        nowhere, count with the session's profile)."""
         self._settings = settings
+        self._target = target
         self._key: tuple[object, ...] = ()
         self._profile: Profile | None = None
 
@@ -53,12 +61,18 @@ class Composer:
         return self._profile
 
     def compose(self, answer: str, question: Question | None) -> Composition:
+        target = self._target(question) if question is not None else None
+        profile, where = (target.profile, target.label) if target is not None else (self.profile, self.profile.name)
+        composition = self._compose(answer, question, profile)
+        return replace(composition, where=where)
+
+    def _compose(self, answer: str, question: Question | None, profile: Profile) -> Composition:
         settings = self.settings
         mention = question.author if question is not None and settings.mention_asker else None
         hashtag = settings.hashtag if settings.append_hashtag else None
         # A content warning shares the budget on Mastodon only; the reply carries the question's.
-        spoiler = question.spoiler if question is not None and settings.profile == "mastodon" else ""
-        post = compose(answer, self.profile, mention=mention, hashtag=hashtag, spoiler=spoiler)
+        spoiler = question.spoiler if question is not None and profile.name == "mastodon" else ""
+        post = compose(answer, profile, mention=mention, hashtag=hashtag, spoiler=spoiler)
         if not answer.strip():
             return Composition(post, (post,), "the answer is empty")
         if post.result.valid:
@@ -66,7 +80,7 @@ class Composer:
         if post.result.over_at is None:  # invalid for another reason (a forbidden character...)
             return Composition(post, (post,), post.result.reason or "the platform would refuse this post")
         try:
-            thread = split_thread(answer, self.profile, mention=mention, hashtag=hashtag)
+            thread = split_thread(answer, profile, mention=mention, hashtag=hashtag)
         except ValueError as error:
             return Composition(post, (post,), str(error))
         bad = next((part for part in thread if not part.result.valid), None)

@@ -38,7 +38,8 @@ def counter_content(composition: Composition) -> tuple[Content, str]:
     result = composition.post.result
     share = result.length / result.limit if result.limit else 0
     level = "over" if result.length > result.limit or not result.valid and result.over_at is not None else "near" if share >= 0.9 else "ok"
-    text = Content.assemble((f"{result.length}/{result.limit}", "bold"))
+    where = f"{composition.where} " if composition.where else ""
+    text = Content.assemble((where, "$text-muted"), (f"{result.length}/{result.limit}", "bold"))
     if level == "over":
         if len(composition.thread) > 1:
             note = f"  {-result.remaining} over · thread of {len(composition.thread)}"

@@ -1,13 +1,15 @@
 """The header: session title, hashtag, elapsed time, counts, each source's state."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
 
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from store.model import Settings
+from store.model import Presence, Settings
+from store.team import Feed, age
 from tui.platforms.base import SourceState
 
 STATE_STYLE = {"live": "$success", "done": "$text-muted", "starting": "$text-muted",
@@ -29,6 +31,9 @@ def header_content(
     paused: bool,
     write_error: str | None,
     publishing: str = "",
+    others: Sequence[Presence] = (),
+    feeds: Sequence[Feed] = (),
+    now: datetime | None = None,
 ) -> Content:
     first = Content.assemble(
         (settings.title, "bold"),
@@ -48,11 +53,36 @@ def header_content(
     for spec, state in sources.items():
         parts += [(f"{spec} ", "bold"), (state.describe(), STATE_STYLE.get(state.state, "")), "   "]
     lines = [first, Content.assemble(*parts)]
+    if others or feeds:
+        lines.append(team_line(others, feeds, now or datetime.now(timezone.utc)))
     if publishing:  # what the outbox is doing: sending, waiting for a rate limit, an account refused
         lines.append(Content.assemble(("publishing ", "$text-muted"), (publishing, "")))
     if write_error:
         lines.append(Content.assemble(("⚠ ", "bold $error"), (write_error, "$error")))
     return Content("\n").join(lines)
+
+
+def seconds_text(seconds: float | None) -> str:
+    if seconds is None:
+        return "never"
+    seconds = int(seconds)
+    return f"{seconds} s ago" if seconds < 120 else f"{seconds // 60} min ago"
+
+
+def team_line(others: Sequence[Presence], feeds: Sequence[Feed], now: datetime) -> Content:
+    """Who else is on the session (role, last seen) and each feed another process runs."""
+    parts: list[str | tuple[str, str]] = []
+    if others:
+        parts.append(("with ", "$text-muted"))
+        for number, presence in enumerate(others):
+            seen = seconds_text(age(presence.at, now))
+            answering = "  answering" if presence.answering else ""
+            parts += [(" · " if number else "", ""), (f"{presence.role} ", "bold"), (presence.actor, ""),
+                      (f" {seen}{answering}", "$text-muted")]
+    for feed in feeds:
+        parts += [("   │ " if parts else "", "$text-muted"), (f"{feed.spec} ", "bold"),
+                  (f"{feed.detail} {seconds_text(feed.seconds)}", "$success" if feed.ok else "bold $warning")]
+    return Content.assemble(*parts)
 
 
 class SessionHeader(Static):
