@@ -17,8 +17,11 @@ says why, and the next commit or `flush()` writes it once the disk is back.
 """
 from __future__ import annotations
 
+import errno
 import gc
 import os
+import stat
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -41,13 +44,14 @@ from store.model import (
     now_iso,
     question_id,
 )
-from store.sanitize import clean_line, clean_text
+from store.sanitize import MAX_TEXT, clean_line, clean_text
 from store.state import SessionState
 from store.storage import AtomicJSONStorage, remove_orphans
 
 LOCK_TIMEOUT = 30.0
 COMPACT_AFTER_EVENTS = 20_000
 UNDOABLE = frozenset({"approve", "dismiss", "star", "unstar", "tag", "duplicate", "reopen"})
+READ_ONLY = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})  # taking the lock failed: open read-only
 
 
 @contextmanager
@@ -71,7 +75,9 @@ class SessionStore:
     """One open session. Thread-safe: every public method takes `_mutex`."""
 
     def __init__(self, path: str | Path, *, actor: str = "qtime") -> None:
-        self.path = Path(path)
+        # The real path: the journal and the lock go beside the file itself,
+        # not beside a symlink to it, and a compaction replaces the target.
+        self.path = Path(os.path.realpath(path))
         self.actor = actor
         self.journal = Journal(self.path.with_name(self.path.name + ".journal"))
         self.storage = AtomicJSONStorage(self.path)
@@ -81,6 +87,7 @@ class SessionStore:
         self._checked: tuple[tuple[int, int, int], SessionState] | None = None
         self._journal_events = 0
         self.write_error: str | None = None
+        self.read_only = False
         self._warning: str | None = None  # a commit went through but the disk did not confirm it
         self.state = SessionState()
 
@@ -104,18 +111,39 @@ class SessionStore:
                     raise StoreError(f"{store.path}: no such store")
                 store._create(settings or Settings())
             else:
-                with store._locked(), _collector_paused():
-                    store._load()
+                store._load_existing()
         except OSError as error:
             raise StoreError(f"{store.path}: cannot open the store: {error.strerror or error}") from None
         return store
 
+    def _load_existing(self) -> None:
+        """Load under the lock; where the lock cannot be taken (a read-only
+        file system or folder) load without it, read-only."""
+        try:
+            with self._locked(), _collector_paused():
+                self._load()
+        except OSError as error:
+            if error.errno not in READ_ONLY:
+                raise
+            self.read_only = True
+            with _collector_paused():
+                self._load()
+            self.write_error = f"read-only: {self.path.parent} cannot be written ({error.strerror}); actions stay in memory"
+
     def _check_file(self) -> None:
-        """Refuse anything that is not a qtime store before touching a byte."""
-        if self.path.is_dir():
-            raise NotAStoreError(f"{self.path}: is a folder, not a store file")
-        if not self.path.exists():
+        """Refuse anything that is not a qtime store before touching a byte
+        (a FIFO would block the read, a device never end it)."""
+        try:
+            mode = os.stat(self.path).st_mode
+        except FileNotFoundError:
             return
+        except OSError as error:
+            raise NotAStoreError(f"{self.path}: cannot read it ({error.strerror})") from None
+        if stat.S_ISDIR(mode):
+            raise NotAStoreError(f"{self.path}: is a folder, not a store file")
+        if not stat.S_ISREG(mode):
+            kind = "named pipe" if stat.S_ISFIFO(mode) else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file"
+            raise NotAStoreError(f"{self.path}: is a {kind}, not a store file")
         try:
             with open(self.path, "rb") as handle:
                 stamp = self._stamp(os.fstat(handle.fileno()))
@@ -173,8 +201,9 @@ class SessionStore:
 
     def _load(self) -> None:
         """Read snapshot + journal. Call under the lock."""
-        remove_orphans(self.path)
-        remove_orphans(self.journal.path)
+        if not self.read_only:
+            remove_orphans(self.path)
+            remove_orphans(self.journal.path)
         checked, self._checked = self._checked, None
         if checked is not None and checked[0] == self._stamp(os.stat(self.path)):
             state = checked[1]  # parsed by `_check_file`, unchanged since
@@ -398,7 +427,7 @@ class SessionStore:
         if not isinstance(item, dict):
             return None
         source = clean_line(item.get("source") or "")
-        remote_id = clean_line(item.get("remote_id") or "")
+        remote_id = clean_line(item.get("remote_id") or "", limit=sys.maxsize)  # whole: its hash is the question's id
         author = clean_line(item.get("author") or "")
         text = clean_text(item.get("text") or "")
         if not (source and remote_id and author and text):
@@ -409,7 +438,7 @@ class SessionStore:
         return Question(
             id=question_id(source, remote_id),
             source=source,
-            remote_id=remote_id,
+            remote_id=remote_id[:MAX_TEXT],
             author=author if author.startswith("@") else "@" + author,
             text=text,
             received_at=received,
