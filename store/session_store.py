@@ -31,6 +31,7 @@ from typing import Any
 import orjson
 from filelock import FileLock, Timeout
 
+from store import recovery
 from store.errors import ActionError, NotAStoreError, StoreError
 from store.journal import BASE, Event, Journal, NotDurable
 from store.migrations import FORMAT, SCHEMA, migrate
@@ -88,6 +89,7 @@ class SessionStore:
         self._journal_events = 0
         self.write_error: str | None = None
         self.read_only = False
+        self.recovery_report: str | None = None  # what the open did with actions saved by a process that had to quit
         self._warning: str | None = None  # a commit went through but the disk did not confirm it
         self.state = SessionState()
 
@@ -101,8 +103,13 @@ class SessionStore:
         actor: str = "qtime",
         create: bool = True,
         settings: Settings | None = None,
+        recover: bool = True,
     ) -> SessionStore:
-        """Open (or create) a store. Raises `NotAStoreError` for a foreign file."""
+        """Open (or create) a store. Raises `NotAStoreError` for a foreign file.
+
+        `recover`: apply the actions a process saved to a recovery file when it
+        had to quit on a full disk (`save_unwritten`); False only reads.
+        """
         store = cls(path, actor=actor)
         store._check_file()
         try:
@@ -112,6 +119,8 @@ class SessionStore:
                 store._create(settings or Settings())
             else:
                 store._load_existing()
+            if recover and not store.read_only:
+                store._recover()
         except OSError as error:
             raise StoreError(f"{store.path}: cannot open the store: {error.strerror or error}") from None
         return store
@@ -329,6 +338,36 @@ class SessionStore:
             raise
         for event in pending:
             self.state.apply(event)
+
+    # -- recovery: actions the disk refused until the process quit --------------------
+
+    def save_unwritten(self) -> Path | None:
+        """Save the actions kept in memory to a recovery file that the next open
+        applies, and forget them here. Raises `StoreError` when no folder takes it."""
+        with self._mutex:
+            if not self._unwritten:
+                return None
+            saved = recovery.save(self.path, self._unwritten)
+            count, self._unwritten = len(self._unwritten), []
+            self.write_error = f"{count} action(s) saved to {saved}, applied when this store is next opened"
+            return saved
+
+    def replay(self, event: Event, refusal: Callable[[Event, SessionState], str | None]) -> str | None:
+        """Commit a copy of a saved `event`, unless `refusal` gives a reason
+        against the caught-up state; returns that reason."""
+        reason: str | None = None
+
+        def build() -> list[Event]:
+            nonlocal reason
+            reason = refusal(event, self.state)
+            return [] if reason else [{name: value for name, value in event.items() if name != "seq"}]
+
+        self._commit(build)
+        return reason
+
+    def _recover(self) -> None:
+        with self._locked():  # one process applies a recovery file, once
+            self.recovery_report = recovery.apply(self.path, self.replay, self.state)
 
     # -- reading -----------------------------------------------------------------
 

@@ -76,6 +76,20 @@ class Ingest:
         return f"{self.total.new} new, {self.total.known} already known, {rejected} rejected"
 
 
+def _save_unstored(store: SessionStore) -> str:
+    """What the disk refused until the end: saved to a recovery file (the
+    next open of the store applies it). Returns the summary's last words."""
+    count = store.unwritten
+    if not count:
+        return ""
+    try:
+        store.save_unwritten()
+    except StoreError as error:
+        print(f"qtime ingest: {error}", file=sys.stderr)
+        return f"; {count} not stored (the disk refused them) and lost"
+    return f"; {count} not stored (the disk refused them)"
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         sources = [parse_spec(spec) for spec in args.source]
@@ -96,7 +110,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         store.close()
-    print(ingest.summary())
+        unstored = _save_unstored(store)
+    print(ingest.summary() + unstored)
     stopped = [s for s in ingest.states.values() if s.state == "stopped"]
     if store.write_error:
         print(f"qtime ingest: {store.write_error}", file=sys.stderr)
