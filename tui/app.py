@@ -44,6 +44,7 @@ from tui.screens.export import ExportScreen
 from tui.screens.first_run import FirstRunScreen, NewSession
 from tui.screens.help import HelpScreen
 from tui.screens.main import ROLES, MainScreen
+from tui.screens.quit_pending import QuitPendingScreen
 from tui.widgets.composer import Composer
 from tui.widgets.draft_pane import DraftPane
 from tui.widgets.queue_index import QueueIndex
@@ -155,6 +156,8 @@ class QuestionTimeApp(App[None]):
             self.set_keymap(self.config.keymap)
         for problem in self.config.problems:
             self.notify(problem, severity="warning", markup=False, timeout=10)
+        if self.store is not None and self.store.recovery_report:  # actions saved by a process that quit on a full disk
+            self.notify(self.store.recovery_report, severity="warning", markup=False, timeout=20)
         if self.store is None:
             specs = tuple(s.spec for s in self.sources)
             self.push_screen(FirstRunScreen(str(self.store_path), specs), self._session_chosen)
@@ -503,18 +506,26 @@ class QuestionTimeApp(App[None]):
 
         self.push_screen(HelpScreen(self.binding_keys(), str(config_file())))
 
-    async def action_quit(self) -> None:
-        """Save the draft being typed, let running store jobs finish, then exit."""
+    async def action_quit(self, lose_unwritten: bool = False) -> None:
+        """Save the draft being typed, let running store jobs finish, then exit
+        (first asking what to do with actions a full disk still refuses)."""
         if self.main is not None and self.main.is_mounted:
             pending = self.main.pending_draft()
             if pending is not None:
                 self.save_draft(pending.qid, pending.text)
         await asyncio.to_thread(self._last_job.wait, 10)
+        if self.store is not None and self.store.unwritten and not lose_unwritten:
+            self.push_screen(QuitPendingScreen(self.store), self._quit_pending_chosen)
+            return
         if self.owns_store and self.store is not None:
             # Fold the journal into the snapshot here, off the UI thread; the
             # close at unmount then has nothing left to write.
             await asyncio.to_thread(self.store.compact)
         self.exit()
+
+    async def _quit_pending_chosen(self, outcome: str | None) -> None:
+        if outcome is not None:
+            await self.action_quit(lose_unwritten=True)
 
     def on_unmount(self) -> None:
         self._stop.set()
