@@ -40,6 +40,27 @@ _SPACES = regex.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _TRAILING = regex.compile(r"[ \t]+\n")
 
 
+def clean_shown(text: object, *, multiline: bool = True) -> str:
+    """Stored text made safe to draw: no controls, escapes, bidi or invisible
+    characters, nothing a terminal draws wider than measured.
+
+    Every display path runs it (a store may have been written by another
+    tool, so ingest's cleaning is not enough). It changes nothing else:
+    spacing, line ends and length stay, so a draft shown and saved again
+    round-trips.
+    """
+    if not isinstance(text, str):
+        text = "" if text is None else str(text)
+    if text.isascii() and text.isprintable():
+        return text
+    text = _SURROGATES.sub("\ufffd", text)
+    text = _LINE_END.sub("\n", text).replace("\t", " ")
+    if not multiline:
+        text = text.replace("\n", " ")
+    text = _TAGS.sub(r"\1", _DROP.sub("", text))
+    return _MISMEASURED.sub("", text)
+
+
 def clean_text(text: object, *, multiline: bool = True, limit: int = MAX_TEXT) -> str:
     """Return `text` as safe plain text: NFC, no controls, capped length.
 
@@ -55,13 +76,7 @@ def clean_text(text: object, *, multiline: bool = True, limit: int = MAX_TEXT) -
         if not multiline and "  " in text:
             text = _SPACES.sub(" ", text)
         return text.strip()[:limit]
-    text = _SURROGATES.sub("\ufffd", text)
-    text = _LINE_END.sub("\n", text).replace("\t", " ")
-    if not multiline:
-        text = text.replace("\n", " ")
-    text = unicodedata.normalize("NFC", _DROP.sub("", text))
-    text = _TAGS.sub(r"\1", text)
-    text = _MISMEASURED.sub("", text)
+    text = unicodedata.normalize("NFC", clean_shown(text, multiline=multiline))
     text = _MARK_FLOOD.sub(r"\1", text)
     if multiline:
         text = _TRAILING.sub("\n", text).strip()
@@ -73,8 +88,3 @@ def clean_text(text: object, *, multiline: bool = True, limit: int = MAX_TEXT) -
 def clean_line(text: object, limit: int = MAX_LINE) -> str:
     """One-line fields: author handles, display names, tags, error messages."""
     return clean_text(text, multiline=False, limit=limit)
-
-
-def fold(text: str) -> str:
-    """The form filters match on: NFKC, case-folded (full-width 'Ａ' finds 'a')."""
-    return unicodedata.normalize("NFKC", text).casefold()

@@ -33,6 +33,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from store.errors import StoreError
 from store.export import render
 from store.model import OutboxPart, Settings, parse_time
+from store.sanitize import clean_shown
 from store.session_store import SessionStore
 from tui.config import Config
 from tui.messages import SourceReport, StoreChanged
@@ -522,6 +523,10 @@ class QuestionTimeApp(App[None]):
             # close at unmount then has nothing left to write.
             await asyncio.to_thread(self.store.compact)
         self.exit()
+
+    def notify(self, message: str, **kwargs: Any) -> None:  # type: ignore[override]
+        """Every toast, cleaned: messages quote authors, links and errors from the store."""
+        super().notify(clean_shown(message), **kwargs)
 
     async def _quit_pending_chosen(self, outcome: str | None) -> None:
         if outcome is not None:
