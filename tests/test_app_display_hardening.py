@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import unicodedata
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -142,3 +143,25 @@ def test_the_filter_folds_a_bounded_amount_per_question(tmp_path: Path, monkeypa
     # Each question folds at most its bound plus one chunk's expansion (18 characters per U+FDFA).
     assert produced <= 600 * (FOLDED_MAX + 18 * FOLD_CHUNK) and produced < 600 * 180_000 // 2
     assert len(shown.ids) == len([n for n in range(600) if str(n).startswith("7")])
+
+
+# -- F15: a read-only store ----------------------------------------------------------------------
+
+
+async def test_the_app_says_a_store_on_a_read_only_file_system_is_read_only(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(folder)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        store = SessionStore.open(folder / "s.json")
+        store.add_questions([{"source": "t", "remote_id": "1", "author": "@a", "text": "a question"}])
+        store.close()
+        subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        app = QuestionTimeApp(folder / "s.json", clock=lambda: NOW, live=False)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            assert "read-only" in screen_segments(app).lower()
+            assert app.store is not None and app.store.read_only
+    finally:
+        subprocess.run(["umount", str(folder)], capture_output=True)
