@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import subprocess
 import sys
 import tempfile
@@ -109,12 +110,17 @@ def test_ingest_on_a_full_disk_says_what_it_did_not_store(small_disk: Path, tmp_
     posts.write_text("".join(f'{{"id": "{n}", "author": "@p{n}", "text": "post {n}"}}\n' for n in range(100)))
     SessionStore.open(small_disk / "s.json").compact()
     fill(small_disk)
+    env = {**os.environ, "XDG_STATE_HOME": str(tmp_path / "state")}
     result = subprocess.run([sys.executable, "-m", "tui", "ingest", "--store", str(small_disk / "s.json"),
                              "--source", f"file:{posts}", "--once"],
-                            capture_output=True, text=True, timeout=120,
-                            env={**__import__("os").environ, "XDG_STATE_HOME": str(tmp_path / "state")})
+                            capture_output=True, text=True, timeout=120, env=env)
     assert result.returncode == 1
     assert "100 new" in result.stdout and "not stored" in result.stdout
     assert "recovery" in result.stderr
     (small_disk / "filler").unlink()
+    again = subprocess.run([sys.executable, "-m", "tui", "ingest", "--store", str(small_disk / "s.json"),
+                            "--source", f"file:{posts}", "--once"],
+                           capture_output=True, text=True, timeout=120, env=env)
+    assert again.returncode == 0 and "Recovered 100 action(s)" in again.stderr
+    assert "0 new, 100 already known" in again.stdout
     assert len(SessionStore.open(small_disk / "s.json").state.questions) == 100

@@ -101,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as error:
         print(f"qtime ingest: {error}", file=sys.stderr)
         return 2
+    if store.recovery_report:
+        print(f"qtime ingest: {store.recovery_report}", file=sys.stderr)
     ingest = Ingest(store, sources)
     try:
         asyncio.run(ingest.run(args.once))
