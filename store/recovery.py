@@ -19,9 +19,10 @@ from typing import Any
 
 import orjson
 
-from store.errors import StoreError
+from store.errors import ActionError, StoreError
 from store.journal import Event
 from store.locations import recovery_dirs
+from store.model import Answer, OutboxPart, Question, Settings
 from store.storage import atomic_write
 
 FORMAT = "qtime-recovery"
@@ -84,8 +85,28 @@ def pending(store: Path) -> list[Path]:
     return [file for file in (recovery_file(folder, store) for folder in recovery_dirs()) if file.is_file()]
 
 
+def _check_shape(event: Event) -> None:
+    """Raise (TypeError, ValueError...) for an event our own code could not have
+    saved: it must fail here, before it is committed, not when it is applied."""
+    action = event["action"]
+    if action == "question.add" and Question.from_dict(event["question"]).id != event["qid"]:
+        raise ValueError("question id")
+    if action == "session.set" and not set(event["after"]) <= set(Settings.__dataclass_fields__):
+        raise ValueError("setting")
+    if action == "answer.add":
+        Answer.from_dict(event["answer"])
+    if action == "outbox.set":
+        OutboxPart.from_dict(event["part"])
+    if action == "draft.set" and not (isinstance(event["text"], str) and isinstance(event["at"], str)):
+        raise TypeError("draft")
+    for change in event.get("changes", ()):
+        if not (isinstance(change["before"], dict) and set(change["after"]) <= Question.MUTABLE):
+            raise ValueError("change")
+
+
 def refusal(event: Event, state: Any) -> str | None:
     """Why a saved event no longer applies to `state` (a SessionState); None when it does."""
+    _check_shape(event)
     qid = event.get("qid")
     if event["action"] == "question.add":
         return "already stored" if qid in state.questions else None
@@ -118,7 +139,7 @@ class Outcome:
             parts.append(f"{self.known} already stored")
         if self.skipped:
             named = ", ".join(self.skipped[:NAMED]) + (f" and {len(self.skipped) - NAMED} more" if len(self.skipped) > NAMED else "")
-            parts.append(f"skipped {len(self.skipped)} whose question changed since: {named}")
+            parts.append(f"skipped {len(self.skipped)} that no longer apply: {named}")
         return "; ".join(parts + self.problems)
 
 
@@ -145,12 +166,15 @@ def apply(store: Path, replay: Replay, state: Any) -> str | None:
             continue
         outcome.files.append(str(file))
         for event in events:
-            reason = replay(event, refusal)
+            try:
+                reason = replay(event, refusal)
+            except (KeyError, TypeError, ValueError, AttributeError, ActionError) as error:
+                reason = f"not a valid action ({type(error).__name__})"  # a file edited by hand
             if reason is None:
                 outcome.applied += 1
             elif reason == "already stored":
                 outcome.known += 1
             else:
-                outcome.skipped.append(_label(event, state))
+                outcome.skipped.append(f"{_label(event, state)} ({reason})")
         file.unlink()
     return outcome.report()

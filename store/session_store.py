@@ -366,8 +366,9 @@ class SessionStore:
         return reason
 
     def _recover(self) -> None:
-        with self._locked():  # one process applies a recovery file, once
-            self.recovery_report = recovery.apply(self.path, self.replay, self.state)
+        if recovery.pending(self.path):
+            with self._locked():  # one process applies a recovery file, once
+                self.recovery_report = recovery.apply(self.path, self.replay, self.state)
 
     # -- reading -----------------------------------------------------------------
 

@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import orjson
 import pytest
 
 from bench.drills.disk import fill
@@ -86,7 +87,7 @@ def test_an_action_whose_question_changed_since_is_skipped_and_reported(small_di
     other.dismiss(qid(2), "spam")
     reopened = SessionStore.open(small_disk / "s.json", actor="check")
     report = reopened.recovery_report or ""
-    assert "skipped 1 whose question changed since: approve @a2" in report
+    assert "skipped 1 that no longer apply: approve @a2 (its question changed since)" in report
     assert reopened.state.questions[qid(2)].status == "dismissed"
     assert reopened.state.questions[qid(1)].status == "approved"
 
@@ -124,3 +125,23 @@ def test_ingest_on_a_full_disk_says_what_it_did_not_store(small_disk: Path, tmp_
     assert again.returncode == 0 and "Recovered 100 action(s)" in again.stderr
     assert "0 new, 100 already known" in again.stdout
     assert len(SessionStore.open(small_disk / "s.json").state.questions) == 100
+
+
+def test_a_damaged_recovery_file_never_stops_the_store_from_opening(tmp_path: Path) -> None:
+    store = SessionStore.open(tmp_path / "s.json", actor="mod")
+    store.add_questions([{"source": "d", "remote_id": "1", "author": "@a", "text": "q"}])
+    folder = recovery.recovery_dirs()[0]
+    folder.mkdir(parents=True)
+    events = [{"action": "approve", "qid": qid(1), "changes": "not a list"},
+              {"action": "approve", "qid": qid(1), "changes": [{"qid": qid(1), "before": {}, "after": {"text": "rewritten"}}]},
+              {"action": "question.add", "qid": qid(2), "question": {"id": qid(2)}},
+              {"action": "star", "qid": qid(1), "changes": [{"qid": qid(1), "before": {"starred": False}, "after": {"starred": True}}]}]
+    recovery.recovery_file(folder, store.path).write_bytes(orjson.dumps({"format": recovery.FORMAT, "events": events}))
+    garbage = recovery.recovery_file(recovery.recovery_dirs()[1], store.path)
+    garbage.parent.mkdir(parents=True)
+    garbage.write_text("not json")
+    reopened = SessionStore.open(tmp_path / "s.json", actor="check")
+    assert reopened.state.questions[qid(1)].starred and qid(2) not in reopened.state.questions
+    report = reopened.recovery_report or ""
+    assert "Recovered 1 action(s)" in report and "skipped 3 that no longer apply" in report
+    assert report.count("not a valid action") == 3 and "cannot be read" in report and garbage.exists()
