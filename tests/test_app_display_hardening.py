@@ -17,7 +17,7 @@ from store.session_store import SessionStore
 from store.storage import AtomicJSONStorage
 from tests.conftest import settle
 from tui.app import QuestionTimeApp
-from tui.widgets.queue_index import FOLD_CHUNK, FOLDED_MAX, QueueIndex
+from tui.widgets.queue_index import FOLDED_MAX, QueueIndex, fold
 from tui.widgets.queue_list import AGE_WIDTH, QueueList, age_text
 
 CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\U000E0000-\U000E007F]")
@@ -140,8 +140,7 @@ def test_the_filter_folds_a_bounded_amount_per_question(tmp_path: Path, monkeypa
     monkeypatch.setattr(unicodedata, "normalize", counting)
     index = QueueIndex()
     shown = index.sync(store.state, "all", "question 7")
-    # Each question folds at most its bound plus one chunk's expansion (18 characters per U+FDFA).
-    assert produced <= 600 * (FOLDED_MAX + 18 * FOLD_CHUNK) and produced < 600 * 180_000 // 2
+    assert produced <= 600 * FOLDED_MAX  # unbounded, each post folded into 180,000 characters
     assert len(shown.ids) == len([n for n in range(600) if str(n).startswith("7")])
 
 
@@ -165,3 +164,8 @@ async def test_the_app_says_a_store_on_a_read_only_file_system_is_read_only(tmp_
             assert app.store is not None and app.store.read_only
     finally:
         subprocess.run(["umount", str(folder)], capture_output=True)
+
+
+def test_folding_is_unchanged_for_real_text() -> None:
+    for text in ("Perché la città è così lenta?", "ｆｕｌｌ　ｗｉｄｔｈ", "محمد \ufdfa قال", "Straße", "e\u0301" * 300):
+        assert fold(text) == unicodedata.normalize("NFKC", text).casefold()
