@@ -350,6 +350,11 @@ class SessionStore:
             saved = recovery.save(self.path, self._unwritten)
             count, self._unwritten = len(self._unwritten), []
             self.write_error = f"{count} action(s) saved to {saved}, applied when this store is next opened"
+            try:  # back to what is committed: a later compaction must not write them too
+                with self._locked():
+                    self._load()
+            except OSError:
+                pass  # the lock cannot even be taken: nothing can be written either
             return saved
 
     def replay(self, event: Event, refusal: Callable[[Event, SessionState], str | None]) -> str | None:
