@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label
+from textual.widgets import Button, Label, Static
 
 from store.errors import StoreError
 from store.session_store import SessionStore
@@ -43,25 +43,25 @@ class QuitPendingScreen(ModalScreen[Outcome | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="quit-pending"):
             yield Label(Content.styled("Some actions are not on disk yet", "bold"))
-            yield Label(self._status(), id="quit-pending-status")
+            yield Static(self._status(), id="quit-pending-status")
             with Horizontal(classes="buttons"):
                 yield Button("Save and quit", id="quit-save", variant="primary")
                 yield Button("Retry now", id="quit-retry")
                 yield Button("Quit, lose them", id="quit-lose", variant="error")
                 yield Button("Back", id="quit-back")
-            yield Label(Content(f"waiting for the disk, retrying every {RETRY_EVERY:.0f} s · s saves them to a recovery "
-                                "file that the next open applies · r retries · x loses them · escape goes back"),
-                        classes="hint")
+            yield Static(Content(f"waiting for the disk, retrying every {RETRY_EVERY:.0f} s · s saves them to a recovery "
+                                 "file that the next open applies · r retries · x loses them · escape goes back"),
+                         classes="hint")
 
     def on_mount(self) -> None:
         self.set_interval(RETRY_EVERY, self.action_retry)
 
     def _status(self, problem: str = "") -> Content:
-        lines = [f"{self.store.unwritten} action(s) kept in memory: {self.store.write_error or 'the disk refused them'}"]
-        return Content("\n".join(lines + ([problem] if problem else [])))
+        said = self.store.write_error or f"{self.store.unwritten} action(s) kept in memory: the disk refused them"
+        return Content("\n".join([said, problem] if problem else [said]))
 
     def _show(self, problem: str = "") -> None:
-        self.query_one("#quit-pending-status", Label).update(self._status(problem))
+        self.query_one("#quit-pending-status", Static).update(self._status(problem))
 
     async def action_retry(self) -> None:
         if self._busy:
