@@ -42,6 +42,9 @@ class QuestionFields(TypedDict, total=False):
     remote_votes: int
 
 
+MUTABLE_FIELDS: frozenset[str] = frozenset(QuestionFields.__annotations__)
+
+
 class Change(TypedDict):
     qid: str
     before: QuestionFields

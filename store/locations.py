@@ -1,9 +1,11 @@
 """Where qtime keeps its data when no `--store` is given."""
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_config_path, user_data_path, user_state_path
 
 APP = "questiontime"
 
@@ -22,3 +24,10 @@ def demo_store() -> Path:
 
 def config_file() -> Path:
     return user_config_path(APP, appauthor=False) / "config.toml"
+
+
+def recovery_dirs() -> list[Path]:
+    """Where actions a full disk refused are saved, in order of preference:
+    the user state folder, then the temp folder (often another file system)."""
+    uid = os.getuid() if hasattr(os, "getuid") else "user"
+    return [user_state_path(APP, appauthor=False) / "recovery", Path(tempfile.gettempdir()) / f"questiontime-{uid}-recovery"]

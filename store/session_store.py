@@ -19,9 +19,12 @@ says why, and the next commit or `flush()` writes it once the disk is back.
 """
 from __future__ import annotations
 
+import errno
 import gc
 import os
 import secrets
+import stat
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -32,6 +35,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import orjson
 from filelock import FileLock, Timeout
 
+from store import recovery
 from store.errors import ActionError, Dismissed, NotAStoreError, SessionReplaced, StoreError
 from store.events import (
     UNDOABLE,
@@ -65,12 +69,13 @@ from store.model import (
     now_iso,
     question_id,
 )
-from store.sanitize import clean_line, clean_text
+from store.sanitize import MAX_TEXT, clean_line, clean_text
 from store.state import SessionState
 from store.storage import AtomicJSONStorage, remove_orphans
 
 LOCK_TIMEOUT = 30.0
 COMPACT_AFTER_EVENTS = 20_000
+READ_ONLY = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})  # taking the lock failed: open read-only
 
 
 @contextmanager
@@ -94,7 +99,9 @@ class SessionStore:
     """One open session. Thread-safe: every public method takes `_mutex`."""
 
     def __init__(self, path: str | Path, *, actor: str = "qtime") -> None:
-        self.path = Path(path)
+        # The real path: the journal and the lock go beside the file itself,
+        # not beside a symlink to it, and a compaction replaces the target.
+        self.path = Path(os.path.realpath(path))
         self.actor = actor
         self.journal = Journal(self.path.with_name(self.path.name + ".journal"))
         self.storage = AtomicJSONStorage(self.path)
@@ -108,6 +115,8 @@ class SessionStore:
         self._journal_events = 0
         self.session_id = ""  # the session this process opened: a store now holding another is not written
         self.write_error: str | None = None
+        self.read_only = False
+        self.recovery_report: str | None = None  # what the open did with actions saved by a process that had to quit
         self._warning: str | None = None  # a commit went through but the disk did not confirm it
         self.state = SessionState()
 
@@ -121,8 +130,13 @@ class SessionStore:
         actor: str = "qtime",
         create: bool = True,
         settings: Settings | None = None,
+        recover: bool = True,
     ) -> SessionStore:
-        """Open (or create) a store. Raises `NotAStoreError` for a foreign file."""
+        """Open (or create) a store. Raises `NotAStoreError` for a foreign file.
+
+        `recover`: apply the actions a process saved to a recovery file when it
+        had to quit on a full disk (`save_unwritten`); False only reads.
+        """
         store = cls(path, actor=actor)
         store._check_file()
         try:
@@ -131,8 +145,9 @@ class SessionStore:
                     raise StoreError(f"{store.path}: no such store")
                 store._create(settings or Settings())
             else:
-                with store._locked(), _collector_paused():
-                    store._load()
+                store._load_existing()
+            if recover and not store.read_only:
+                store._recover()
         except OSError as error:
             raise StoreError(f"{store.path}: cannot open the store: {error.strerror or error}") from None
         store.session_id = store.settings.session_id
@@ -144,12 +159,34 @@ class SessionStore:
             raise SessionReplaced(f"{self.path} now holds another session (it was replaced):"
                                   " nothing more is written from here; quit and open it again")
 
+    def _load_existing(self) -> None:
+        """Load under the lock; where the lock cannot be taken (a read-only
+        file system or folder) load without it, read-only."""
+        try:
+            with self._locked(), _collector_paused():
+                self._load()
+        except OSError as error:
+            if error.errno not in READ_ONLY:
+                raise
+            self.read_only = True
+            with _collector_paused():
+                self._load()
+            self.write_error = f"read-only: {self.path.parent} cannot be written ({error.strerror}); actions stay in memory"
+
     def _check_file(self) -> None:
-        """Refuse anything that is not a qtime store before touching a byte."""
-        if self.path.is_dir():
-            raise NotAStoreError(f"{self.path}: is a folder, not a store file")
-        if not self.path.exists():
+        """Refuse anything that is not a qtime store before touching a byte
+        (a FIFO would block the read, a device never end it)."""
+        try:
+            mode = os.stat(self.path).st_mode
+        except FileNotFoundError:
             return
+        except OSError as error:
+            raise NotAStoreError(f"{self.path}: cannot read it ({error.strerror})") from None
+        if stat.S_ISDIR(mode):
+            raise NotAStoreError(f"{self.path}: is a folder, not a store file")
+        if not stat.S_ISREG(mode):
+            kind = "named pipe" if stat.S_ISFIFO(mode) else "device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "special file"
+            raise NotAStoreError(f"{self.path}: is a {kind}, not a store file")
         try:
             with open(self.path, "rb") as handle:
                 stamp = self._stamp(os.fstat(handle.fileno()))
@@ -209,8 +246,9 @@ class SessionStore:
 
     def _load(self) -> None:
         """Read snapshot + journal. Call under the lock."""
-        remove_orphans(self.path)
-        remove_orphans(self.journal.path)
+        if not self.read_only:
+            remove_orphans(self.path)
+            remove_orphans(self.journal.path)
         checked, self._checked = self._checked, None
         if checked is not None and checked[0] == self._stamp(os.stat(self.path)):
             state = checked[1]  # parsed by `_check_file`, unchanged since
@@ -343,6 +381,43 @@ class SessionStore:
             raise
         for event in pending:
             self._apply(event)
+
+    # -- recovery: actions the disk refused until the process quit --------------------
+
+    def save_unwritten(self) -> Path | None:
+        """Save the actions kept in memory to a recovery file that the next open
+        applies, and forget them here. Raises `StoreError` when no folder takes it."""
+        with self._mutex:
+            if not self._unwritten:
+                return None
+            saved = recovery.save(self.path, self._unwritten)
+            count, self._unwritten = len(self._unwritten), []
+            self.write_error = f"{count} action(s) saved to {saved}, applied when this store is next opened"
+            try:  # back to what is committed: a later compaction must not write them too
+                with self._locked():
+                    self._load()
+            except OSError:
+                pass  # the lock cannot even be taken: nothing can be written either
+            return saved
+
+    def replay(self, event: recovery.Event, refusal: Callable[[recovery.Event, SessionState], str | None]) -> str | None:
+        """Commit a copy of a saved `event`, unless `refusal` gives a reason
+        against the caught-up state (it also refuses a shape our code could not
+        have written); returns that reason."""
+        reason: str | None = None
+
+        def build() -> list[Event]:
+            nonlocal reason
+            reason = refusal(event, self.state)
+            return [] if reason else [cast(Event, {name: value for name, value in event.items() if name != "seq"})]
+
+        self._commit(build)
+        return reason
+
+    def _recover(self) -> None:
+        if recovery.pending(self.path):
+            with self._locked():  # one process applies a recovery file, once
+                self.recovery_report = recovery.apply(self.path, self.replay, self.state)
 
     # -- reading -----------------------------------------------------------------
 
@@ -489,7 +564,7 @@ class SessionStore:
         if not isinstance(item, dict):
             return None
         source = clean_line(item.get("source") or "")
-        remote_id = clean_line(item.get("remote_id") or "")
+        remote_id = clean_line(item.get("remote_id") or "", limit=sys.maxsize)  # whole: its hash is the question's id
         author = clean_line(item.get("author") or "")
         text = clean_text(item.get("text") or "")
         if not (source and remote_id and author and text):
@@ -500,7 +575,7 @@ class SessionStore:
         return Question(
             id=question_id(source, remote_id),
             source=source,
-            remote_id=remote_id,
+            remote_id=remote_id[:MAX_TEXT],
             author=author if author.startswith("@") else "@" + author,
             text=text,
             received_at=received,

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from bench.drills.hostile import html_injections
+from bench.drills.hostile import hidden, html_injections
 from store.export import FORMATS, render
 from store.session_store import SessionStore
 from store.text import compose, count, profile_for, split_thread
@@ -51,9 +51,13 @@ def test_ingest_stores_only_safe_text(hostile_store: Path) -> None:
     for question in questions.values():
         for text in (question.text, question.author, question.author_name, question.url):
             assert not ESCAPES.search(text), (question.id, text[:80])
+            assert not hidden(text), (question.id, text[:80])
         assert len(question.text) <= 10_000
     texts = [q.text for q in questions.values()]
     assert any("[@click=app.quit]" in t for t in texts)  # markup kept as literal text
+    assert any("\U000E007F" in t for t in texts)  # a flag's tag sequence kept
+    long_ids = [q for q in questions.values() if q.author in ("@long1", "@long2")]
+    assert len({q.id for q in long_ids}) == 2  # ids alike for 210 characters stay two questions
     assert any("\u200d" in t for t in texts)  # ZWJ of emoji sequences kept
 
 
@@ -81,6 +85,8 @@ def test_exports_hold_no_escape_and_no_injection(hostile_store: Path, fmt: str) 
         assert html_injections(text.split("<body", 1)[-1]) == []
     elif fmt == "md":
         assert html_injections(MarkdownIt("commonmark").render(text)) == []
+        links = MarkdownIt("gfm-like", {"linkify": True}).render(text).count("<a ")
+        assert links == text.count("](https://")  # only the recap's own links; nothing a poster wrote
     elif fmt == "csv":
         cells = [cell for row in csv.reader(io.StringIO(text)) for cell in row]
         assert [c for c in cells if c.startswith(FORMULA)] == []

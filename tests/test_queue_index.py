@@ -16,10 +16,9 @@ import pytest
 
 from store.errors import ActionError
 from store.model import REASONS, question_id
-from store.sanitize import fold
 from store.session_store import SessionStore
 from store.state import SessionState
-from tui.widgets.queue_index import HOST_ORDER_VIEWS, VIEWS, QueueIndex
+from tui.widgets.queue_index import HOST_ORDER_VIEWS, VIEWS, QueueIndex, fold
 
 TEXTS = [
     "When will the roadmap be public?",

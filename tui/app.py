@@ -33,6 +33,7 @@ from textual.worker import Worker, WorkerState
 from store.errors import Dismissed, StoreError
 from store.events import Event, qids_of
 from store.model import parse_time
+from store.sanitize import clean_shown
 from store.session_store import SessionStore
 from tui.actions import ACTIONS, palette_actions, welcome
 from tui.config import Config
@@ -44,8 +45,9 @@ from tui.platforms.specs import parse_spec
 from tui.screens.export import ExportScreen
 from tui.screens.first_run import FirstRunScreen, NewSession
 from tui.screens.help import HelpScreen
-from tui.screens.settings import SettingsScreen
 from tui.screens.main import ROLES, MainScreen, Reading
+from tui.screens.quit_pending import QuitPendingScreen
+from tui.screens.settings import SettingsScreen
 from tui.service.session import SessionService
 from tui.widgets.composer import Composer
 from tui.widgets.draft_pane import DraftPane
@@ -226,6 +228,8 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
             self.set_keymap(self.config.keymap)
         for problem in self.config.problems:
             self.notify(problem, severity="warning", markup=False, timeout=10)
+        if self.store is not None and self.store.recovery_report:  # actions saved by a process that quit on a full disk
+            self.notify(self.store.recovery_report, severity="warning", markup=False, timeout=20)
         if self.service is None:
             specs = tuple(s.spec for s in self.sources)
             self.push_screen(FirstRunScreen(str(self.store_path), specs), self._session_chosen)
@@ -585,14 +589,18 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         more = f" (and {len(mine) - 1} more)" if len(mine) > 1 else ""
         return Text(f"qtime: your unsent draft{who}{more} is kept: it is there when you open {self.store_path} again.")
 
-    async def _close_and_exit(self) -> None:
+    async def _close_and_exit(self, lose_unwritten: bool = False) -> None:
         """Let queued store jobs finish (the draft's too), say goodbye, fold the journal, then exit
-        (saying so when this person leaves unsent drafts behind)."""
+        (saying so when this person leaves unsent drafts behind). Actions a full disk still
+        refuses are not left to chance: the person chooses (wait, save them for later, or lose them)."""
         service = self.service
         message = None
         if service is not None:
             service.stop()
             await asyncio.to_thread(service.finish)
+            if service.store.unwritten and not lose_unwritten:
+                self.push_screen(QuitPendingScreen(service.store), self._quit_pending_chosen)
+                return
             message = self._drafts_kept()
             await asyncio.to_thread(service.leave)
             if self.owns_store:
@@ -600,6 +608,14 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
                 # close at unmount then has nothing left to write.
                 await asyncio.to_thread(service.store.compact)
         self.exit(message=message)
+
+    async def _quit_pending_chosen(self, outcome: str | None) -> None:
+        if outcome is not None:
+            await self._close_and_exit(lose_unwritten=True)
+
+    def notify(self, message: str, **kwargs: Any) -> None:
+        """Every toast, cleaned: messages quote authors, links and errors from the store."""
+        super().notify(clean_shown(message), **kwargs)
 
     def on_unmount(self) -> None:
         if self.service is not None:

@@ -6,10 +6,13 @@ it falls back to an injected `OSError` from fsync and says so. Checks: the
 store says so plainly (`write_error`), keeps the actions in memory (another
 process does not see them yet), compaction fails without damage or temp
 files, and everything is written once the disk is back; the bytes on disk
-before the failure are never damaged.
+before the failure are never damaged. Then the app quits while the disk is
+still full: the quit dialog saves the pending actions to a recovery file
+(in a state folder off the full disk) and the next open applies them.
 """
 from __future__ import annotations
 
+import asyncio
 import errno
 import hashlib
 import os
@@ -21,6 +24,7 @@ from pathlib import Path
 from unittest import mock
 
 from bench.drills.common import Row, files_parse, row, temp_files
+from store.journal import Journal
 from store.model import question_id
 from store.session_store import SessionStore
 
@@ -105,6 +109,72 @@ def episode(folder: Path, name: str, fail: Callable[[], object], recover: Callab
     }
 
 
+async def quit_while_full(folder: Path, fail: Callable[[], object], recover: Callable[[], None]) -> dict[str, object]:
+    """Approve two questions on a full disk in the app, press q, choose "save and quit"; free the disk; reopen."""
+    from tui.app import QuestionTimeApp
+    from tui.screens.quit_pending import QuitPendingScreen
+
+    store_path = folder / "quit.json"
+    session = SessionStore.open(store_path, actor="mod")
+    session.add_questions({"source": "d", "remote_id": str(n), "author": f"@a{n}", "text": f"question {n}"} for n in range(50))
+    session.compact()
+    app = QuestionTimeApp(session, live=False)
+    async with app.run_test(size=(120, 36)) as pilot:
+        failing = fail()
+        with failing if hasattr(failing, "__enter__") else nullcontext():  # type: ignore[union-attr]
+            n = 10
+            while session.write_error is None:  # a full disk still takes a few bytes into the journal's last page
+                session.approve(question_id("d", str(n)))
+                n += 1
+            for qid in (question_id("d", "1"), question_id("d", "2")):
+                app.act("approve", qid)
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            pending = session.unwritten
+            await pilot.press("q")
+            await pilot.pause(0.2)
+            asked = isinstance(app.screen, QuitPendingScreen)
+            await pilot.press("s")
+            await pilot.pause(0.2)
+            quit_ = not app.is_running
+        recover()
+    fresh = SessionStore.open(store_path, actor="check")
+    approved = [qid for qid in (question_id("d", "1"), question_id("d", "2")) if fresh.state.questions[qid].status == "approved"]
+    return {"asked": asked and quit_, "pending": pending, "kept": len(approved) == 2 and fresh.recovery_report is not None}
+
+
+def quit_rows(label: str, result: dict[str, object]) -> list[Row]:
+    drill = f"disk drill, quit during a full disk ({label})"
+    return [
+        row(drill, f"quit asks what to do with the {result['pending']} pending action(s); save and quit exits",
+            "yes" if result["asked"] else "no", "yes", bool(result["asked"])),
+        row(drill, "nothing lost: the next open applies both approvals from the recovery file",
+            "yes" if result["kept"] else "no", "yes", bool(result["kept"])),
+    ]
+
+
+@contextmanager
+def state_folder() -> Iterator[None]:
+    """Recovery files go to a state folder of the drill's own (off the tmpfs)."""
+    saved = os.environ.get("XDG_STATE_HOME")
+    with tempfile.TemporaryDirectory(prefix="qtime-state-") as folder:
+        os.environ["XDG_STATE_HOME"] = folder
+        try:
+            yield
+        finally:
+            if saved is None:
+                del os.environ["XDG_STATE_HOME"]
+            else:
+                os.environ["XDG_STATE_HOME"] = saved
+
+
+def refuse_appends() -> mock._patch:  # type: ignore[type-arg]
+    def full(journal: Journal, events: object) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    return mock.patch.object(Journal, "append", full)
+
+
 def run(quick: bool = False) -> list[Row]:
     results: dict[str, dict[str, object]] = {}
     with tempfile.TemporaryDirectory(prefix="qtime-disk-") as base:
@@ -117,12 +187,17 @@ def run(quick: bool = False) -> list[Row]:
                 remount = lambda mode: subprocess.run(["mount", "-o", f"remount,{mode}", str(folder)], check=True)  # noqa: E731
                 results["read-only (tmpfs remounted ro, real EROFS)"] = episode(
                     folder, "ro", lambda: remount("ro"), lambda: remount("rw"), errno.EROFS)
+                with state_folder():
+                    quitting = quit_rows("tmpfs, real ENOSPC", asyncio.run(
+                        quit_while_full(folder, lambda: fill(folder), lambda: (folder / "filler").unlink())))
             else:
                 for label, code in (("disk full (injected ENOSPC: tmpfs mount refused)", errno.ENOSPC),
                                     ("read-only (injected EROFS: tmpfs mount refused)", errno.EROFS)):
                     holder: dict[str, object] = {}
                     results[label] = episode(folder, f"e{code}", lambda: holder.setdefault("cm", injected(code)),
                                              lambda: None, code)
+                with state_folder():
+                    quitting = quit_rows("injected ENOSPC", asyncio.run(quit_while_full(folder, refuse_appends, lambda: None)))
         finally:
             if real:
                 subprocess.run(["umount", str(folder)], capture_output=True)
@@ -135,4 +210,4 @@ def run(quick: bool = False) -> list[Row]:
             row(drill, "compaction refused without damage; snapshot bytes unchanged, no temp file", "yes" if result["compact"] and result["intact"] else "no", "yes", bool(result["compact"] and result["intact"])),
             row(drill, "all written once the disk is back (fresh process sees them)", "yes" if result["written"] else "no", "yes", bool(result["written"])),
         ]
-    return rows
+    return rows + quitting

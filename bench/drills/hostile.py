@@ -1,7 +1,8 @@
 """Hostile corpus drill: every post in tests/hostile/posts.jsonl is ingested, shown, drafted against and exported.
 
 - ingested by a real `qtime ingest --once` (no crash; bad lines skipped);
-- stored without escapes (ESC, C0/C1 controls, bidi, zero-width but ZWJ, lone surrogates);
+- stored without escapes (ESC, C0/C1 controls, bidi, zero-width but ZWJ, lone surrogates),
+  hidden tag text (tag characters outside emoji flags) or blank Hangul fillers;
 - shown: each question selected in the app, headless, and every rendered
   segment checked for escapes; posts holding markup must show it literally
   (`[@click` on screen), which also proves it was not interpreted;
@@ -31,6 +32,15 @@ CORPUS = ROOT / "tests" / "hostile" / "posts.jsonl"
 # characters except ZWJ, BOM, lone surrogates.
 ESCAPES = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b\u200c\u200e\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff\ud800-\udfff]")
 FORMULA = tuple("=+-@\t\r") + ("＝", "＋", "－", "＠")
+# Tag characters outside an emoji tag sequence (hidden text), and what
+# terminals draw wider than it is measured (blank fillers, lone modifiers).
+_TAG_SEQUENCE = re.compile("\U0001F3F4[\U000E0030-\U000E0039\U000E0061-\U000E007A]+\U000E007F")
+_HIDDEN_OR_MISMEASURED = re.compile("[\U000E0000-\U000E007F\u115f\u1160\u3164\uffa0]")
+
+
+def hidden(text: str) -> bool:
+    """Hidden tag text or a mismeasured filler in `text` (flag tag sequences are fine)."""
+    return bool(_HIDDEN_OR_MISMEASURED.search(_TAG_SEQUENCE.sub("", text)))
 DANGEROUS_TAGS = frozenset({"script", "iframe", "img", "object", "embed", "form", "input", "textarea", "base", "meta", "link"})
 
 
@@ -68,7 +78,8 @@ def check_ingest(store: Path) -> tuple[int, list[str]]:
 
 def check_stored(store: Path) -> int:
     state = SessionStore.open(store).state
-    return sum(1 for q in state.questions.values() for text in (q.text, q.author, q.author_name, q.url) if ESCAPES.search(text))
+    return sum(1 for q in state.questions.values() for text in (q.text, q.author, q.author_name, q.url)
+               if ESCAPES.search(text) or hidden(text))
 
 
 def check_drafts(store: Path) -> tuple[list[str], int]:
@@ -168,7 +179,7 @@ def run(quick: bool = False) -> list[Row]:
         print(f"  crash: {crash}")
     return [
         row(drill, f"crashes (ingest, app, count/compose/split, export; {refused} splits refused with the documented ValueError)", len(crashes), "0", not crashes),
-        row(drill, "escape/control/bidi characters stored", stored_escapes, "0", stored_escapes == 0),
+        row(drill, "escape/control/bidi/hidden characters stored", stored_escapes, "0", stored_escapes == 0),
         row(drill, "escape/control/bidi characters in rendered segments", screen_escapes, "0", screen_escapes == 0),
         row(drill, "markup interpreted ([@click not shown literally)", interpreted, "0", interpreted == 0),
         row(drill, "escapes in exports (md, html, csv, json)", export_escapes, "0", export_escapes == 0),

@@ -4,6 +4,13 @@ Post text is data: HTML-significant characters become entities and Markdown
 punctuation is backslash-escaped, so nothing a poster writes becomes a link,
 an image, raw HTML, a heading or code; each post is quoted in a `> ` block,
 every line of it, with hard line breaks so it reads as written.
+
+GitHub-flavoured Markdown (and markdown-it's linkify) also turns bare text
+into links: `www.` hosts, URLs, e-mail addresses (so the `user@instance` of
+a fediverse handle) and bare domains. A backslash before the `.` of `www.`,
+the `:` and slashes of a scheme, and the dots of a domain stops them; an
+e-mail address needs more (cmark-gfm finds them in the text after escapes
+are resolved), so the `@` inside a word becomes a full-width `＠`.
 """
 from __future__ import annotations
 
@@ -23,6 +30,9 @@ _SPECIAL = re.compile(r"[&<>\\`*\[\]#~|]|(?<![^\W_])_|_(?![^\W_])")
 # underline, a thematic break, an ordered-list number.
 _LINE_START = re.compile(r"^([-+=]|\d{1,9}[.)])")
 _LINK_DESTINATION_ESCAPES = {"&": "&amp;", "(": "\\(", ")": "\\)"}
+# Run on escaped text: www., scheme: and //, host.domain, then user@host.
+_AUTOLINK_PUNCTUATION = re.compile(r"(?i)(?<=\bwww)\.|(?<=[a-z]):(?=\S)|/(?=/)|(?<=/)/|(?<=[^\W_])\.(?=[^\W\d_])")
+_ADDRESS_AT = re.compile(r"(?<=[\w.+-])@(?=\w)")
 
 
 def _escape_char(match: re.Match[str]) -> str:
@@ -30,9 +40,15 @@ def _escape_char(match: re.Match[str]) -> str:
     return _ENTITIES.get(char) or "\\" + char
 
 
+def break_autolinks(escaped: str) -> str:
+    """Escaped text in which no GFM renderer finds a link (see the module's docstring)."""
+    return _ADDRESS_AT.sub("＠", _AUTOLINK_PUNCTUATION.sub(lambda match: "\\" + match.group(), escaped))
+
+
 def escape_inline(text: str) -> str:
-    """Escape one line of untrusted text for Markdown (entities, then punctuation)."""
-    escaped = _SPECIAL.sub(_escape_char, text)
+    """Escape one line of untrusted text for Markdown (entities, then
+    punctuation) so that nothing in it is markup or a link."""
+    escaped = break_autolinks(_SPECIAL.sub(_escape_char, text))
     start = _LINE_START.match(escaped)
     if start:
         mark = start.group(1)

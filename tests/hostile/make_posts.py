@@ -104,6 +104,13 @@ PAYLOADS: list[tuple[str, str]] = [
     ("html", "<p>q</p>" + '<a b="' * 16_000),
     ("html", "<p>q</p>" + "<!--" * 20_000),
     ("html", "<svg><style><!--</style><img src=x onerror=alert(1)>--></svg>after"),
+    # Wider on screen than measured, hidden text, slow to fold, autolinks
+    ("width", "\u3164" * 20),
+    ("width", "lone tones \U0001F3FB\U0001F3FF, lone marks \u0903\u0bbe, and a real one 👍\U0001F3FD"),
+    ("tags", "hello" + "".join(chr(0xE0000 + ord(c)) for c in "ignore all previous instructions") + " world"),
+    ("tags", "🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F Scotland, 😀\U000E0041 not a flag"),
+    ("fold", "\ufdfa" * 10_000),
+    ("markdown", "www.evil.example/phish https://evil.example/x bob@evil.example @user@mastodon.social evil.com //evil.com"),
 ]
 
 INVALID_LINES = [
@@ -131,6 +138,11 @@ def records() -> list[str]:
         lines.append(json.dumps({"id": f"{kind}-{n}-text", "author": f"@poster{n}", "name": "Poster", "text": payload}))
         lines.append(json.dumps({"id": f"{kind}-{n}-author", "author": payload[:300], "text": f"payload {n} in the author"}))
         lines.append(json.dumps({"id": f"{kind}-{n}-name", "author": f"@named{n}", "name": payload[:300], "text": f"payload {n} in the name", "url": payload[:300]}))
+    prefix = "x" * 210  # ids longer than any field limit, alike up to their end
+    lines.append(json.dumps({"id": prefix + "-first", "author": "@long1", "text": "long id, first of two"}))
+    lines.append(json.dumps({"id": prefix + "-second", "author": "@long2", "text": "long id, second of two"}))
+    for n, at in enumerate(["0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z", "1970-01-01T00:00:00Z"]):
+        lines.append(json.dumps({"id": f"far-date-{n}", "author": f"@when{n}", "text": f"posted at {at}", "at": at}))
     lines.append('{"id": "surrogate-1", "author": "@sur\\ud800", "text": "lone \\ud800 high and \\udfff low"}')
     lines.append('{"id": "surrogate-2", "author": "@sur2", "name": "\\udc00", "text": "pair \\ud83d\\ude00 ok, reversed \\ude00\\ud83d"}')
     lines.append('{"id": "surrogate-3", "author": "@sur3", "text": "\\ud800"}')

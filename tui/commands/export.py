@@ -31,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
     store_path = Path(args.store)
     try:
         # Not closed on purpose: `close()` compacts, and an export never writes the store.
-        store = SessionStore.open(store_path, actor="export", create=False)
+        store = SessionStore.open(store_path, actor="export", create=False, recover=False)
     except StoreError as error:
         print(f"qtime export: {error}", file=sys.stderr)
         return 2

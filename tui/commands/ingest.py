@@ -70,6 +70,20 @@ def summary(service: SessionService) -> str:
     return f"{total.new} new, {total.known} already known, {rejected} rejected"
 
 
+def _save_unstored(store: SessionStore) -> str:
+    """What the disk refused until the end: saved to a recovery file (the
+    next open of the store applies it). Returns the summary's last words."""
+    count = store.unwritten
+    if not count:
+        return ""
+    try:
+        store.save_unwritten()
+    except StoreError as error:
+        print(f"qtime ingest: {error}", file=sys.stderr)
+        return f"; {count} not stored (the disk refused them) and lost"
+    return f"; {count} not stored (the disk refused them)"
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         sources: list[Source] = [parse_spec(spec) for spec in args.source]
@@ -81,6 +95,8 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as error:
         print(f"qtime ingest: {error}", file=sys.stderr)
         return 2
+    if store.recovery_report:
+        print(f"qtime ingest: {store.recovery_report}", file=sys.stderr)
     printer = Printer()
     service = SessionService(store, sources=sources, listener=printer, actor="ingest")
     try:
@@ -91,7 +107,8 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         service.close()
-    print(summary(service))
+        unstored = _save_unstored(store)
+    print(summary(service) + unstored)
     stopped = [s for s in printer.states.values() if s.state == "stopped"]
     if store.write_error:
         print(f"qtime ingest: {store.write_error}", file=sys.stderr)

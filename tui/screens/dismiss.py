@@ -12,6 +12,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from store.model import REASONS
+from tui.widgets.shown import shown
 
 
 class DismissScreen(ModalScreen[str | None]):
@@ -28,7 +29,7 @@ class DismissScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content.assemble("Dismiss ", (self.author, "bold"), "'s question: why?"))
+            yield Label(Content.assemble("Dismiss ", shown(self.author, "bold", multiline=False), "'s question: why?"))
             yield OptionList(
                 *(Option(Content(f"{number}  {reason}"), id=reason) for number, reason in enumerate(REASONS, 1)),
                 id="reasons",

@@ -12,9 +12,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from store.model import Question
-from store.sanitize import fold
-from tui.widgets.queue_index import QueueIndex, similarity_key
+from tui.widgets.queue_index import QueueIndex, fold, similarity_key
 from tui.widgets.queue_list import QueueList
+from tui.widgets.shown import shown
 
 MAX_CANDIDATES = 5000
 
@@ -56,7 +56,7 @@ class DuplicateScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         author = self.questions[self.qid].author
         with Vertical(classes="dialog wide"):
-            yield Label(Content.assemble((author, "bold"), "'s question duplicates which one? (its votes move there)"))
+            yield Label(Content.assemble(shown(author, "bold", multiline=False), "'s question duplicates which one? (its votes move there)"))
             yield Input(placeholder="type to search text or @author", id="dup-search")
             yield QueueList(self.questions, self.index, self.clock, empty_text="No matching question.", id="dup-list")
             yield Label(Content.styled("↑/↓ choose · enter to mark · escape to cancel", "$text-muted"))

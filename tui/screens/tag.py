@@ -8,6 +8,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from tui.widgets.shown import shown, shown_line
+
 
 def parse_tags(text: str) -> list[str]:
     return [tag.lstrip("#") for tag in text.replace(",", " ").split() if tag.lstrip("#")]
@@ -25,8 +27,8 @@ class TagScreen(ModalScreen[list[str] | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content.assemble("Tags for ", (self.author, "bold"), "'s question"))
-            yield Input(" ".join(self.tags), placeholder="e.g. rete giovani privacy", id="tags")
+            yield Label(Content.assemble("Tags for ", shown(self.author, "bold", multiline=False), "'s question"))
+            yield Input(shown_line(" ".join(self.tags)), placeholder="e.g. rete giovani privacy", id="tags")
             yield Label(Content.styled("spaces between tags · enter saves · escape cancels", "$text-muted"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

@@ -12,6 +12,7 @@ from store.export.i18n import duration
 from store.model import Answer, OutboxPart, Question, parse_time
 from store.parts import by_question, held_back
 from tui.widgets.queue_list import question_time
+from tui.widgets.shown import shown, shown_line
 
 QUESTION_PREVIEW = 160
 
@@ -29,12 +30,12 @@ def publish_state(parts: Iterable[OutboxPart]) -> list[tuple[str, str]]:
         posted = sum(p.state == "posted" for p in platform_parts)
         failed = [p for p in platform_parts if p.state == "failed"]
         if failed:
-            out.append((f"{platform}: failed ({failed[0].reason or 'error'}) {posted}/{total}", "$error"))
+            out.append((shown_line(f"{platform}: failed ({failed[0].reason or 'error'}) {posted}/{total}"), "$error"))
         elif posted == total:
-            out.append((f"{platform}: posted {posted}/{total}", "$success"))
+            out.append((shown_line(f"{platform}: posted {posted}/{total}"), "$success"))
         else:
             held = next((p.reason for p in platform_parts if held_back(p)), "")
-            out.append((f"{platform}: sending {posted}/{total}" + (f" ({held})" if held else ""), "$warning"))
+            out.append((shown_line(f"{platform}: sending {posted}/{total}" + (f" ({held})" if held else "")), "$warning"))
     return out
 
 
@@ -44,17 +45,17 @@ def answer_entry(answer: Answer, question: Question | None, parts: Iterable[Outb
     when = answered.astimezone().strftime("%H:%M:%S") if answered else "?"
     took = f"answered in {duration(max(0.0, (answered - asked).total_seconds()))}" if answered and asked else ""
     head: list[str | tuple[str, str]] = [(when, "bold"), "  "]
-    head.append((question.author if question else "?", "bold $accent"))
+    head.append((shown_line(question.author) if question else "?", "bold $accent"))
     head += [("  " + took + "  ", "$text-muted")]
     for number, (text, style) in enumerate(publish_state(parts)):
         head += [(" · " if number else "", ""), (text, style)]
-    asked_text = " ".join(question.shown_text().split()) if question else ""
+    asked_text = " ".join(shown_line(question.shown_text()).split()) if question else ""
     if len(asked_text) > QUESTION_PREVIEW:
         asked_text = asked_text[: QUESTION_PREVIEW - 1] + "…"
     lines = [
         Content.assemble(*head),
         Content.assemble(("Q ", "bold $text-muted"), (asked_text, "$text-muted")),
-        Content.assemble(("A ", "bold $success"), answer.text),
+        Content.assemble(("A ", "bold $success"), shown(answer.text)),
     ]
     if len(answer.parts) > 1:
         lines.append(Content.styled(f"  a thread of {len(answer.parts)} posts", "$text-muted"))

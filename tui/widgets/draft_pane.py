@@ -16,8 +16,10 @@ from textual.timer import Timer
 from textual.widgets import Static, TextArea
 
 from store.model import Question
+from store.sanitize import clean_shown
 from tui.widgets.composer import Composer, Composition
 from tui.widgets.question_view import QuestionView
+from tui.widgets.shown import shown
 
 SAVE_AFTER = 0.5  # seconds of no typing before a draft is saved
 
@@ -56,7 +58,7 @@ def counter_content(composition: Composition) -> tuple[Content, str]:
 def preview_content(composition: Composition) -> Content:
     """The final post, with what goes over the limit marked."""
     post = composition.post
-    body = Content(post.text)
+    body = shown(post.text)
     if post.result.over_at is not None and post.result.over_at < len(post.text):
         body = body.stylize("bold $text-error on $error-muted", post.result.over_at, len(post.text))
     lines = [Content.styled("Post preview", "bold $text-muted"), body]
@@ -65,7 +67,7 @@ def preview_content(composition: Composition) -> Content:
         lines.append(Content.styled(f"Thread preview ({total} posts)", "bold $text-muted"))
         for number, part in enumerate(composition.thread, 1):
             count = f"  ({part.result.length}/{part.result.limit})"
-            lines.append(Content.assemble((f"{number}. ", "bold"), part.text, (count, "$text-muted")))
+            lines.append(Content.assemble((f"{number}. ", "bold"), shown(part.text), (count, "$text-muted")))
     return Content("\n").join(lines)
 
 
@@ -115,8 +117,8 @@ class DraftPane(Vertical):
         self.flush()
         self.question = question
         self.qid = question.id if question else None
-        self._saved_text = draft
-        self.area.load_text(draft)
+        self._saved_text = clean_shown(draft)
+        self.area.load_text(self._saved_text)
         self.area.read_only = question is None or question.status in ("answered", "dismissed")
         self.area.placeholder = PLACEHOLDER.get(question.status if question else "", PLACEHOLDER[""])
         self.recount()

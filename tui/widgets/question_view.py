@@ -12,7 +12,8 @@ from textual.widgets import Static
 
 from store.model import Question
 from tui.widgets.queue_index import QueueIndex
-from tui.widgets.queue_list import age_text, question_time
+from tui.widgets.queue_list import ago_text, question_time
+from tui.widgets.shown import shown
 
 
 def question_content(
@@ -24,20 +25,20 @@ def question_content(
     if question is None:
         return Content.styled("No question selected.", "$text-muted")
     asked = question_time(question)
-    age = age_text((clock() - asked).total_seconds()) + " ago" if asked else ""
+    age = ago_text((clock() - asked).total_seconds()) if asked else ""
     status = question.status + (f" ({question.reason})" if question.reason else "")
-    head = [
-        (question.author, "bold $accent"),
-        (f"  {question.author_name}" if question.author_name else "", "$text-muted"),
+    head: list[Content | tuple[str, str]] = [
+        shown(question.author, "bold $accent", multiline=False),
+        shown(f"  {question.author_name}" if question.author_name else "", "$text-muted", multiline=False),
         (f"  {age}  ▲{question.votes}  ", "$text-muted"),
-        (status, "bold"),
+        shown(status, "bold", multiline=False),
     ]
     if question.starred:
         head.append(("  ★ starred", "$warning"))
     lines = [Content.assemble(*head)]
-    extras: list[tuple[str, str] | str] = []
+    extras: list[Content | tuple[str, str]] = []
     if question.tags:
-        extras.append((" ".join(f"#{tag}" for tag in question.tags) + "  ", "$secondary"))
+        extras.append(shown(" ".join(f"#{tag}" for tag in question.tags) + "  ", "$secondary", multiline=False))
     flags = index.flags(question)
     notes = [name for name, on in (("has a link", flags.link), ("author asked before", flags.repeated_author),
                                    ("possible duplicate", flags.possible_duplicate)) if on]
@@ -45,12 +46,12 @@ def question_content(
         extras.append((" · ".join(notes), "$warning"))
     if question.duplicate_of:
         original = questions.get(question.duplicate_of)
-        extras.append(("  duplicate of " + (original.author if original else question.duplicate_of), "$text-muted"))
+        extras.append(shown("  duplicate of " + (original.author if original else question.duplicate_of), "$text-muted", multiline=False))
     if extras:
         lines.append(Content.assemble(*extras))
     if question.spoiler:
-        lines.append(Content.assemble(("CW: ", "bold"), question.spoiler))
-    lines.append(Content(question.shown_text()))
+        lines.append(Content.assemble(("CW: ", "bold"), shown(question.spoiler, multiline=False)))
+    lines.append(shown(question.shown_text()))
     return Content("\n").join(lines)
 
 

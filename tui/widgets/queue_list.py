@@ -25,21 +25,40 @@ from textual.strip import Strip
 from store.model import Question, parse_time
 from tui.actions import bindings
 from tui.widgets.queue_index import QueueIndex
+from tui.widgets.shown import shown_line
 
 STATUS_MARK = {"new": "·", "approved": "✓", "dismissed": "✗", "answered": "↩"}
 FLAG_LEGEND = "✓ approved  ✗ dismissed  ↩ answered  ★ starred  ↗ link  » repeated author  ≈ possible duplicate"
 
 
+AGE_WIDTH = 4  # the queue's age column
+_SPANS = ((60, 1, "s"), (3600, 60, "m"), (86400, 3600, "h"), (100 * 86400, 86400, "d"),
+          (365 * 86400, 7 * 86400, "w"), (100 * 365 * 86400, 365 * 86400, "y"))
+
+
+def _span(seconds: int) -> str | None:
+    """45s, 12m, 3h, 45d, 14w, 5y; None past 99 years."""
+    for below, unit, suffix in _SPANS:
+        if seconds < below:
+            return f"{seconds // unit}{suffix}"
+    return None
+
+
 def age_text(seconds: float) -> str:
-    """A short age: 45s, 12m, 3h, 2d."""
-    seconds = max(0, int(seconds))
-    if seconds < 60:
-        return f"{seconds}s"
-    if seconds < 3600:
-        return f"{seconds // 60}m"
-    if seconds < 86400:
-        return f"{seconds // 3600}h"
-    return f"{seconds // 86400}d"
+    """A short age, at most `AGE_WIDTH` cells: 45s, 12m, 3h, 45d, 14w, 5y, 99y+
+    (far past); a time ahead of the clock by a minute or more shows with a +:
+    +5m, +2y, +∞ (far future). Less than a minute ahead (clocks differ) is 0s."""
+    seconds = int(seconds)
+    if seconds <= -60:
+        ahead = _span(-seconds)
+        return "+" + ahead if ahead else "+∞"
+    return _span(max(0, seconds)) or "99y+"
+
+
+def ago_text(seconds: float) -> str:
+    """`age_text` in words: "5m ago", or "dated ahead, +5m" for a time ahead of the clock."""
+    age = age_text(seconds)
+    return f"dated ahead, {age}" if age.startswith("+") else f"{age} ago"
 
 
 def question_time(question: Question) -> datetime | None:
@@ -242,18 +261,19 @@ class QueueList(ScrollView, can_focus=True):
         parts: list[tuple[str, Style]] = [
             ("★" if question.starred else " ", base + style("queue--star")),
             (STATUS_MARK.get(question.status, "?") + " ", base + style("queue--meta")),
-            (fit(question.author, author_width) + " ", base + style("queue--author")),
-            (f"{age:>4} ", base + style("queue--meta")),
+            (fit(shown_line(question.author), author_width) + " ", base + style("queue--author")),
+            (f"{age:>{AGE_WIDTH}} ", base + style("queue--meta")),
             (f"▲{question.votes:<3}"[:4] + " " if question.votes < 1000 else "▲999+", base + style("queue--votes")),
             (("↗" if flags.link else " ") + ("»" if flags.repeated_author else " ") + ("≈" if flags.possible_duplicate else " ") + " ", base + style("queue--flag")),
         ]
         if question.tags:
-            tags = " ".join(f"#{tag}" for tag in question.tags[:3])
+            tags = shown_line(" ".join(f"#{tag}" for tag in question.tags[:3]))
             parts.append((tags + " ", base + style("queue--tag")))
         used = sum(cell_len(text) for text, _ in parts)
         room = width - used
         if room > 0:
-            text = " ".join(question.shown_text().split())
+            # Cleaned and cut to what the row can show (marks are at most a few per character).
+            text = " ".join(shown_line(question.shown_text()[: room * 8]).split())
             if cell_len(text) > room:
                 text = set_cell_size(text, room - 1) + "…"
             parts.append((text, base))

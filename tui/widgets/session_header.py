@@ -11,6 +11,7 @@ from textual.widgets import Static
 from store.model import Presence, Settings
 from store.team import Feed, age
 from tui.platforms.base import SourceState
+from tui.widgets.shown import shown
 
 STATE_STYLE = {"live": "$success", "done": "$text-muted", "starting": "$text-muted",
                "retrying": "$warning", "paused": "$warning", "stopped": "$error"}
@@ -36,29 +37,29 @@ def header_content(
     now: datetime | None = None,
 ) -> Content:
     first = Content.assemble(
-        (settings.title, "bold"),
+        shown(settings.title, "bold", multiline=False),
         "  ",
-        (f"#{settings.hashtag}", "bold $accent") if settings.hashtag else "",
+        shown(f"#{settings.hashtag}", "bold $accent", multiline=False) if settings.hashtag else "",
         ("   elapsed ", "$text-muted"),
         elapsed_text(elapsed),
     )
-    parts: list[str | tuple[str, str]] = []
+    parts: list[str | tuple[str, str] | Content] = []
     for name in ("new", "approved", "answered", "dismissed"):
         parts += [(f"{name} ", "$text-muted"), (str(counts.get(name, 0)), "bold"), "  "]
-    parts += [("│ profile ", "$text-muted"), (settings.profile, "bold"), ("  │ ", "$text-muted")]
+    parts += [("│ profile ", "$text-muted"), shown(settings.profile, "bold", multiline=False), ("  │ ", "$text-muted")]
     if paused:
         parts.append(("⏸ feed paused (p resumes)  │ ", "bold $warning"))
     if not sources:
         parts.append(("no source in this window", "$text-muted"))
     for spec, state in sources.items():
-        parts += [(f"{spec} ", "bold"), (state.describe(), STATE_STYLE.get(state.state, "")), "   "]
+        parts += [shown(f"{spec} ", "bold", multiline=False), shown(state.describe(), STATE_STYLE.get(state.state, ""), multiline=False), "   "]
     lines = [first, Content.assemble(*parts)]
     if others or feeds:
         lines.append(team_line(others, feeds, now or datetime.now(timezone.utc)))
     if publishing:  # what the outbox is doing: sending, waiting for a rate limit, an account refused
-        lines.append(Content.assemble(("publishing ", "$text-muted"), (publishing, "")))
+        lines.append(Content.assemble(("publishing ", "$text-muted"), shown(publishing, multiline=False)))
     if write_error:
-        lines.append(Content.assemble(("⚠ ", "bold $error"), (write_error, "$error")))
+        lines.append(Content.assemble(("⚠ ", "bold $error"), shown(write_error, "$error", multiline=False)))
     return Content("\n").join(lines)
 
 
@@ -71,17 +72,18 @@ def seconds_text(seconds: float | None) -> str:
 
 def team_line(others: Sequence[Presence], feeds: Sequence[Feed], now: datetime) -> Content:
     """Who else is on the session (role, last seen) and each feed another process runs."""
-    parts: list[str | tuple[str, str]] = []
+    parts: list[str | tuple[str, str] | Content] = []
     if others:
         parts.append(("with ", "$text-muted"))
         for number, presence in enumerate(others):
             seen = seconds_text(age(presence.at, now))
             answering = "  answering" if presence.answering else ""
-            parts += [(" · " if number else "", ""), (f"{presence.role} ", "bold"), (presence.actor, ""),
-                      (f" {seen}{answering}", "$text-muted")]
+            parts += [(" · " if number else "", ""), shown(f"{presence.role} ", "bold", multiline=False),
+                      shown(presence.actor, "", multiline=False), (f" {seen}{answering}", "$text-muted")]
     for feed in feeds:
-        parts += [("   │ " if parts else "", "$text-muted"), (f"{feed.spec} ", "bold"),
-                  (f"{feed.detail} {seconds_text(feed.seconds)}", "$success" if feed.ok else "bold $warning")]
+        style = "$success" if feed.ok else "bold $warning"
+        parts += [("   │ " if parts else "", "$text-muted"), shown(f"{feed.spec} ", "bold", multiline=False),
+                  shown(f"{feed.detail} {seconds_text(feed.seconds)}", style, multiline=False)]
     return Content.assemble(*parts)
 
 
