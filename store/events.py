@@ -118,6 +118,7 @@ class JournalBase(TypedDict):
     seq: int
     action: Literal["journal.base"]
     id: str
+    session: NotRequired[str]  # the session's id: a process that opened another session stops writing
 
 
 Event = QuestionAdded | Moderated | AnswerAdded | Undone | DraftSet | PartSet | SettingsSet | SourceSet | PresenceSet

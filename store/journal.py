@@ -134,7 +134,7 @@ class Journal:
         except OSError:
             pass  # the next append cuts it (its first step), under the lock
 
-    def keep_after(self, seq: int, tail: int = TAIL) -> None:
+    def keep_after(self, seq: int, session: str = "", tail: int = TAIL) -> None:
         """Replace the journal after a snapshot that holds every event up to `seq`.
 
         The new file starts with a `journal.base` line carrying `seq` (and an id
@@ -154,7 +154,8 @@ class Journal:
                 tail_events[:0] = [orjson.dumps(e) + b"\n" for e in events if (e["seq"] or 0) > seq - tail]
                 if events and (events[0]["seq"] or 0) <= seq - tail:
                     break
-        kept = [orjson.dumps({"seq": seq, "action": BASE, "id": secrets.token_hex(8)}) + b"\n", *tail_events]
+        base = {"seq": seq, "action": BASE, "id": secrets.token_hex(8), "session": session}
+        kept = [orjson.dumps(base) + b"\n", *tail_events]
         payload = b"".join(kept)
         atomic_write(self.path, payload)
         self.inode, self.offset, self.head = os.stat(self.path).st_ino, len(payload), kept[0]

@@ -114,6 +114,7 @@ class SessionStore:
         self._checked: tuple[tuple[int, int, int], SessionState] | None = None
         self._journal_events = 0
         self.session_id = ""  # the session this process opened: a store now holding another is not written
+        self._replaced = ""  # why this process no longer writes (see `_check_same_session`)
         self.write_error: str | None = None
         self.read_only = False
         self.recovery_report: str | None = None  # what the open did with actions saved by a process that had to quit
@@ -153,11 +154,15 @@ class SessionStore:
         store.session_id = store.settings.session_id
         return store
 
-    def _check_same_session(self) -> None:
-        """Refuse to go on once the file holds another session (a new `qtime demo` replaced it)."""
-        if self.session_id and self.state.settings.session_id != self.session_id:
-            raise SessionReplaced(f"{self.path} now holds another session (it was replaced):"
-                                  " nothing more is written from here; quit and open it again")
+    def _check_same_session(self, found: str | None = None) -> None:
+        """Refuse to go on once the file holds another session (a new `qtime demo` replaced it):
+        for good, since what this process holds in memory belongs to the old one."""
+        found = self.state.settings.session_id if found is None else found
+        if not self._replaced and self.session_id and found and found != self.session_id:
+            self._replaced = (f"{self.path} now holds another session (it was replaced):"
+                              " nothing more is written from here; quit and open it again")
+        if self._replaced:
+            raise SessionReplaced(self._replaced)
 
     def _load_existing(self) -> None:
         """Load under the lock; where the lock cannot be taken (a read-only
@@ -275,6 +280,8 @@ class SessionStore:
     def _catch_up(self) -> list[Event]:
         """Apply events other processes appended. Call under the lock."""
         events, replaced = self.journal.read_new()
+        if replaced and events and events[0]["action"] == BASE:
+            self._check_same_session(str(events[0].get("session") or ""))
         if replaced and events:
             # Compacted by another process. The new journal starts with the
             # snapshot's seq, then keeps a tail of recent events: if they do
@@ -332,6 +339,7 @@ class SessionStore:
     def _commit(self, build: Callable[[], list[Event]]) -> list[Event]:
         """Catch up, build events against the fresh state, and make them durable."""
         with self._mutex:
+            self._check_same_session("")
             events: list[Event] | None = None
             try:
                 with self._locked():
@@ -452,6 +460,7 @@ class SessionStore:
     def refresh(self) -> list[Event]:
         """Apply what other processes committed; cheap when nothing changed."""
         with self._mutex:
+            self._check_same_session("")
             if self._unwritten:  # the disk refused earlier: try again now
                 try:
                     with self._locked():
@@ -786,6 +795,8 @@ class SessionStore:
     def update_settings(self, **changes: Any) -> None:
         """Change session settings; `ActionError` names a value that does not fit (see `check_settings`)."""
         changes = check_settings(changes)
+        if changes.get("profile", self.settings.profile) == "custom" and changes.get("limit", self.settings.limit) is None:
+            raise ActionError("the custom profile needs a limit")
 
         def build() -> list[Event]:
             before = {k: getattr(self.settings, k) for k in changes}
@@ -800,7 +811,7 @@ class SessionStore:
         tables = self.state.to_tables()
         tables["meta"] = {"1": {"format": FORMAT, "schema": SCHEMA, "last_seq": self.state.last_seq}}
         self.storage.write(tables)
-        self.journal.keep_after(self.state.last_seq)
+        self.journal.keep_after(self.state.last_seq, self.state.settings.session_id)
         self._journal_events = 0
 
     def compact(self) -> bool:

@@ -12,6 +12,7 @@ from store.session_store import SessionStore
 from tests.conftest import qid_of, settle
 from tui.app import QuestionTimeApp
 from tui.screens.quit_pending import QuitPendingScreen
+from tui.screens.main import MainScreen
 
 SIZE = (120, 36)
 
@@ -42,7 +43,7 @@ async def two_approvals_on_a_full_disk(app, session, disk, pilot) -> list[str]:
     refuse_writes(disk)
     qids = [qid_of(session, "@fra_cloud"), list(session.state.questions)[1]]
     for qid in qids:
-        app.act("approve", qid)
+        app.post_message(MainScreen.Moderate("approve", qid))
     await settle(pilot)
     assert session.unwritten == 2
     return qids

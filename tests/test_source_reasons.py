@@ -116,7 +116,7 @@ async def test_a_stop_is_kept_in_the_store_without_the_token(tmp_path: Path) -> 
 def ingest(store: Path, url: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("QTIME_") and "proxy" not in k.lower()}
     return subprocess.run([sys.executable, "-m", "tui", "ingest", "--once", "--store", str(store),
-                           "--source", f"x:{url}#qtime"], env={**clean, "QTIME_X_BEARER_TOKEN": TOKEN},
+                           "--source", f"x:{url}#qtime"], env={**clean, "QTIME_X_BEARER_TOKEN": TOKEN, "QTIME_X_URL": url},
                           capture_output=True, text=True, timeout=25)
 
 

@@ -71,7 +71,7 @@ def platform(name: str, server: LocalServer) -> Platform:
         for n in range(350):
             fake.post(f"question {n}", username=f"user{n % 9}")
         return Platform(name, server, fake, "/2/tweets/search/recent", ("since_id", "next_token"), 350, 100,
-                        f"x:{url}#qtime", {"QTIME_X_BEARER_TOKEN": X_TOKEN})
+                        f"x:{url}#qtime", {"QTIME_X_BEARER_TOKEN": X_TOKEN, "QTIME_X_URL": url})
     if name == "mastodon":
         fake = FakeMastodon(server)
         for n in range(170):
@@ -82,7 +82,7 @@ def platform(name: str, server: LocalServer) -> Platform:
         fake.post(f"question {n}")
     return Platform(name, server, fake, "/xrpc/app.bsky.feed.searchPosts", ("cursor",), 350, 100,
                     f"bluesky:{url}#qtime",
-                    {"QTIME_BLUESKY_HANDLE": fake.handle, "QTIME_BLUESKY_APP_PASSWORD": fake.password})
+                    {"QTIME_BLUESKY_HANDLE": fake.handle, "QTIME_BLUESKY_APP_PASSWORD": fake.password, "QTIME_BLUESKY_URL": url})
 
 
 def fault_response(name: str, kind: str) -> Response:

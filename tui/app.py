@@ -210,7 +210,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
 
     def _service(self, store: SessionStore) -> SessionService:
         return SessionService(store, sources=self.sources, publishers=self.publishers, listener=_Listener(self),
-                              role=self.role, clock=self.clock)
+                              role=self.role)
 
     @property
     def _session(self) -> SessionService:
@@ -503,7 +503,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         publishing = "; ".join(t for t in (service.publishing, *self.account_notes) if t)
         return header_content(settings, self.index.counts, elapsed, service.source_states,
                               paused=service.paused, write_error=service.replaced or service.store.write_error,
-                              publishing=publishing, others=service.others(), feeds=service.feeds(), now=self.clock())
+                              publishing=publishing, others=service.others(), feeds=service.feeds(), now=utc_now())
 
     def _refresh_header(self) -> None:
         if self.main is not None:

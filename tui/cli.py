@@ -16,6 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("tui.commands.demo", "replay the seed #twittertime session, no network"),
     "ingest": ("tui.commands.ingest", "feed questions into a store, headless"),
     "export": ("tui.commands.export", "export the session log (md, html, csv, json)"),
+    "session": ("tui.commands.session", "show or change the session's shared settings"),
     "count": ("tui.commands.count", "count a draft as the platform will"),
 }
 

@@ -83,7 +83,8 @@ class SessionService:
         clock: Callable[[], datetime] = utc_now,
     ) -> None:
         """`actor` names who added questions in the store's history (default: the store's actor);
-        `role` is what this process does, as the others see it (moderator, host, both, ingest)."""
+        `role` is what this process does, as the others see it (moderator, host, both, ingest);
+        `clock` is the real time that presence is judged by (a test may move it on)."""
         self.store = store
         self.clock = clock
         self.presence = Presence(secrets.token_hex(6), role, store.actor, "", sources=[s.spec for s in sources])
