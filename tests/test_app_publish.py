@@ -99,3 +99,39 @@ async def test_an_account_refused_is_shown_and_r_sends_again(tmp_path, clock):
             assert "posted 1/1" in screen_text(app)
         app.store.close()
     assert [s["in_reply_to_id"] for s in fake.statuses.values()] == ["888"]
+
+
+def counter(app: QuestionTimeApp) -> str:
+    from textual.widgets import Static
+
+    return str(app.screen.query_one("#counter", Static).render())
+
+
+async def test_the_counter_counts_for_the_posting_accounts_instance(tmp_path, clock):
+    """The session says x (280); the answer goes to our Mastodon account, whose instance allows 600."""
+    from tests.fixtures_platforms import instance_v2
+    from tests.httpserver import Response
+
+    with LocalServer() as server:
+        FakeMastodon(server, TOKEN)
+        server.route("GET", "/api/v2/instance", lambda request: Response.json(instance_v2(server.url, 600)))
+        store = SessionStore.open(tmp_path / "s.json", settings=Settings(profile="x", hashtag="qtime"))
+        store.add_questions([{
+            "source": "mastodon:127.0.0.1", "remote_id": "9", "author": "@asker", "text": "Roaming?",
+            "reply_ref": {"platform": "mastodon", "instance": server.url, "status_id": "9"},
+        }, {"source": "file:q.jsonl", "remote_id": "f1", "author": "@reader", "text": "And fibre?"}])
+        publishers = connected_publishers({"QTIME_MASTODON_TOKEN": TOKEN, "QTIME_MASTODON_URL": server.url})
+        app = QuestionTimeApp(store, clock=clock, publishers=publishers, poll_every=0.05)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await wait_for_outbox(pilot)  # the instance's limits are learnt in the outbox group
+            await pilot.press("a", "2")
+            await settle(pilot)
+            await pilot.press("enter", *"Soon")
+            await settle(pilot)
+            assert counter(app).startswith("127.0.0.1 18/600")  # "@asker Soon #qtime", counted for that instance
+            await pilot.press("escape", "1", "a", "2")
+            await settle(pilot)
+            await pilot.press("down", "enter", *"Soon")
+            await settle(pilot)
+            assert counter(app).startswith("x 19/280")  # a file question is posted nowhere: the session's profile
+        app.store.close()

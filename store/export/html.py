@@ -85,6 +85,8 @@ def _entry(entry: Entry, recap: Recap, words: dict[str, str], level: int) -> lis
     if answer is not None:
         out.append(f'<p class="caption">{text(words["answer"])}</p>')
         out.append(f'<blockquote class="answer">{paragraph(answer.text)}</blockquote>')
+        if answer.overrode:
+            out.append(f'<p class="when">{text(words["overrode"].format(what=answer.overrode))}</p>')
         if len(answer.parts) > 1:
             out.append(f'<p class="caption">{text(words["thread"].format(count=len(answer.parts)))}</p>')
             out.append('<ol class="thread">')

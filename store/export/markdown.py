@@ -98,6 +98,8 @@ def _entry(entry: Entry, recap: Recap, words: dict[str, str], level: int) -> lis
     answer = entry.answer
     if answer is not None:
         out += [f"**{words['answer']}:**", "", quote(answer.text), ""]
+        if answer.overrode:
+            out += [text(words["overrode"].format(what=answer.overrode)), ""]
         if len(answer.parts) > 1:
             out += [words["thread"].format(count=len(answer.parts)), ""]
             for part in answer.parts:

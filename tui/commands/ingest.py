@@ -47,7 +47,21 @@ class Printer:
 
 
 async def ingest(service: SessionService, once: bool) -> None:
-    """Run every source; stop when all are done or on SIGINT / SIGTERM."""
+    """Run every source; stop when all are done or on SIGINT / SIGTERM.
+
+    A live feed also says it is alive (its presence, every few seconds), so the
+    people on the session see in their header when it stops.
+    """
+    watching = None if once else asyncio.ensure_future(asyncio.to_thread(service.watch, 1.0))
+    try:
+        await _run_sources(service, once)
+    finally:
+        service.stop()
+        if watching is not None:
+            await asyncio.gather(watching, return_exceptions=True)
+
+
+async def _run_sources(service: SessionService, once: bool) -> None:
     sources = asyncio.gather(*(service.run_source(s, once=once) for s in service.sources))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -98,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
     if store.recovery_report:
         print(f"qtime ingest: {store.recovery_report}", file=sys.stderr)
     printer = Printer()
-    service = SessionService(store, sources=sources, listener=printer, actor="ingest")
+    service = SessionService(store, sources=sources, listener=printer, actor="ingest", role="ingest")
     try:
         asyncio.run(ingest(service, args.once))
     except StoreError as error:

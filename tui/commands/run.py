@@ -42,13 +42,15 @@ def run(args: argparse.Namespace) -> int:
 
     config = load_config()
     try:
-        publishers = connected_publishers(notes=config.problems)  # a note is shown in the app, not fatal
+        notes: list[str] = []  # what is missing before answers can be published: said in the header, not fatal
+        publishers = connected_publishers(notes=notes)
     except AccountsError as error:
         print(f"qtime: {error}", file=sys.stderr)
         if store is not None:
             store.close()
         return 2
-    app = QuestionTimeApp(store or path, sources=sources, role=args.role, config=config, publishers=publishers)
+    app = QuestionTimeApp(store or path, sources=sources, role=args.role, config=config, publishers=publishers,
+                          account_notes=notes)
     try:
         app.run()
     finally:

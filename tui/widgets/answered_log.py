@@ -57,6 +57,9 @@ def answer_entry(answer: Answer, question: Question | None, parts: Iterable[Outb
         Content.assemble(("Q ", "bold $text-muted"), (asked_text, "$text-muted")),
         Content.assemble(("A ", "bold $success"), shown(answer.text)),
     ]
+    if answer.overrode:
+        lines.append(Content.assemble(("  sent although the question was ", "$warning"),
+                                      shown(answer.overrode, "$warning", multiline=False)))
     if len(answer.parts) > 1:
         lines.append(Content.styled(f"  a thread of {len(answer.parts)} posts", "$text-muted"))
     return Content("\n").join(lines)
@@ -94,7 +97,7 @@ def what_is_shown(answers: Mapping[str, Answer], questions: Mapping[str, Questio
     drawn: list[object] = []
     for answer in answers.values():
         question = questions.get(answer.question_id)
-        drawn.append((answer.question_id, answer.answered_at, answer.text, len(answer.parts),
+        drawn.append((answer.question_id, answer.answered_at, answer.text, len(answer.parts), answer.overrode,
                       (question.author, question.shown_text(), question.posted_at, question.received_at) if question else None))
     drawn.extend((p.id, p.question_id, p.platform, p.total, p.state, p.reason) for p in outbox.values())
     return tuple(drawn)
