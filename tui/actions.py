@@ -55,7 +55,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("open", "o", "open_link", "Open the posted answer", "open the published reply in the browser", "Open",
            queue_only=True),
     Action("settings", "comma", "app.settings", "Session settings",
-           "title, hashtags, counting profile, time zone (shared by everyone on the session)", "Settings"),
+           "title, hashtags, counting profile, time zone (shared by everyone on the session)"),
     Action("export", "ctrl+e", "app.export", "Export", "export the session log (md, html, csv, json)", "Export"),
     Action("help", "question_mark", "app.help", "Help", "keys, flags and queue order", "Help"),
     Action("quit", "q", "quit", "Quit", "quit (drafts are kept)", "Quit", queue_only=True),
