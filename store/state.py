@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
-from store.events import Event, QuestionAdded, changes_of
+from store.events import REVISING, AnswerRevised, Event, QuestionAdded, changes_of
 from store.model import Answer, Draft, OutboxPart, Question, Settings, SourceRecord
 
 
@@ -53,6 +53,8 @@ class SessionState:
         elif event["action"] == "answer.add":
             self.answers[event["qid"]] = Answer.from_dict(event["answer"])
             self.drafts.pop(event["qid"], None)
+        elif event["action"] in REVISING:
+            self._revise(cast(AnswerRevised, event))
         elif event["action"] == "outbox.set":
             part = OutboxPart.from_dict(event["part"])
             self.outbox[part.id] = part
@@ -68,6 +70,11 @@ class SessionState:
             self.events.append(event)
         if not provisional and seq is not None:
             self.last_seq = seq
+
+    def _revise(self, event: AnswerRevised) -> None:
+        answer = self.answers.get(event["qid"])
+        if answer is not None:
+            self.answers[answer.question_id] = answer.revised(event["revision"])
 
     def copy(self) -> SessionState:
         """A snapshot: new containers holding the same (never mutated) records.
