@@ -62,12 +62,16 @@ def live_posts(parts: Iterable[OutboxPart], before: int | None = None) -> list[O
             and p.state != "cancelled" and not (p.state == "failed" and not p.sending)]
 
 
-def posted_links(parts: Iterable[OutboxPart]) -> list[str]:
-    """The links of the posts still up (posted, not deleted since), in thread order."""
-    listed = list(parts)
+def standing(parts: Iterable[OutboxPart]) -> list[OutboxPart]:
+    """The posts that are up: posted and not deleted since, in thread order."""
+    listed = sorted(parts, key=thread_order)
     gone = {p.target for p in listed if p.op == "delete" and p.state == "posted"}
-    return [p.url for p in sorted(listed, key=thread_order)
-            if p.op == "post" and p.state == "posted" and p.url and p.id not in gone]
+    return [p for p in listed if p.op == "post" and p.state == "posted" and p.id not in gone]
+
+
+def posted_links(parts: Iterable[OutboxPart]) -> list[str]:
+    """The links of the posts still up, in thread order."""
+    return [p.url for p in standing(parts) if p.url]
 
 
 def of_revision(parts: Iterable[OutboxPart], revision: int) -> list[OutboxPart]:
