@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+import orjson
 import pytest
 
 from store.errors import ActionError
@@ -12,6 +13,7 @@ from tests.httpserver import LocalServer
 from tests.publish_fakes import FakeBluesky, FakeMastodon, FakeX, answered_session
 from tui.platforms.bluesky_publish import BlueskyPublisher
 from tui.platforms.mastodon_publish import MastodonPublisher
+from tui.platforms.outbox import Outbox
 from tui.platforms.publishers import Publisher
 from tui.platforms.x_publish import XPublisher
 from tui.service.session import SessionService
@@ -252,3 +254,23 @@ def test_what_a_revision_refuses(tmp_path):
     service.retract(qid)
     with pytest.raises(ActionError, match="retracted"):
         service.retract(qid)
+
+
+def test_a_version_1_store_reads_as_it_was(tmp_path):
+    """Parts and answers written before revisions existed: posts of the answer as sent, no history."""
+    store, qid = answered_session(tmp_path / "s.json", MASTODON_REF, PARTS)
+    Outbox(store, [MastodonPublisher("https://mastodon.example", "tok")]).enqueue(qid)
+    store.close()
+    path = tmp_path / "s.json"
+    tables = orjson.loads(path.read_bytes())
+    tables["meta"]["1"]["schema"] = 1
+    for part in tables["outbox"].values():
+        del part["op"], part["revision"], part["target"]
+    for answer in tables["answers"].values():
+        del answer["revisions"], answer["retracted_at"]
+    path.write_bytes(orjson.dumps(tables))
+    (tmp_path / "s.json.journal").unlink(missing_ok=True)
+
+    reopened = SessionStore.open(path)
+    assert {(p.op, p.revision, p.target) for p in reopened.state.outbox.values()} == {("post", 0, "")}
+    assert reopened.state.answers[qid].revisions == [] and reopened.state.answers[qid].retracted_at == ""

@@ -9,8 +9,8 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from store.export.i18n import duration
 from store.events import Revision
+from store.export.i18n import duration
 from store.model import Answer, OutboxPart, Question, parse_time
 from store.parts import by_question, held_back, of_revision
 from tui.widgets.queue_list import question_time
