@@ -8,7 +8,8 @@
     outbox.enqueue_revision(qid, n)  # sync: the parts that carry a correction, follow-up or retraction
 
 Each part of an answer is an `OutboxPart` in the store, one per platform and
-post of the thread (id `qid:platform:index`, index from 1). Its life:
+post of the thread (id `qid:platform:index`, index from 1; a revision's parts
+`qid:platform:rN:index`: see `part_id`). Its life:
 
 1. `enqueue` stores it `pending`, with its idempotency key (Mastodon) or
    record key (Bluesky) already chosen, so every later send reuses them.
