@@ -9,7 +9,7 @@ import pytest
 
 from store.errors import ActionError
 from store.session_store import SessionStore
-from tests.httpserver import LocalServer
+from tests.httpserver import LocalServer, Response
 from tests.publish_fakes import FakeBluesky, FakeMastodon, FakeX, answered_session
 from tui.platforms.bluesky_publish import BlueskyPublisher
 from tui.platforms.mastodon_publish import MastodonPublisher
@@ -130,6 +130,18 @@ async def test_retracting_before_the_answer_went_out_sends_nothing(tmp_path, ser
     assert server.requests == []
 
 
+async def test_a_correction_queued_before_the_answer_went_out_edits_it_once_it_is_posted(tmp_path, server):
+    fake = FakeMastodon(server, "tok")
+    store, qid = answered_session(tmp_path / "s.json", MASTODON_REF, PARTS)
+    service = SessionService(store, publishers=[MastodonPublisher(server.url, "tok")])
+    assert service.outbox is not None
+    service.outbox.enqueue(qid)
+    service.correct(qid, " ".join(FIXED), FIXED)
+    await service.publish()
+    assert [(p.op, p.state) for p in service.parts_of(qid)] == [("post", "posted")] * 2 + [("edit", "posted")] * 2
+    assert [s["content"] for s in fake.statuses.values()] == FIXED
+
+
 # -- Bluesky: a reply, or a delete and a new thread --------------------------------------------------
 
 
@@ -222,6 +234,25 @@ async def test_x_follow_up_and_retraction(tmp_path, server):
     await service.publish()
     assert [(op, state) for op, state, _ in revision(service, qid, 2)] == [("delete", "posted")] * 3
     assert fake.tweets == [] and len(fake.deleted) == 3
+
+
+async def test_a_refused_delete_fails_alone_and_a_human_retries_it(tmp_path, server):
+    fake = FakeX(server, "tok")
+    service, qid = await sent(tmp_path, XPublisher(server.url, "tok"), X_REF, "x")
+    first, second = remote(service, qid)
+    server.route("DELETE", f"/2/tweets/{first}", Response.json(
+        {"title": "Forbidden", "status": 403, "detail": "You are not allowed to delete this Tweet."}, 403))
+    service.retract(qid)
+    await service.publish()
+    assert [(p.state, p.reason) for p in service.parts_of(qid) if p.revision == 1] == [
+        ("failed", "X refused it: You are not allowed to delete this Tweet."), ("posted", "")]
+    assert fake.deleted == [second] and service.can_retry(qid)
+
+    server.route("DELETE", f"/2/tweets/{first}", fake.delete)
+    assert service.retry(qid)
+    await service.publish()
+    assert fake.deleted == [second, first] and fake.tweets == []
+    assert not service.can_retry(qid)
 
 
 # -- without any account: the logged answer changes, nothing is posted ---------------------------------
