@@ -255,6 +255,16 @@ async def test_a_refused_delete_fails_alone_and_a_human_retries_it(tmp_path, ser
     assert not service.can_retry(qid)
 
 
+async def test_a_revision_recorded_just_before_a_crash_is_queued_by_the_next_publish(tmp_path, server):
+    fake = FakeMastodon(server, "tok")
+    service, qid = await sent(tmp_path, MastodonPublisher(server.url, "tok"), MASTODON_REF, "mastodon")
+    service.store.revise_answer(qid, "follow_up", MORE[0], MORE)  # recorded; the process died before queueing
+    await service.publish()
+    assert revision(service, qid, 1) == [("post", "posted", MORE[0])]
+    await service.publish()
+    assert len(fake.statuses) == 3 and len(service.parts_of(qid)) == 3
+
+
 # -- without any account: the logged answer changes, nothing is posted ---------------------------------
 
 

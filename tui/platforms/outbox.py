@@ -6,6 +6,7 @@
     await outbox.send_pending()    # sends them, in order, until nothing is left to send now
     outbox.retry(part_id)          # sync: a failed part (and its thread's) back to pending
     outbox.enqueue_revision(qid, n)  # sync: the parts that carry a correction, follow-up or retraction
+    outbox.enqueue_missing()       # sync: revisions a crash left unqueued
 
 Each part of an answer is an `OutboxPart` in the store, one per platform and
 post of the thread (id `qid:platform:index`, index from 1; a revision's parts
@@ -165,6 +166,22 @@ class Outbox:
                 self.store.set_part(part)
                 queued.append(self.store.state.outbox[part.id])
         return queued
+
+    def enqueue_missing(self) -> list[OutboxPart]:
+        """Queue the revisions a crash left recorded on their answer but not queued (idempotent)."""
+        self.store.refresh()
+        queued: list[OutboxPart] = []
+        for answer in tuple(self.store.state.answers.values()):
+            for number in range(1, len(answer.revisions) + 1):
+                if self._unqueued(answer.question_id, number):
+                    queued += self.enqueue_revision(answer.question_id, number)
+        return queued
+
+    def _unqueued(self, qid: str, number: int) -> bool:
+        """Revision `number` has no parts on a platform the answer was queued on."""
+        question = self.store.state.questions.get(qid)
+        threads = (self._thread(qid, p.platform) for p in self.targets(question)) if question else ()
+        return any(thread and not of_revision(thread, number) for thread in threads)
 
     def retry(self, part_id: str) -> None:
         """A failed part back to pending, with the failed parts of its thread."""

@@ -274,6 +274,7 @@ class SessionService:
         """Send the pending parts; the epoch time to come back at when some were deferred."""
         if self.outbox is None or self.outbox.local_only:
             return None
+        await asyncio.to_thread(self.outbox.enqueue_missing)
         await self.outbox.send_pending()
         return self.outbox.waiting_until
 
