@@ -86,6 +86,7 @@ async def test_mastodon_corrects_in_place_then_grows_and_shrinks_the_thread(tmp_
     assert fake.deleted == [second, third]
     assert service.links_of(qid) == [fake.statuses[first]["url"]]
     assert len(server.seen("POST", "/api/v1/statuses")) == 3  # the answer's two posts and the one extra
+    assert service.can_revise(qid) and not service.asks_correction_mode(qid)  # Mastodon edits: no choice to make
 
 
 async def test_mastodon_follow_up_replies_to_the_last_post(tmp_path, server):
@@ -156,6 +157,7 @@ def created(server: LocalServer) -> list[dict]:
 async def test_bluesky_correction_as_a_reply_goes_under_the_last_post(tmp_path, server):
     fake, publisher = bluesky(server)
     service, qid = await sent(tmp_path, publisher, BLUESKY_REF, "bluesky")
+    assert service.asks_correction_mode(qid)
     service.correct(qid, " ".join(FIXED), FIXED, mode="reply")
     await service.publish()
     assert revision(service, qid, 1) == [("post", "posted", FIXED[0]), ("post", "posted", FIXED[1])]
@@ -273,7 +275,9 @@ def test_local_only_the_logged_answer_is_corrected_followed_up_and_retracted(tmp
     service = SessionService(store)
     assert service.correct(qid, " ".join(FIXED), FIXED) == []
     assert service.follow_up(qid, MORE[0], MORE) == []
+    assert not service.asks_correction_mode(qid)
     assert service.retract(qid) == []
+    assert not service.can_revise(qid)
     answer = SessionStore.open(tmp_path / "s.json").state.answers[qid]  # as another process reads it
     assert [r["kind"] for r in answer.revisions] == ["correct", "follow_up", "retract"]
     assert answer.current_text == " ".join(FIXED) and answer.revisions[1]["parts"] == MORE

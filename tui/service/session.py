@@ -112,6 +112,16 @@ class SessionService:
     def links_of(self, qid: str) -> list[str]:
         return posted_links(self.parts_of(qid))
 
+    def can_revise(self, qid: str) -> bool:
+        """An answer was logged for `qid` and not retracted: correct, follow up and retract apply."""
+        answer = self.store.state.answers.get(qid)
+        return answer is not None and not answer.retracted_at
+
+    def asks_correction_mode(self, qid: str) -> bool:
+        """A correction needs the host's choice of `mode`: the answer went to a platform that cannot edit."""
+        platforms = {p.platform for p in self.parts_of(qid)}
+        return self.outbox is not None and any(not p.can_edit and p.platform in platforms for p in self.outbox.publishers)
+
     @property
     def publishing(self) -> str:
         """What the outbox is doing: sending, waiting for a rate limit, an account refused ("" when idle)."""
