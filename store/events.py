@@ -13,6 +13,9 @@ Kinds:
     approve, dismiss, star, unstar, tag, duplicate, reopen, votes, answer.add, undo
                    changes to questions: `changes` lists each question's
                    fields before and after (undo restores `before`)
+    answer.correct, answer.follow_up, answer.retract
+                   the life of an answer after it is sent: `revision` is
+                   appended to the answer's `revisions` (see `Revision`)
     draft.set      the text being drafted for a question
     outbox.set     an outbox part's new state (see `OutboxPart`)
     source.set     where a source is: its cursors, heartbeat, stop reason (see `SourceRecord`)
@@ -26,7 +29,13 @@ from typing import Any, Literal, NotRequired, TypedDict, TypeGuard, cast, get_ar
 
 Status = Literal["new", "approved", "dismissed", "answered"]
 Reason = Literal["spam", "off-topic", "duplicate", "abusive", "other"]
-PartState = Literal["pending", "posted", "failed"]
+# posted: done (for an edit or a delete: carried out); cancelled: never sent, and need not be
+PartState = Literal["pending", "posted", "failed", "cancelled"]
+PartOp = Literal["post", "edit", "delete"]
+RevisionKind = Literal["correct", "follow_up", "retract"]
+# How a correction reaches a platform that cannot edit a post: a reply under the
+# answer, or the answer's posts deleted and the corrected thread posted afresh.
+CorrectionMode = Literal["reply", "repost"]
 ChangeVerb = Literal["approve", "dismiss", "star", "unstar", "tag", "duplicate", "reopen", "votes"]
 
 
@@ -86,6 +95,23 @@ class Undone(_Stamped):
     changes: list[Change]
 
 
+class Revision(TypedDict):
+    """One step in an answer's life after it was sent, kept in `Answer.revisions` (numbered from 1)."""
+
+    kind: RevisionKind
+    text: str  # the corrected answer or the follow-up ("" for a retraction)
+    parts: list[str]  # the posts as composed ([] for a retraction)
+    mode: str  # a correction's `CorrectionMode` on platforms that cannot edit; "" otherwise
+    at: str
+    actor: str
+
+
+class AnswerRevised(_Stamped):
+    action: Literal["answer.correct", "answer.follow_up", "answer.retract"]
+    qid: str
+    revision: Revision
+
+
 class DraftSet(_Stamped):
     action: Literal["draft.set"]
     qid: str
@@ -121,12 +147,16 @@ class JournalBase(TypedDict):
     session: NotRequired[str]  # the session's id: a process that opened another session stops writing
 
 
-Event = QuestionAdded | Moderated | AnswerAdded | Undone | DraftSet | PartSet | SettingsSet | SourceSet | PresenceSet
+Event = (QuestionAdded | Moderated | AnswerAdded | AnswerRevised | Undone | DraftSet | PartSet | SettingsSet
+         | SourceSet | PresenceSet)
 # What a journal line holds: events, and the marker a compaction starts the new journal with.
 JournalEntry = Event | JournalBase
 
 # The actions whose events carry `changes` to questions.
 CHANGING: frozenset[str] = frozenset({*get_args(ChangeVerb), "answer.add", "undo"})
+
+# The actions that append a `Revision` to an answer.
+REVISING: frozenset[str] = frozenset({"answer.correct", "answer.follow_up", "answer.retract"})
 
 UNDOABLE: frozenset[str] = frozenset({"approve", "dismiss", "star", "unstar", "tag", "duplicate", "reopen"})
 

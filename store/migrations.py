@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-SCHEMA = 1
+SCHEMA = 2
 FORMAT = "qtime-store"
 
 Tables = dict[str, Any]
 
 # version N -> function turning version-N tables into version-N+1 tables.
-MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {}
+# 1 -> 2: answers gained `revisions`/`retracted_at` and outbox parts `op`/`revision`/`target`,
+# whose defaults read a version-1 file as it was. The step is the version number itself: a qtime
+# that knows only version 1 refuses a store that may hold edits and deletes, instead of posting them.
+MIGRATIONS: dict[int, Callable[[Tables], Tables]] = {1: lambda tables: tables}
 
 
 def migrate(tables: Tables, version: int) -> Tables:

@@ -7,11 +7,11 @@ TinyDB snapshot.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timezone
 from typing import Any, Self, get_args
 
-from store.events import PartState, Reason, Status
+from store.events import PartOp, PartState, Reason, Revision, Status
 
 REASONS: tuple[str, ...] = get_args(Reason)
 
@@ -142,14 +142,31 @@ class Answer(Record):
     answered_at: str
     actor: str = ""
     overrode: str = ""  # sent although the question was dismissed: what was overridden ("dismissed (spam) by mod")
+    # What happened to it after it was sent, oldest first: revision n is revisions[n - 1].
+    revisions: list[Revision] = field(default_factory=list)
+    retracted_at: str = ""
+
+    @property
+    def current_text(self) -> str:
+        """The answer as it stands: the last correction's text, or the text as sent."""
+        return next((r["text"] for r in reversed(self.revisions) if r["kind"] == "correct"), self.text)
+
+    def revised(self, revision: Revision) -> Answer:
+        """A new `Answer` with `revision` appended (records are never changed in place)."""
+        retracted = revision["at"] if revision["kind"] == "retract" else self.retracted_at
+        return replace(self, revisions=[*self.revisions, revision], retracted_at=retracted)
 
 
-def part_id(question_id: str, platform: str, index: int) -> str:
+def part_id(question_id: str, platform: str, index: int, revision: int = 0) -> str:
     """The id of part `index` of an answer's thread on `platform`.
 
     Parts are numbered from 1, the way a thread shows them ("2/3"): this is
-    the one place that says so, and every caller builds ids here.
+    the one place that says so, and every caller builds ids here. The parts
+    of a revision (a correction, a follow-up, a retraction: `Answer.revisions`,
+    numbered from 1) are numbered from 1 too, under their own prefix.
     """
+    if revision:
+        return f"{question_id}:{platform}:r{revision}:{index}"
     return f"{question_id}:{platform}:{index}"
 
 
@@ -179,6 +196,13 @@ class OutboxPart(Record):
     first_try_at: str = ""  # the first attempt's time: a resend is the same post (Bluesky createdAt, X look-up)
     cid: str = ""  # Bluesky: the record's content id, which a reply to it needs
     in_reply_to: str = ""  # the post this part replied to, as the platform named it
+    # What the part does: post a reply, edit a posted part, or delete one. 0 for the
+    # answer as sent, n for the parts of `Answer.revisions[n - 1]`.
+    op: PartOp = "post"
+    revision: int = 0
+    # The id of the part it edits or deletes; for the first post of a revision, the
+    # part it replies to ("" = the question). The remote id is read when it is sent.
+    target: str = ""
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:

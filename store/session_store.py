@@ -29,7 +29,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Literal, cast, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import orjson
@@ -40,13 +40,17 @@ from store.errors import ActionError, Dismissed, NotAStoreError, SessionReplaced
 from store.events import (
     UNDOABLE,
     AnswerAdded,
+    AnswerRevised,
     Change,
     ChangeVerb,
+    CorrectionMode,
     Event,
     Moderated,
     QuestionAdded,
     QuestionFields,
     Reason,
+    Revision,
+    RevisionKind,
     SourceItem,
     SourceSet,
     Undone,
@@ -779,6 +783,30 @@ class SessionStore:
         self._commit(build)
         return self.state.answers[qid]
 
+    def revise_answer(self, qid: str, kind: RevisionKind, text: str = "", parts: list[str] | None = None,
+                      mode: str = "") -> int:
+        """Append a correction, a follow-up or a retraction to a logged answer (one event);
+        returns its revision number (from 1: `Answer.revisions[n - 1]`)."""
+        def build() -> list[Event]:
+            answer = self.state.answers.get(qid)
+            if answer is None:
+                raise ActionError(f"{self.question(qid).author}'s question has no answer to change")
+            if answer.retracted_at:
+                raise ActionError("this answer was retracted")
+            if kind == "correct" and mode not in get_args(CorrectionMode):
+                raise ActionError(f"a correction is a reply or a repost, not {mode!r}")
+            posts = [clean_text(p) for p in parts or []]
+            if kind != "retract" and not (clean_text(text) and posts and all(posts)):
+                raise ActionError("a correction or a follow-up needs text")
+            revision: Revision = {"kind": kind, "text": clean_text(text) if kind != "retract" else "",
+                                  "parts": posts if kind != "retract" else [], "mode": mode if kind == "correct" else "",
+                                  "at": now_iso(), "actor": self.actor}
+            revised: AnswerRevised = {"action": _REVISION_ACTIONS[kind], "qid": qid, "revision": revision}
+            return [revised]
+
+        self._commit(build)
+        return len(self.state.answers[qid].revisions)
+
     def set_part(self, part: OutboxPart) -> None:
         """Record an outbox part's new state durably (before and after each send)."""
         part.updated_at = now_iso()
@@ -844,6 +872,9 @@ class SessionStore:
 
 
 MAX_LINKS = 20
+
+_REVISION_ACTIONS: dict[RevisionKind, Literal["answer.correct", "answer.follow_up", "answer.retract"]] = {
+    "correct": "answer.correct", "follow_up": "answer.follow_up", "retract": "answer.retract"}
 
 
 def _clean_links(links: Any, text: str) -> list[dict[str, str]]:

@@ -14,11 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
-from store.events import Event, QuestionAdded, changes_of
+from store.events import REVISING, AnswerRevised, Event, QuestionAdded, changes_of
+from store.model import Answer, Draft, OutboxPart, Presence, Question, Settings, SourceRecord
 
 # Events that only set state (a draft, a source's cursor, a process's presence): not history worth keeping.
 STATE_ONLY = frozenset({"draft.set", "source.set", "presence.set"})
-from store.model import Answer, Draft, OutboxPart, Presence, Question, Settings, SourceRecord
 
 
 @dataclass
@@ -57,6 +57,8 @@ class SessionState:
         elif event["action"] == "answer.add":
             self.answers[event["qid"]] = Answer.from_dict(event["answer"])
             self.drafts.pop(event["qid"], None)
+        elif event["action"] in REVISING:
+            self._revise(cast(AnswerRevised, event))
         elif event["action"] == "outbox.set":
             part = OutboxPart.from_dict(event["part"])
             self.outbox[part.id] = part
@@ -75,6 +77,11 @@ class SessionState:
             self.events.append(event)
         if not provisional and seq is not None:
             self.last_seq = seq
+
+    def _revise(self, event: AnswerRevised) -> None:
+        answer = self.answers.get(event["qid"])
+        if answer is not None:
+            self.answers[answer.question_id] = answer.revised(event["revision"])
 
     def copy(self) -> SessionState:
         """A snapshot: new containers holding the same (never mutated) records.

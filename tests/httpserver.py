@@ -2,6 +2,7 @@
 
     server = LocalServer()
     server.route("GET", "/api/v1/timelines/tag/qtime", lambda req: Response.json([...]))
+    server.route("DELETE", "/api/v1/statuses/", handler, prefix=True)   # any path under it
     with server:                       # starts on a free port, in a thread
         url = server.url               # http://127.0.0.1:PORT
         ...
@@ -62,12 +63,24 @@ Handler = Callable[[Request], Response]
 class LocalServer:
     def __init__(self) -> None:
         self.routes: dict[tuple[str, str], Handler] = {}
+        self.prefixes: list[tuple[str, str, Handler]] = []
         self.requests: list[Request] = []
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
 
-    def route(self, method: str, path: str, handler: Handler | Response) -> None:
-        self.routes[(method, path)] = handler if callable(handler) else (lambda _req, r=handler: r)
+    def route(self, method: str, path: str, handler: Handler | Response, *, prefix: bool = False) -> None:
+        """Serve `path` (with `prefix`: every path under it with no exact route, e.g. `/statuses/:id`)."""
+        call = handler if callable(handler) else (lambda _req, r=handler: r)
+        if prefix:
+            self.prefixes.append((method, path, call))
+        else:
+            self.routes[(method, path)] = call
+
+    def handler(self, method: str, path: str) -> Handler | None:
+        exact = self.routes.get((method, path))
+        if exact is not None:
+            return exact
+        return next((h for m, p, h in self.prefixes if m == method and path.startswith(p)), None)
 
     @property
     def url(self) -> str:
@@ -94,7 +107,7 @@ class LocalServer:
                                   {k.lower(): v for k, v in self.headers.items()}, self.rfile.read(length))
                 with server._lock:
                     server.requests.append(request)
-                handler = server.routes.get((self.command, parts.path))
+                handler = server.handler(self.command, parts.path)
                 response = handler(request) if handler else Response.json({"error": "not found"}, 404)
                 if response.delay:
                     time.sleep(response.delay)

@@ -1,7 +1,8 @@
 """Small fake Mastodon, Bluesky PDS and X servers on `LocalServer`, for the publisher tests.
 
-Each keeps what was really created (server-side, so a test counts posts the
-way the platform would) and plays a list of faults, one per create request:
+Each keeps what was really created, edited and deleted (server-side, so a
+test counts posts the way the platform would) and plays a list of faults,
+one per create, edit or delete request:
 
     None        answer normally
     "503"       answer 503 without creating anything
@@ -54,7 +55,11 @@ class FakePlatform:
 
 
 class FakeMastodon(FakePlatform):
-    """`POST /api/v1/statuses` honouring `Idempotency-Key` as Mastodon does; `GET /api/v2/search`."""
+    """`POST /api/v1/statuses` honouring `Idempotency-Key` as Mastodon does; `GET /api/v2/search`;
+    `PUT`, `DELETE /api/v1/statuses/:id` and `GET /api/v1/statuses/:id/source`.
+
+    Every PUT is an edit in the status's history (`edits`), even with the same text:
+    a client that resent one would show."""
 
     def __init__(self, server: LocalServer, token: str, *, limit: int = 500) -> None:
         super().__init__(server, token)
@@ -66,8 +71,12 @@ class FakeMastodon(FakePlatform):
         self.public_url = "https://social.example"
         self.remaining = 300
         self.reset = "2030-01-01T15:00:00.000Z"
+        self.deleted: list[str] = []  # status ids, in the order they were deleted
         server.route("POST", "/api/v1/statuses", self.post)
         server.route("GET", "/api/v2/search", self.search)
+        server.route("PUT", "/api/v1/statuses/", self.edit, prefix=True)
+        server.route("DELETE", "/api/v1/statuses/", self.delete, prefix=True)
+        server.route("GET", "/api/v1/statuses/", self.source, prefix=True)
 
     def headers(self) -> dict[str, str]:
         return {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": str(self.remaining),
@@ -98,6 +107,46 @@ class FakeMastodon(FakePlatform):
 
         return self.create(request, make)
 
+    def edit(self, request: Request) -> Response:
+        if not self.authorised(request):
+            return Response.json({"error": "The access token is invalid"}, 401)
+        sid, text = request.path.rsplit("/", 1)[-1], request.json()["status"]
+        if sid not in self.statuses:
+            return Response.json({"error": "Record not found"}, 404)
+
+        def make() -> Response:
+            with self.lock:
+                status = self.statuses[sid]
+                status["edits"] = [*status.get("edits", []), text]
+                status["content"] = text
+            return Response.json(status, headers=self.headers())
+
+        return self.create(request, make)
+
+    def delete(self, request: Request) -> Response:
+        if not self.authorised(request):
+            return Response.json({"error": "The access token is invalid"}, 401)
+        sid = request.path.rsplit("/", 1)[-1]
+
+        def make() -> Response:
+            with self.lock:
+                status = self.statuses.pop(sid, None)
+                if status is None:
+                    return Response.json({"error": "Record not found"}, 404)
+                self.deleted.append(sid)
+            return Response.json(status, headers=self.headers())
+
+        return self.create(request, make)
+
+    def source(self, request: Request) -> Response:
+        if not self.authorised(request):
+            return Response.json({"error": "The access token is invalid"}, 401)
+        path = request.path.removesuffix("/source")
+        status = self.statuses.get(path.rsplit("/", 1)[-1])
+        if status is None or not request.path.endswith("/source"):
+            return Response.json({"error": "Record not found"}, 404)
+        return Response.json({"id": status["id"], "text": status["content"], "spoiler_text": status["spoiler_text"]})
+
     def search(self, request: Request) -> Response:
         if not self.authorised(request):
             return Response.json({"error": "The access token is invalid"}, 401)
@@ -106,7 +155,7 @@ class FakeMastodon(FakePlatform):
 
 
 class FakeBluesky(FakePlatform):
-    """A PDS: createSession, createRecord (client rkey), getRecord, resolveHandle."""
+    """A PDS: createSession, createRecord (client rkey), getRecord, deleteRecord (idempotent), resolveHandle."""
 
     DID = "did:plc:qtimehost0000000000000000"
 
@@ -120,7 +169,8 @@ class FakeBluesky(FakePlatform):
         self.exists_answer = Response.json({"error": "InternalServerError", "message": "Internal Server Error"}, 500)
         self.hide_next_get = False  # a getRecord that misses a record still being committed
         self.logins = 0
-        for path, handler in (("/xrpc/com.atproto.server.createSession", self.login),
+        self.deleted: list[str] = []  # record keys, in the order they were deleted
+        for path, handler in (("/xrpc/com.atproto.repo.deleteRecord", self.delete_record),("/xrpc/com.atproto.server.createSession", self.login),
                               ("/xrpc/com.atproto.server.refreshSession", self.refresh),
                               ("/xrpc/com.atproto.repo.createRecord", self.create_record),
                               ("/xrpc/com.atproto.repo.getRecord", self.get_record),
@@ -163,6 +213,19 @@ class FakeBluesky(FakePlatform):
 
         return self.create(request, make)
 
+    def delete_record(self, request: Request) -> Response:
+        if not self.authorised(request):
+            return Response.json({"error": "ExpiredToken", "message": "Token has expired"}, 400)
+        body = request.json()
+
+        def make() -> Response:
+            with self.lock:
+                if body["repo"] == self.DID and self.records.pop(body["rkey"], None) is not None:
+                    self.deleted.append(body["rkey"])
+            return Response.json({})
+
+        return self.create(request, make)
+
     def get_record(self, request: Request) -> Response:
         with self.lock:
             entry = self.records.get(request.arg("rkey") or "")
@@ -180,14 +243,16 @@ class FakeBluesky(FakePlatform):
 
 
 class FakeX(FakePlatform):
-    """`POST /2/tweets` (no idempotency), `GET /2/users/me`, `GET /2/users/:id/tweets`."""
+    """`POST /2/tweets` (no idempotency), `DELETE /2/tweets/:id`, `GET /2/users/me`, `GET /2/users/:id/tweets`."""
 
     USER = "42"
 
     def __init__(self, server: LocalServer, token: str) -> None:
         super().__init__(server, token)
         self.tweets: list[dict[str, Any]] = []
+        self.deleted: list[str] = []  # tweet ids, in the order they were deleted
         server.route("POST", "/2/tweets", self.post)
+        server.route("DELETE", "/2/tweets/", self.delete, prefix=True)
         server.route("GET", "/2/users/me", self.me)
         server.route("GET", f"/2/users/{self.USER}/tweets", self.timeline)
 
@@ -206,6 +271,23 @@ class FakeX(FakePlatform):
                 self.tweets.append(tweet)
             return Response.json({"data": {"id": tweet["id"], "text": tweet["text"]}}, 201,
                                  {"x-rate-limit-limit": "100", "x-rate-limit-remaining": "99", "x-rate-limit-reset": "1900000000"})
+
+        return self.create(request, make)
+
+    def delete(self, request: Request) -> Response:
+        if not self.authorised(request):
+            return Response.json({"title": "Unauthorized", "detail": "Unauthorized", "status": 401}, 401)
+        tweet_id = request.path.rsplit("/", 1)[-1]
+
+        def make() -> Response:
+            with self.lock:
+                kept = [t for t in self.tweets if t["id"] != tweet_id]
+                if len(kept) == len(self.tweets):
+                    return Response.json({"title": "Not Found Error", "status": 404,
+                                          "detail": f"Could not find tweet with id: [{tweet_id}]."}, 404)
+                self.tweets[:] = kept
+                self.deleted.append(tweet_id)
+            return Response.json({"data": {"deleted": True}})
 
         return self.create(request, make)
 

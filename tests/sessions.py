@@ -96,6 +96,15 @@ def demo_like(path: Path) -> SessionStore:
     return store
 
 
+def revise_hostile(store: SessionStore, qid: str, n: int) -> None:
+    """Corrections and follow-ups quoting hostile text back; one answer retracted."""
+    correction, follow_up = HOSTILE_TEXTS[(n + 4) % len(HOSTILE_TEXTS)], HOSTILE_TEXTS[(n + 5) % len(HOSTILE_TEXTS)]
+    store.revise_answer(qid, "correct", correction, [correction], mode="reply")
+    store.revise_answer(qid, "follow_up", follow_up, [follow_up])
+    if n == 3:
+        store.revise_answer(qid, "retract")
+
+
 def hostile(path: Path) -> SessionStore:
     """Every hostile text as a question (some answered, quoting it back), hostile names and links."""
     store = _store(path, "<script>alert('title')</script> =1+1", "<b>tag</b>")
@@ -118,6 +127,7 @@ def hostile(path: Path) -> SessionStore:
                                       url="javascript:alert(3)"))
             store.set_part(OutboxPart(part_id(qid, "mastodon", 2), qid, "mastodon", 2, 2, text, state="posted",
                                       url='https://ok.example/p"onmouseover="alert(1)'))
+            revise_hostile(store, qid, n)
         elif n % 3 == 1:
             store.approve(qid)
         else:

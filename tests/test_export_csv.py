@@ -67,7 +67,7 @@ def test_hostile_cells_are_neutralised(evil: SessionStore) -> None:
     assert "'=HYPERLINK(\"http://evil.example\",\"click\")" in texts
     assert "'+cmd|' /C calc'!A0" in texts and "'@SUM(1)" in texts and "'-1+1" in texts
     assert "'＝1+1 full-width formula" in texts
-    assert all("javascript" not in row[-1] for row in table[1:])
+    assert all("javascript" not in row[COLUMNS.index("published_urls")] for row in table[1:])
 
 
 def test_controls_and_nul_are_dropped() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from html import escape
 
 from store.export import i18n, svg
-from store.export.recap import Entry, Recap, dismissal_line, figure_rows, header_line, when_text
+from store.export.recap import Change, Entry, Recap, change_line, dismissal_line, figure_rows, header_line, when_text
 from store.export.safe import one_line, printable, safe_url
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -36,6 +36,7 @@ blockquote { margin: .5rem 0 1rem; padding: .6rem 1rem; background: var(--quote)
   border-radius: 0 .4rem .4rem 0; }
 blockquote p { margin: 0; }
 blockquote.answer { border-left-color: var(--answer); }
+.caption.retract { color: var(--muted); }
 .caption { font-weight: 600; margin: .75rem 0 .25rem; }
 ol.thread { padding-left: 1.5rem; }
 a { color: var(--accent); }
@@ -95,7 +96,20 @@ def _entry(entry: Entry, recap: Recap, words: dict[str, str], level: int) -> lis
     if entry.links:
         links = ", ".join(link(item.label, item.url) for item in entry.links)
         out.append(f'<p class="links">{text(words["published"])}: {links}</p>')
+    for change in entry.changes:
+        out += _change(change, recap, words)
     out.append("</article>")
+    return out
+
+
+def _change(change: Change, recap: Recap, words: dict[str, str]) -> list[str]:
+    kind = escape(change.revision["kind"].replace("_", "-"), quote=True)
+    out = [f'<p class="caption {kind}">{text(change_line(change, recap, words))}</p>']
+    if change.revision["text"]:
+        out.append(f'<blockquote class="answer {kind}">{paragraph(change.revision["text"])}</blockquote>')
+    if change.links:
+        links = ", ".join(link(item.label, item.url) for item in change.links)
+        out.append(f'<p class="links">{text(words["published"])}: {links}</p>')
     return out
 
 

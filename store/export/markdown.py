@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 
 from store.export import i18n
-from store.export.recap import Entry, Recap, dismissal_line, figure_rows, header_line, when_text
+from store.export.recap import Change, Entry, Recap, change_line, dismissal_line, figure_rows, header_line, when_text
 from store.export.safe import one_line, printable, safe_url
 
 # Characters with inline meaning anywhere in a line. `&<>` become entities
@@ -107,6 +107,17 @@ def _entry(entry: Entry, recap: Recap, words: dict[str, str], level: int) -> lis
     if entry.links:
         links = ", ".join(link(item.label, item.url) for item in entry.links)
         out += [f"{words['published']}: {links}", ""]
+    for change in entry.changes:
+        out += _change(change, recap, words)
+    return out
+
+
+def _change(change: Change, recap: Recap, words: dict[str, str]) -> list[str]:
+    out = [f"*{text(change_line(change, recap, words))}*", ""]
+    if change.revision["text"]:
+        out += [quote(change.revision["text"]), ""]
+    if change.links:
+        out += [f"{words['published']}: " + ", ".join(link(item.label, item.url) for item in change.links), ""]
     return out
 
 

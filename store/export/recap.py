@@ -11,13 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from store.events import Revision
 from store.model import REASONS, Answer, OutboxPart, Question, Settings, parse_time
 from store.state import SessionState
 
 from store.export import i18n
 from store.export.figures import Figures, Timeline, figures, response_seconds, timeline
 from store.export.selection import answered_in_order, bucket, selected
-from store.parts import by_question
+from store.parts import by_question, standing
 from store.export.safe import one_line, safe_url
 
 
@@ -28,14 +29,23 @@ class Link:
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """A correction, a follow-up or a retraction of an answer, with the links of its own posts."""
+
+    revision: Revision
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Entry:
     kind: str  # answered | waiting | dismissed | new (see `selection`)
     question: Question
     answer: Answer | None
     response: float | None  # seconds
     original: str | None  # the question's own post, when its URL is safe
-    links: tuple[Link, ...]  # published parts of the answer
+    links: tuple[Link, ...]  # published parts of the answer, still up (none once it is retracted)
     duplicate_of: Question | None
+    changes: tuple[Change, ...] = ()  # what happened to the answer after it was sent, oldest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,15 +74,26 @@ class Recap:
         return any(group.entries for group in self.answered)
 
 
-def published_links(parts: list[OutboxPart]) -> tuple[Link, ...]:
-    """Links to the posted parts, numbered as the thread shows them (see `part_id`)."""
+def published_links(parts: list[OutboxPart], revision: int | None = 0) -> tuple[Link, ...]:
+    """Links to the posts still up, of one revision (0: the answer as sent; None: every one),
+    numbered as their thread shows them (see `part_id`)."""
+    up = {p.id for p in standing(parts)}
     links = []
     for part in parts:
         url = safe_url(part.url)
-        if part.state == "posted" and url:
-            label = part.platform if part.total <= 1 else f"{part.platform} {part.index}/{part.total}"
+        if part.id in up and url and revision in (None, part.revision):
+            posts = [p for p in parts if p.op == "post" and p.platform == part.platform and p.revision == part.revision]
+            label = part.platform if len(posts) <= 1 else f"{part.platform} {posts.index(part) + 1}/{len(posts)}"
             links.append(Link(label, url))
     return tuple(links)
+
+
+def answer_changes(answer: Answer | None, parts: list[OutboxPart]) -> tuple[Change, ...]:
+    """The answer's revisions, each with the links of the posts it added that are still up."""
+    if answer is None:
+        return ()
+    return tuple(Change(revision, () if answer.retracted_at else published_links(parts, number))
+                 for number, revision in enumerate(answer.revisions, 1))
 
 
 def build(state: SessionState, only: str) -> Recap:
@@ -81,14 +102,16 @@ def build(state: SessionState, only: str) -> Recap:
 
     def entry(question: Question) -> Entry:
         answer = state.answers.get(question.id)
+        parts = outbox.get(question.id, [])
         return Entry(
             kind=bucket(state, question),
             question=question,
             answer=answer,
             response=response_seconds(question, answer) if answer else None,
             original=safe_url(question.url),
-            links=published_links(outbox.get(question.id, [])),
+            links=() if answer and answer.retracted_at else published_links(parts),
             duplicate_of=state.questions.get(question.duplicate_of or ""),
+            changes=answer_changes(answer, parts),
         )
 
     answered = [entry(q) for q, _ in answered_in_order(state, questions)]
@@ -182,3 +205,10 @@ def when_line(entry: Entry, recap: Recap, words: dict[str, str]) -> str:
         votes = entry.question.votes
         bits.append(words["vote"] if votes == 1 else words["votes"].format(count=votes))
     return " · ".join(bits)
+
+
+def change_line(change: Change, recap: Recap, words: dict[str, str]) -> str:
+    """`Corrected at 19:14 UTC:`, `Follow-up at 19:16 UTC:`, `Retracted at 19:20 UTC`, as plain text."""
+    moment = parse_time(change.revision["at"])
+    time = (i18n.clock(moment, with_date=recap.multi_day) + " UTC") if moment else "?"
+    return words[f"{change.revision['kind']}_at"].format(time=time)

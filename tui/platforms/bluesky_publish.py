@@ -7,6 +7,11 @@ resending a part that may have gone through, the record is looked up
 (`com.atproto.repo.getRecord`), and a create refused because the record
 exists counts as posted. Facets (mention, links, hashtag) are indexed in
 UTF-8 bytes (`tui.platforms.facets`).
+
+Bluesky cannot edit a post: a correction is a reply (a post like any other)
+or a delete and a new thread. A delete (`com.atproto.repo.deleteRecord`) is
+idempotent: deleting a record that is gone succeeds, or is refused as not
+found, which counts as deleted.
 """
 from __future__ import annotations
 
@@ -21,7 +26,7 @@ from store.model import Question, now_iso
 from tui.platforms import facets
 from tui.platforms.bluesky_auth import BlueskyAccount, account
 from tui.platforms.http import BadReply, Refused, Reply, request
-from tui.platforms.publishers import AccountProblem, Job, Posted, Publisher, PublishError, not_redirected
+from tui.platforms.publishers import AccountProblem, Job, Posted, Publisher, PublishError, not_redirected, target_of
 
 POST = "app.bsky.feed.post"
 _B32 = "234567abcdefghijklmnopqrstuvwxyz"
@@ -56,6 +61,12 @@ def _exists(error: Refused) -> bool:
     data = error.data if isinstance(error.data, dict) else {}
     text = f"{data.get('error', '')} {data.get('message', '')}".lower()
     return "alreadyexists" in text.replace(" ", "") or "already exist" in text
+
+
+def _gone(error: Refused) -> bool:
+    """The record is not there (deleted already)."""
+    text = _why(error).lower()
+    return "notfound" in text.replace(" ", "") or "could not locate" in text
 
 
 def _why(error: Refused) -> str:
@@ -136,6 +147,23 @@ class BlueskyPublisher(Publisher):
         if ref is None:
             raise BadReply("Bluesky answered the post without its uri and cid")
         return self._posted(ref, rkey)
+
+    async def delete(self, client: httpx.AsyncClient, job: Job) -> None:
+        target = target_of(job)
+        try:
+            await self._session.ensure(client)
+        except Refused as error:
+            raise AccountProblem(str(error)) from None
+        rkey = target.idempotency_key or target.remote_id.rsplit("/", 1)[-1]
+        try:
+            reply = not_redirected(self.name, await self._xrpc(
+                client, "POST", "com.atproto.repo.deleteRecord",
+                json={"repo": self._session.did, "collection": POST, "rkey": rkey}, follow_redirects=False))
+        except Refused as error:
+            if error.status in (400, 404) and _gone(error):
+                return  # already gone
+            raise
+        self.note_rate(reply.headers)
 
     def _posted(self, ref: dict[str, str], rkey: str) -> Posted:
         return Posted(ref["uri"], f"https://bsky.app/profile/{self.handle}/post/{rkey}", cid=ref["cid"])

@@ -5,6 +5,12 @@ with the status it already made, so resending a part after a lost answer, or
 after a restart, cannot post it twice. A question seen on another instance
 has a status id that means nothing on ours: it is looked up on ours first
 (`GET /api/v2/search?resolve=true`), which fetches it over federation.
+
+A correction edits a status in place (`PUT /api/v1/statuses/:id`): the same
+text twice is the same status, and after a lost answer the status's source
+(`GET /api/v1/statuses/:id/source`) is read first, so no second edit is made.
+A retraction deletes (`DELETE /api/v1/statuses/:id`); a 404 means it is
+already gone, which is what a resend after a lost answer finds.
 """
 from __future__ import annotations
 
@@ -16,7 +22,7 @@ from store.model import Question
 from store.text import profile_for
 from tui.platforms.http import HostToken, HttpProblem, Refused, bearer, request
 from tui.platforms.mastodon_source import InstanceLimits, instance_limits
-from tui.platforms.publishers import Job, Posted, Publisher, PublishError, Target, not_redirected
+from tui.platforms.publishers import Job, Posted, Publisher, PublishError, Target, not_redirected, target_of
 
 VISIBILITIES = ("public", "unlisted", "private", "direct")
 
@@ -29,6 +35,7 @@ def _host(url: str) -> str:
 class MastodonPublisher(Publisher):
     platform = "mastodon"
     name = "Mastodon"
+    can_edit = True
 
     def __init__(self, base_url: str, token: str, *, visibility: str = "public", handle: str = "") -> None:
         super().__init__(base_url)
@@ -102,6 +109,50 @@ class MastodonPublisher(Publisher):
         if not remote_id:
             raise PublishError("Mastodon answered without a status id")
         return Posted(remote_id, str(status.get("url") or status.get("uri") or ""), in_reply_to=str(in_reply_to or ""))
+
+    async def edit(self, client: httpx.AsyncClient, job: Job) -> Posted:
+        target = target_of(job)
+        url = f"{self.base_url}/api/v1/statuses/{target.remote_id}"
+        if job.uncertain and await self._source_text(client, url) == job.part.text:
+            return Posted(target.remote_id, target.url, in_reply_to=target.in_reply_to)
+        body: dict[str, object] = {"status": job.part.text}
+        if job.lang:
+            body["language"] = job.lang
+        if job.question.spoiler:
+            body["spoiler_text"] = job.question.spoiler
+        try:
+            reply = not_redirected(self.name, await request(
+                client, "PUT", url, json=body, auth=self._auth(), follow_redirects=False))
+        except Refused as error:
+            if error.status == 404:
+                raise PublishError("the post is no longer on Mastodon: nothing to correct") from None
+            if error.status == 422:
+                raise PublishError(f"Mastodon refused it: {_reason(error)}") from None
+            raise
+        self.note_rate(reply.headers)
+        status = reply.data if isinstance(reply.data, dict) else {}
+        return Posted(target.remote_id, str(status.get("url") or target.url), in_reply_to=target.in_reply_to)
+
+    async def _source_text(self, client: httpx.AsyncClient, url: str) -> str | None:
+        """The status's text as written (None when it cannot be read: then the edit is simply sent again)."""
+        try:
+            reply = await request(client, "GET", f"{url}/source", auth=self._auth())
+        except Refused:
+            return None
+        text = reply.data.get("text") if isinstance(reply.data, dict) else None
+        return text if isinstance(text, str) else None
+
+    async def delete(self, client: httpx.AsyncClient, job: Job) -> None:
+        target = target_of(job)
+        try:
+            reply = not_redirected(self.name, await request(
+                client, "DELETE", f"{self.base_url}/api/v1/statuses/{target.remote_id}", auth=self._auth(),
+                follow_redirects=False))
+        except Refused as error:
+            if error.status == 404:  # already gone: deleted by an attempt whose answer was lost, or by hand
+                return
+            raise
+        self.note_rate(reply.headers)
 
     async def _local_id(self, client: httpx.AsyncClient, job: Job) -> str:
         """The question's status id on the posting instance."""

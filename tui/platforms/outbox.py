@@ -5,9 +5,12 @@
     outbox.enqueue(qid)            # sync, in a thread: pending parts for the answer
     await outbox.send_pending()    # sends them, in order, until nothing is left to send now
     outbox.retry(part_id)          # sync: a failed part (and its thread's) back to pending
+    outbox.enqueue_revision(qid, n)  # sync: the parts that carry a correction, follow-up or retraction
+    outbox.enqueue_missing()       # sync: revisions a crash left unqueued
 
 Each part of an answer is an `OutboxPart` in the store, one per platform and
-post of the thread (id `qid:platform:index`, index from 1). Its life:
+post of the thread (id `qid:platform:index`, index from 1; a revision's parts
+`qid:platform:rN:index`: see `part_id`). Its life:
 
 1. `enqueue` stores it `pending`, with its idempotency key (Mastodon) or
    record key (Bluesky) already chosen, so every later send reuses them.
@@ -18,6 +21,15 @@ post of the thread (id `qid:platform:index`, index from 1). Its life:
    stored id), `failed` with the platform's reason, or still `pending` with
    the transient error as `reason`. `sending` stays True when the answer
    was lost, which is also what a killed process leaves behind.
+
+After it is sent, an answer can be corrected, followed up or retracted
+(`Answer.revisions`). Each revision gets parts of its own (`part_id(..., n)`),
+planned by `store.parts.plan_revision`: posts like an answer's, and edits
+and deletes of parts already posted (`op`, `target`), recorded and sent
+the same way. Parts go out in order, revision after revision; an edit or a
+delete reads its target's remote id when it goes. Once an answer is
+retracted, its parts not sent yet are cancelled rather than posted and
+deleted (a part whose send is in doubt is resolved first, then deleted).
 
 So a restart (a new `Outbox(...).send_pending()` on the reopened store)
 resumes every pending part, and a resend after a lost answer is safe: the
@@ -43,15 +55,18 @@ import httpx
 from filelock import FileLock, Timeout
 
 from store.errors import ActionError
+from store.events import PartState
 from store.model import OutboxPart, Question, now_iso, part_id
-from store.parts import by_question, of_question
+from store.parts import by_question, of_question, of_revision, plan_revision
 from store.sanitize import clean_line
 from store.session_store import SessionStore
 from tui.platforms.http import Backoff, BadReply, Refused, Transient, make_client
-from tui.platforms.publishers import AccountProblem, Job, Publisher, PublishError, redact
+from tui.platforms.publishers import AccountProblem, Job, Posted, Publisher, PublishError, redact
 
 MAX_ATTEMPTS = 6  # transient failures of one part in one run before it fails
 MAX_WAIT = 120.0  # seconds: a longer wait ends the run, the part stays pending
+_DOING = {"post": "sending", "edit": "editing", "delete": "deleting"}
+_DONE = {"post": "posted", "edit": "edited", "delete": "deleted"}
 
 
 class Outbox:
@@ -114,7 +129,7 @@ class Outbox:
         for publisher in self.targets(question):
             thread = self._thread(qid, publisher.platform)
             if thread:
-                queued += thread
+                queued += of_revision(thread, 0)
                 continue
             total = len(answer.parts)
             for index, text in enumerate(answer.parts, 1):
@@ -126,6 +141,48 @@ class Outbox:
                 queued.append(self.store.state.outbox[part.id])
         return queued
 
+    def enqueue_revision(self, qid: str, number: int) -> list[OutboxPart]:
+        """Pending parts for revision `number` of `qid`'s answer, on every platform the answer was queued on.
+
+        Calling it again returns the parts already queued; it never queues twice.
+        """
+        self.store.refresh()
+        answer = self.store.state.answers.get(qid)
+        if answer is None or not 0 < number <= len(answer.revisions):
+            raise ActionError(f"question {qid!r} has no revision {number} to publish")
+        queued: list[OutboxPart] = []
+        for publisher in self.targets(self.store.question(qid)):
+            thread = self._thread(qid, publisher.platform)
+            if not thread or of_revision(thread, number):  # never published there, or queued already
+                queued += of_revision(thread, number)
+                continue
+            steps = plan_revision(answer, number, thread, publisher.can_edit)
+            for index, (op, text, target) in enumerate(steps, 1):
+                part = OutboxPart(
+                    id=part_id(qid, publisher.platform, index, number), question_id=qid, platform=publisher.platform,
+                    index=index, total=len(steps), text=text, op=op, revision=number, target=target,
+                    idempotency_key=publisher.new_key() if op == "post" else "",
+                )
+                self.store.set_part(part)
+                queued.append(self.store.state.outbox[part.id])
+        return queued
+
+    def enqueue_missing(self) -> list[OutboxPart]:
+        """Queue the revisions a crash left recorded on their answer but not queued (idempotent)."""
+        self.store.refresh()
+        queued: list[OutboxPart] = []
+        for answer in tuple(self.store.state.answers.values()):
+            for number in range(1, len(answer.revisions) + 1):
+                if self._unqueued(answer.question_id, number):
+                    queued += self.enqueue_revision(answer.question_id, number)
+        return queued
+
+    def _unqueued(self, qid: str, number: int) -> bool:
+        """Revision `number` has no parts on a platform the answer was queued on."""
+        question = self.store.state.questions.get(qid)
+        threads = (self._thread(qid, p.platform) for p in self.targets(question)) if question else ()
+        return any(thread and not of_revision(thread, number) for thread in threads)
+
     def retry(self, part_id: str) -> None:
         """A failed part back to pending, with the failed parts of its thread."""
         self.store.refresh()
@@ -134,7 +191,7 @@ class Outbox:
             raise ActionError(f"no outbox part {part_id!r}")
         if part.state != "failed":
             raise ActionError(f"part {part.index}/{part.total} on {self._name(part.platform)} is {part.state}, not failed")
-        for each in self._thread(part.question_id, part.platform):
+        for each in of_revision(self._thread(part.question_id, part.platform), part.revision):
             if each.state == "failed":
                 # a human asked for it: an answer lost earlier is no longer a reason to hold back
                 self.store.set_part(replace(each, state="pending", reason="", sending=False))
@@ -169,21 +226,62 @@ class Outbox:
                 return
 
     def _next(self, platform: str) -> OutboxPart | None:
-        """The first pending part whose earlier parts are all posted."""
+        """The first pending part, in thread order (revision after revision).
+
+        A failed post fails the later posts of its thread with it (`_fail`),
+        so skipping past it never sends a post without its parent.
+        """
         on_platform = (p for p in tuple(self.store.state.outbox.values()) if p.platform == platform)
         for thread in by_question(on_platform).values():
             for part in thread:
                 if part.state == "pending":
                     return part
-                if part.state != "posted":
-                    break
+        return None
+
+    def _previous(self, part: OutboxPart) -> OutboxPart | None:
+        """The part before `part` in its revision's thread."""
+        return self.store.state.outbox.get(part_id(part.question_id, part.platform, part.index - 1, part.revision))
+
+    def _parent(self, part: OutboxPart) -> OutboxPart | None:
+        """The posted part a post replies to: the one before it in its thread, else its target (None: the question)."""
+        previous = self._previous(part)
+        if previous is not None and previous.op == "post":
+            return previous
+        target = self.store.state.outbox.get(part.target) if part.target else None
+        return target if target is not None and target.state == "posted" else None
+
+    def _obstacle(self, part: OutboxPart) -> tuple[PartState, str] | None:
+        """Why `part` must not go out, and the state that settles it; None when it may go."""
+        answer = self.store.state.answers.get(part.question_id)
+        retracted = next((n for n, r in enumerate(answer.revisions, 1) if r["kind"] == "retract"), 0) if answer else 0
+        if part.revision < retracted and (part.op == "edit" or (part.op == "post" and not part.sending)):
+            return "cancelled", "not sent: the answer was retracted"
+        if part.op == "post":
+            previous = self._previous(part)
+            if previous is not None and previous.op == "post" and previous.state != "posted":
+                return "failed", f"not sent: part {previous.index} failed"
+            return None
+        target = self.store.state.outbox.get(part.target)
+        if target is None or target.state == "cancelled" or (target.state == "failed" and not target.sending):
+            return "cancelled", f"nothing to {part.op}: the post was never made"
+        if target.state == "failed":
+            return "failed", f"part {target.index} may have been posted: check the account, then retry"
         return None
 
     async def _send(self, client: httpx.AsyncClient, publisher: Publisher, part: OutboxPart) -> bool:
-        """Post one part, retrying transient failures. False: stop this platform for now."""
+        """Send one part, retrying transient failures. False: stop this platform for now."""
+        obstacle = self._obstacle(part)
+        if obstacle is not None:
+            state, why = obstacle
+            if state == "failed":
+                await self._fail(part, why)
+            else:
+                await self._save(replace(part, state=state, reason=why))
+            return True
         backoff = Backoff(*self.backoff)
         question = self.store.question(part.question_id)
-        parent = self.store.state.outbox.get(part_id(part.question_id, part.platform, part.index - 1))
+        parent = self._parent(part) if part.op == "post" else None
+        target = self.store.state.outbox.get(part.target) if part.op != "post" else None
         attempt = 0
         while True:
             attempt += 1
@@ -194,14 +292,14 @@ class Outbox:
                 self._note(publisher, f"rate limit: waiting {wait:.0f} s")
                 await asyncio.sleep(wait)
             job = Job(part, question, parent, self.store.settings.lang,
-                      retrying=part.attempts > 0, uncertain=part.sending)
+                      retrying=part.attempts > 0, uncertain=part.sending, target=target)
             part = replace(part, attempts=part.attempts + 1, first_try_at=part.first_try_at or now_iso(), sending=True)
             await self._save(part)
             if self.store.write_error:  # the attempt is not on disk: sending now could post twice
                 return self._defer(publisher, 5.0, self.store.write_error)
-            self._note(publisher, f"sending part {part.index}/{part.total}")
+            self._note(publisher, f"{_DOING[part.op]} part {part.index}/{part.total}")
             try:
-                posted = await publisher.publish(client, replace(job, part=part))
+                posted = await self._perform(client, publisher, replace(job, part=part))
             except Transient as error:
                 reason = self._safe(str(error))
                 # an earlier lost answer stays a doubt until the part is found or posted
@@ -237,15 +335,28 @@ class Outbox:
                 await self._save(replace(part, state="posted", remote_id=posted.remote_id, cid=posted.cid,
                                          in_reply_to=posted.in_reply_to, url=clean_line(posted.url, limit=2000),
                                          reason="", sending=False))
-                self._note(publisher, f"posted part {part.index}/{part.total}")
+                self._note(publisher, f"{_DONE[part.op]} part {part.index}/{part.total}")
                 return True
+
+    @staticmethod
+    async def _perform(client: httpx.AsyncClient, publisher: Publisher, job: Job) -> Posted:
+        """The part's request: a post, an edit, or a delete (recorded with its target's id)."""
+        if job.part.op == "edit":
+            return await publisher.edit(client, job)
+        if job.part.op == "delete":
+            await publisher.delete(client, job)
+            target = job.target
+            return Posted(target.remote_id if target else "", "")
+        return await publisher.publish(client, job)
 
     async def _fail(self, part: OutboxPart, reason: str, *, uncertain: bool = False) -> None:
         """Fail `part`; the later parts of its thread cannot go without it.
         `uncertain`: it may have been posted (a retry must look first)."""
         await self._save(replace(part, state="failed", reason=reason, sending=uncertain))
-        for later in self._thread(part.question_id, part.platform):
-            if later.index > part.index and later.state == "pending":
+        if part.op != "post":  # edits and deletes stand alone
+            return
+        for later in of_revision(self._thread(part.question_id, part.platform), part.revision):
+            if later.index > part.index and later.op == "post" and later.state == "pending":
                 await self._save(replace(later, state="failed", reason=f"not sent: part {part.index} failed"))
 
     def _defer(self, publisher: Publisher, seconds: float, why: str) -> bool:

@@ -1,12 +1,14 @@
 """What every publisher of answers shares: the job it gets, what it returns, its rate limit.
 
 A publisher posts one outbox part (one post of an answer's thread) as a reply
-on its platform. The outbox (`tui.platforms.outbox`) decides what to send and
+on its platform, and edits (where the platform can: `can_edit`) or deletes
+one it posted. The outbox (`tui.platforms.outbox`) decides what to send and
 when, records every attempt in the store first, and retries; a publisher only
-turns one `Job` into one post, and says how the platform answered:
+turns one `Job` into one request, and says how the platform answered:
 
 - returns `Posted` (the post's remote id, URL, and what the next part of
-  the thread needs, e.g. a Bluesky uri/cid);
+  the thread needs, e.g. a Bluesky uri/cid), or, for a delete, nothing (a
+  post already gone counts as deleted: a resend after a lost answer is safe);
 - raises `Transient` / `RateLimited` (retry later), `Refused` / `BadReply` /
   `PublishError` (the part fails with that reason), `Uncertain` (an
   earlier answer was lost and the post may exist: a human must check), or
@@ -79,10 +81,11 @@ class Job:
 
     part: OutboxPart
     question: Question
-    parent: OutboxPart | None  # the previous part of this thread, already posted
+    parent: OutboxPart | None  # the posted part a post replies to (None: the question)
     lang: str = ""
     retrying: bool = False
     uncertain: bool = False
+    target: OutboxPart | None = None  # the posted part an edit or a delete acts on
 
 
 @dataclass(slots=True)
@@ -139,6 +142,13 @@ def not_redirected(name: str, reply: Reply) -> Reply:
     return reply
 
 
+def target_of(job: Job) -> OutboxPart:
+    """The posted part an edit or a delete acts on (the outbox resolves it before sending)."""
+    if job.target is None or not job.target.remote_id:
+        raise PublishError("the post to change was never posted")
+    return job.target
+
+
 def redact(text: str, secrets: list[str]) -> str:
     """`text` with every secret replaced by ***, for a server that echoes what it got."""
     for secret in secrets:
@@ -178,6 +188,7 @@ class Publisher(ABC):
 
     platform: ClassVar[str]  # the `reply_ref["platform"]` it answers
     name: ClassVar[str]  # shown to people: "Mastodon"
+    can_edit: ClassVar[bool] = False  # a correction edits the posts in place (else: a reply or a repost)
 
     def __init__(self, base_url: str) -> None:
         self.base_url = base_url
@@ -213,6 +224,14 @@ class Publisher(ABC):
     @abstractmethod
     async def publish(self, client: httpx.AsyncClient, job: Job) -> Posted:
         """Post `job.part`; see the module docstring for the outcomes."""
+
+    async def edit(self, client: httpx.AsyncClient, job: Job) -> Posted:
+        """Replace the text of `job.target` with `job.part.text` (only where `can_edit`)."""
+        raise PublishError(f"{self.name} cannot edit a post")
+
+    @abstractmethod
+    async def delete(self, client: httpx.AsyncClient, job: Job) -> None:
+        """Delete `job.target`; a post that is already gone counts as deleted."""
 
     def note_rate(self, headers: httpx.Headers) -> None:
         rate = rate_limit_from(headers)

@@ -22,7 +22,7 @@ import regex
 
 from store.model import Question, parse_time
 from tui.platforms.http import BadReply, HostToken, Refused, bearer, request
-from tui.platforms.publishers import Job, Posted, Publisher, PublishError, Uncertain, not_redirected
+from tui.platforms.publishers import Job, Posted, Publisher, PublishError, Uncertain, not_redirected, target_of
 
 _URL = regex.compile(r"https?://\S+")
 LOOKBACK = timedelta(minutes=2)  # clock skew between us and X
@@ -88,6 +88,20 @@ class XPublisher(Publisher):
         if not isinstance(data, dict) or not data.get("id"):
             raise PublishError("X answered without a post id")
         return self._posted(str(data["id"]), parent)
+
+    async def delete(self, client: httpx.AsyncClient, job: Job) -> None:
+        target = target_of(job)
+        try:
+            reply = not_redirected(self.name, await request(
+                client, "DELETE", f"{self.base_url}/2/tweets/{target.remote_id}", auth=self._auth(),
+                follow_redirects=False))
+        except Refused as error:
+            if error.status == 404:  # already gone
+                return
+            if error.status == 403:
+                raise PublishError(f"X refused it: {_why(error)}") from None
+            raise
+        self.note_rate(reply.headers)
 
     def _posted(self, tweet_id: str, parent: str) -> Posted:
         who = self._me.get("username") or "i/web"

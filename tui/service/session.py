@@ -26,7 +26,7 @@ from typing import Protocol
 from store import session_store, team
 from store.compaction import Compactor
 from store.errors import SessionReplaced, StoreError
-from store.events import Event, SourceItem, qids_of
+from store.events import Event, RevisionKind, SourceItem, qids_of
 from store.export import render
 from store.export.files import write_export
 from store.model import IngestResult, OutboxPart, Presence, Question, Settings, SourceRecord
@@ -128,6 +128,16 @@ class SessionService:
     def links_of(self, qid: str) -> list[str]:
         return posted_links(self.parts_of(qid))
 
+    def can_revise(self, qid: str) -> bool:
+        """An answer was logged for `qid` and not retracted: correct, follow up and retract apply."""
+        answer = self.store.state.answers.get(qid)
+        return answer is not None and not answer.retracted_at
+
+    def asks_correction_mode(self, qid: str) -> bool:
+        """A correction needs the host's choice of `mode`: the answer went to a platform that cannot edit."""
+        platforms = {p.platform for p in self.parts_of(qid)}
+        return self.outbox is not None and any(not p.can_edit and p.platform in platforms for p in self.outbox.publishers)
+
     @property
     def publishing(self) -> str:
         """What the outbox is doing: sending, waiting for a rate limit, an account refused ("" when idle)."""
@@ -218,6 +228,32 @@ class SessionService:
             self.claim("")
         self.maybe_compact()
         return [] if self.outbox is None else self.outbox.enqueue(qid)
+
+    # -- the life of an answer after it is sent (blocking jobs, like `send_answer`) ------------
+    # Each records the change on the logged answer (the answered log and the exports show it,
+    # with or without an account), then queues what it takes on every platform the answer was
+    # queued on; `publish()` sends it. ActionError: no answer, already retracted, no text.
+
+    def correct(self, qid: str, text: str, parts: list[str], mode: str = "reply") -> list[OutboxPart]:
+        """Correct a sent answer. Mastodon edits the posts in place; on Bluesky and X, which cannot
+        edit, `mode` says how: "reply" (the correction posted under the answer) or "repost" (the
+        answer's posts deleted and the corrected thread posted under the question)."""
+        return self._revise(qid, "correct", text, parts, mode)
+
+    def follow_up(self, qid: str, text: str, parts: list[str]) -> list[OutboxPart]:
+        """Add a follow-up: a new thread replying to the last post of the answer's thread."""
+        return self._revise(qid, "follow_up", text, parts)
+
+    def retract(self, qid: str) -> list[OutboxPart]:
+        """Retract a sent answer (ask first: it cannot be undone): every post of it is deleted,
+        and its parts not sent yet are never sent."""
+        return self._revise(qid, "retract")
+
+    def _revise(self, qid: str, kind: RevisionKind, text: str = "", parts: list[str] | None = None,
+                mode: str = "") -> list[OutboxPart]:
+        number = self.store.revise_answer(qid, kind, text, parts, mode)
+        self.maybe_compact()
+        return [] if self.outbox is None else self.outbox.enqueue_revision(qid, number)
 
     def retry(self, qid: str) -> bool:
         """Failed parts back to pending (a held-back part just goes again); False when nothing applies."""
@@ -322,6 +358,7 @@ class SessionService:
         """Send the pending parts; the epoch time to come back at when some were deferred."""
         if self.outbox is None or self.outbox.local_only:
             return None
+        await asyncio.to_thread(self.outbox.enqueue_missing)
         await self.outbox.send_pending()
         return self.outbox.waiting_until
 

@@ -1,4 +1,5 @@
-"""The answered log: each answer with its question, when, how fast, and where it was published."""
+"""The answered log: each answer with its question, when, how fast, and where it was published;
+then what happened to it after it was sent (corrected, followed up, retracted), and where that went."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -8,35 +9,64 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
+from store.events import Revision
 from store.export.i18n import duration
 from store.model import Answer, OutboxPart, Question, parse_time
-from store.parts import by_question, held_back
+from store.parts import by_question, held_back, of_revision
 from tui.widgets.queue_list import question_time
 from tui.widgets.shown import shown, shown_line
 
 QUESTION_PREVIEW = 160
 
 
-def publish_state(parts: Iterable[OutboxPart]) -> list[tuple[str, str]]:
-    """(text, style) per platform: posted 2/2, pending, failed (reason)."""
+REVISION_DONE = {"correct": "corrected", "follow_up": "posted", "retract": "deleted"}
+REVISION_HEAD = {"correct": ("corrected", "bold $warning"), "follow_up": ("follow-up", "bold $accent"),
+                 "retract": ("retracted", "bold $error")}
+
+
+def publish_state(parts: Iterable[OutboxPart], revision: int = 0, done: str = "posted") -> list[tuple[str, str]]:
+    """(text, style) per platform for one revision (0: the answer as sent): posted 2/2, pending, failed (reason)."""
     by_platform: dict[str, list[OutboxPart]] = {}
-    for part in parts:
-        by_platform.setdefault(part.platform, []).append(part)  # in thread order already
+    for part in of_revision(parts, revision):
+        by_platform.setdefault(part.platform, []).append(part)
     if not by_platform:
         return [("not published", "$text-muted")]
     out: list[tuple[str, str]] = []
     for platform, platform_parts in sorted(by_platform.items()):
-        total = max(p.total for p in platform_parts) or len(platform_parts)
+        total = len(platform_parts)
         posted = sum(p.state == "posted" for p in platform_parts)
+        cancelled = sum(p.state == "cancelled" for p in platform_parts)
         failed = [p for p in platform_parts if p.state == "failed"]
         if failed:
             out.append((shown_line(f"{platform}: failed ({failed[0].reason or 'error'}) {posted}/{total}"), "$error"))
-        elif posted == total:
-            out.append((shown_line(f"{platform}: posted {posted}/{total}"), "$success"))
+        elif posted + cancelled == total:
+            out.append((f"{platform}: {done} {posted}/{total}" + (f", {cancelled} not sent" if cancelled else ""),
+                        "$success"))
         else:
             held = next((p.reason for p in platform_parts if held_back(p)), "")
             out.append((shown_line(f"{platform}: sending {posted}/{total}" + (f" ({held})" if held else "")), "$warning"))
     return out
+
+
+def _joined(states: list[tuple[str, str]]) -> list[str | tuple[str, str]]:
+    out: list[str | tuple[str, str]] = []
+    for number, (text, style) in enumerate(states):
+        out += [(" · " if number else "", ""), (text, style)]
+    return out
+
+
+def revision_lines(revision: Revision, number: int, parts: list[OutboxPart]) -> list[Content]:
+    """`corrected 19:14  mastodon: corrected 2/2` and the new text, or `retracted 19:20 ...`."""
+    at = parse_time(revision["at"])
+    word, style = REVISION_HEAD[revision["kind"]]
+    head: list[str | tuple[str, str]] = [(f"{word} {at.astimezone().strftime('%H:%M') if at else '?'}", style), "  "]
+    if parts:
+        head += _joined(publish_state(parts, number, REVISION_DONE[revision["kind"]]))
+    lines = [Content.assemble(*head)]
+    if revision["text"]:
+        lines.append(Content.assemble(("A′ " if revision["kind"] == "correct" else "+ ", "bold $success"),
+                                      shown(revision["text"])))
+    return lines
 
 
 def answer_entry(answer: Answer, question: Question | None, parts: Iterable[OutboxPart]) -> Content:
@@ -47,21 +77,23 @@ def answer_entry(answer: Answer, question: Question | None, parts: Iterable[Outb
     head: list[str | tuple[str, str]] = [(when, "bold"), "  "]
     head.append((shown_line(question.author) if question else "?", "bold $accent"))
     head += [("  " + took + "  ", "$text-muted")]
-    for number, (text, style) in enumerate(publish_state(parts)):
-        head += [(" · " if number else "", ""), (text, style)]
+    parts = list(parts)
+    head += _joined(publish_state(parts))
     asked_text = " ".join(shown_line(question.shown_text()).split()) if question else ""
     if len(asked_text) > QUESTION_PREVIEW:
         asked_text = asked_text[: QUESTION_PREVIEW - 1] + "…"
     lines = [
         Content.assemble(*head),
         Content.assemble(("Q ", "bold $text-muted"), (asked_text, "$text-muted")),
-        Content.assemble(("A ", "bold $success"), shown(answer.text)),
+        Content.assemble(("A ", "bold $success"), shown(answer.text, "strike" if answer.retracted_at else "")),
     ]
     if answer.overrode:
         lines.append(Content.assemble(("  sent although the question was ", "$warning"),
                                       shown(answer.overrode, "$warning", multiline=False)))
     if len(answer.parts) > 1:
         lines.append(Content.styled(f"  a thread of {len(answer.parts)} posts", "$text-muted"))
+    for number, revision in enumerate(answer.revisions, 1):
+        lines += revision_lines(revision, number, parts)
     return Content("\n").join(lines)
 
 
@@ -98,6 +130,7 @@ def what_is_shown(answers: Mapping[str, Answer], questions: Mapping[str, Questio
     for answer in answers.values():
         question = questions.get(answer.question_id)
         drawn.append((answer.question_id, answer.answered_at, answer.text, len(answer.parts), answer.overrode,
+                      len(answer.revisions),
                       (question.author, question.shown_text(), question.posted_at, question.received_at) if question else None))
-    drawn.extend((p.id, p.question_id, p.platform, p.total, p.state, p.reason) for p in outbox.values())
+    drawn.extend((p.id, p.question_id, p.platform, p.total, p.state, p.reason, p.op) for p in outbox.values())
     return tuple(drawn)
