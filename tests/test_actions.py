@@ -10,8 +10,8 @@ from tui.config import Config, check_keymap, load_config
 from tui.screens.main import MainScreen
 from tui.widgets.queue_list import QueueList
 
-# Offered only where they apply: while typing (send, back), on an answer that failed or was posted.
-WHERE_THEY_APPLY = {"send", "back", "retry", "open"}
+# Offered only where they apply: while typing (send, back), on an answer that failed, was posted or can be revised.
+WHERE_THEY_APPLY = {"send", "back", "retry", "open", "correct", "follow_up", "retract"}
 
 
 def test_every_action_has_a_binding_with_its_id() -> None:
@@ -85,9 +85,9 @@ def test_keymaps_that_fit_are_kept() -> None:
 
 def test_a_config_file_with_a_bad_remap_keeps_the_default_and_says_why(tmp_path) -> None:
     path = tmp_path / "config.toml"
-    path.write_text('[keymap]\napprove = "q"\nstar = "x"\n')
+    path.write_text('[keymap]\napprove = "q"\nstar = "z"\n')
     config = load_config(path)
-    assert config.keymap == {"star": "x"}
+    assert config.keymap == {"star": "z"}
     assert len(config.problems) == 1 and "approve" in config.problems[0] and "kept the default" in config.problems[0]
 
 

@@ -206,3 +206,37 @@ def test_an_old_process_stops_writing_when_its_session_is_replaced(tmp_path: Pat
         raise AssertionError("an old process wrote into the new session")
     assert SessionStore.open(path, actor="check").state.last_seq == seq
     assert old.compact() is False  # and never writes a snapshot over it
+
+
+async def test_a_sent_answer_is_corrected_followed_up_and_retracted_with_keys(session, clock) -> None:
+    app = QuestionTimeApp(session, clock=clock, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        qid = await start_answering(pilot, app, "@paolo_mpay")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert session.state.answers[qid].text == "Sul m-payment stiamo"
+        await pilot.press("5")
+        await settle(pilot)
+        app.screen.query_one(QueueList).select(qid)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert session.state.answers[qid].revisions == []  # enter says how to correct, it does not
+        await pilot.press("c")
+        await pilot.press(*" lavorando")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        answer = session.state.answers[qid]
+        assert answer.current_text == "Sul m-payment stiamo lavorando"
+        await pilot.press("f", *"Ne riparliamo a maggio", "ctrl+s")
+        await settle(pilot)
+        assert [r["kind"] for r in session.state.answers[qid].revisions] == ["correct", "follow_up"]
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert session.state.answers[qid].retracted_at
+        assert "retracted" in screen_text(app)
+        await pilot.press("c")  # nothing more to correct
+        await settle(pilot)
+        assert len(session.state.answers[qid].revisions) == 3

@@ -110,6 +110,15 @@ class SendRefused(Message):
 
 
 @dataclass
+class Revised(Message):
+    """A correction, follow-up or retraction is in the store (`queued` parts to publish)."""
+
+    qid: str
+    kind: str
+    queued: int
+
+
+@dataclass
 class RetryQueued(Message):
     qid: str
     queued: bool
@@ -369,6 +378,33 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
             self.notify(f"Answer to {author} logged. {NO_PUBLISHER}", timeout=12, markup=False)
         else:
             self.notify(f"Answer to {author} logged.", markup=False)
+
+    @on(MainScreen.Revise)
+    def _revise(self, intent: MainScreen.Revise) -> None:
+        service = self._session
+        if intent.kind == "correct":
+            call = partial(service.correct, intent.qid, intent.text, intent.parts, intent.mode)
+        else:
+            call = partial(service.follow_up, intent.qid, intent.text, intent.parts)
+        self._job(intent.kind.replace("_", " "), call, lambda parts: Revised(intent.qid, intent.kind, len(parts)))
+
+    @on(MainScreen.Retract)
+    def _retract(self, intent: MainScreen.Retract) -> None:
+        self._job("retract", partial(self._session.retract, intent.qid),
+                  lambda parts: Revised(intent.qid, "retract", len(parts)))
+
+    @on(Revised)
+    def _revised(self, message: Revised) -> None:
+        question = self._session.state.questions.get(message.qid)
+        what = {"correct": "Correction", "follow_up": "Follow-up", "retract": "Retraction"}[message.kind]
+        self.mark_dirty(frozenset({message.qid}))
+        self.drain()
+        if self._showing() and message.kind != "retract":
+            self._screen.sent = message.qid
+        where = "; publishing." if message.queued else " (nothing to publish: logged here)."
+        self.notify(f"{what} of the answer to {question.author if question else 'the'} logged{where}", markup=False)
+        if message.queued:
+            self._publish()
 
     @on(MainScreen.Retry)
     def _retry(self, intent: MainScreen.Retry) -> None:

@@ -27,6 +27,7 @@ from textual.widgets import Footer, Input
 
 from store.model import Question
 from tui.actions import BY_NAME, bindings
+from tui.screens.choice import ChoiceScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.dismiss import DismissScreen
 from tui.screens.duplicate import DuplicateScreen
@@ -78,6 +79,20 @@ class MainScreen(Screen[None]):
         text: str
         parts: list[str]
         override: bool = False  # the host confirmed sending to a dismissed question
+
+    @dataclass
+    class Revise(Message):
+        """Correct (`kind` "correct", with `mode` where the platform cannot edit) or follow up a sent answer."""
+
+        kind: str
+        qid: str
+        text: str
+        parts: list[str]
+        mode: str = "reply"
+
+    @dataclass
+    class Retract(Message):
+        qid: str
 
     @dataclass
     class Claim(Message):
@@ -275,6 +290,9 @@ class MainScreen(Screen[None]):
             return editing
         if action == "pause":  # only while some source can still bring questions
             return self.can_pause
+        if action in ("revise", "retract"):  # on an answer that was sent and not retracted
+            question = self.selected()
+            return self.role != "moderator" and question is not None and self.reading.service.can_revise(question.id)
         if action in ("retry", "open_link"):  # only where it applies: keeps the footer honest
             question = self.selected()
             service = self.reading.service
@@ -372,7 +390,8 @@ class MainScreen(Screen[None]):
             return
         if question.status in ("answered", "dismissed"):
             self.notify(f"This question is {question.status}; approve it (a) to answer it after all." if question.status == "dismissed"
-                        else "This question is already answered.", severity="warning", markup=False)
+                        else "This question is already answered: c corrects the answer, f follows it up, x retracts it.",
+                        severity="warning", markup=False)
             return
         claimed = self.reading.service.claimed_by(question.id)
         if claimed is not None:
@@ -381,6 +400,46 @@ class MainScreen(Screen[None]):
         self.show_selected()
         self.query_one(DraftPane).area.focus()
         self.post_message(self.Claim(question.id))
+
+    def action_revise(self, kind: str) -> None:
+        """Write a correction or a follow-up of the selected question's sent answer."""
+        question = self._need_selected()
+        service = self.reading.service
+        if question is None or not service.can_revise(question.id):
+            return
+        answer = service.state.answers[question.id]
+        pane = self.query_one(DraftPane)
+        self.show_selected()
+        pane.revise(kind, answer.current_text if kind == "correct" else "")
+        pane.area.focus()
+        self.post_message(self.Claim(question.id))
+
+    def action_retract(self) -> None:
+        question = self._need_selected()
+        if question is None or not self.reading.service.can_revise(question.id):
+            return
+
+        def chosen(yes: bool | None) -> None:
+            if yes:
+                self.post_message(self.Retract(question.id))
+
+        ask = Content.assemble("Retract the answer to ", (question.author, "bold"),
+                               "? Every post of it is deleted on every platform; this cannot be undone.")
+        self.app.push_screen(ConfirmScreen(ask, "Retract"), chosen)
+
+    def _send_revision(self, pane: DraftPane, question: Question, parts: list[str]) -> None:
+        revise = self.Revise(pane.revising, question.id, pane.text, parts)
+        if revise.kind != "correct" or not self.reading.service.asks_correction_mode(question.id):
+            self.post_message(revise)
+            return
+
+        def chosen(mode: str | None) -> None:
+            if mode:
+                self.post_message(replace(revise, mode=mode))
+
+        ask = Content("This platform cannot edit a post. How should the correction go out?")
+        self.app.push_screen(ChoiceScreen(ask, [("As a reply under the answer", "reply"),
+                                                ("Delete the answer and post the corrected one", "repost")]), chosen)
 
     def action_send(self) -> None:
         draft = self.query_one(DraftPane)
@@ -394,6 +453,9 @@ class MainScreen(Screen[None]):
         composition = draft.composition or self.reading.composer.compose(draft.text, question)
         if composition.problem:
             self.notify(f"Cannot send: {composition.problem}.", severity="error", markup=False)
+            return
+        if draft.revising:
+            self._send_revision(draft, question, composition.parts)
             return
         send = self.Send(question.id, draft.text, composition.parts)
         current = self.question(question.id)
@@ -421,7 +483,12 @@ class MainScreen(Screen[None]):
             box.value = ""
             box.display = False
         elif self.role != "moderator":
-            self.query_one(DraftPane).flush()
+            pane = self.query_one(DraftPane)
+            pane.flush()
+            if pane.revising:  # a correction or follow-up not sent is dropped
+                pane.clear_sent()
+                question = self.selected()
+                pane.show(question, self._content(question), self.reading.service.store.draft(question.id) if question else "")
             self.post_message(self.Claim(""))
         self.queue.focus()
         self.show_selected()

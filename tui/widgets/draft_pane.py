@@ -26,7 +26,9 @@ SAVE_AFTER = 0.5  # seconds of no typing before a draft is saved
 
 PLACEHOLDER = {
     "": "Type the answer (enter on a question to start)",
-    "answered": "Answered: the answer is in the log below",
+    "answered": "Answered (the answer is in the log below): c corrects it, f follows it up, x retracts it",
+    "correct": "The corrected answer (ctrl+s sends the correction, escape cancels)",
+    "follow_up": "The follow-up (ctrl+s sends it, escape cancels)",
     "dismissed": "Dismissed: approve it (a) to answer it after all",
 }
 
@@ -81,6 +83,7 @@ class DraftPane(Vertical):
 
     def __init__(self, composer: Composer, *, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.revising = ""  # "correct" or "follow_up" while the host writes one (see `revise`)
         self.composer = composer
         self.qid: str | None = None
         self.question: Question | None = None
@@ -115,6 +118,7 @@ class DraftPane(Vertical):
             self.question = question
             return
         self.flush()
+        self.revising = ""
         self.question = question
         self.qid = question.id if question else None
         self._saved_text = clean_shown(draft)
@@ -123,11 +127,23 @@ class DraftPane(Vertical):
         self.area.placeholder = PLACEHOLDER.get(question.status if question else "", PLACEHOLDER[""])
         self.recount()
 
+    def revise(self, kind: str, text: str) -> None:
+        """Write a correction (`text`: the answer as it stands) or a follow-up of the shown question's
+        answer. Not a draft: it is not saved as it is typed, and escape drops it."""
+        self.revising = kind
+        self._saved_text = text
+        self.area.load_text(text)
+        self.area.move_cursor(self.area.document.end)  # typing goes on from the end of the answer
+        self.area.read_only = False
+        self.area.placeholder = PLACEHOLDER[kind]
+        self.recount()
+
     def clear_sent(self) -> None:
-        """The answer was sent: the draft is gone."""
+        """The answer (or a correction, a follow-up) was sent: the text is gone."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+        self.revising = ""
         self._saved_text = ""
         self.area.load_text("")
         self.area.read_only = True
@@ -135,7 +151,7 @@ class DraftPane(Vertical):
 
     def pending(self) -> DraftPane.SaveDraft | None:
         """The unsaved draft, if the text differs from what was saved."""
-        if self.qid is None or self.area.text == self._saved_text:
+        if self.qid is None or self.revising or self.area.text == self._saved_text:
             return None
         return self.SaveDraft(self.qid, self.area.text)
 
