@@ -14,7 +14,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from store.text import compose, profile_for  # noqa: E402
+from store.text import compose, profile_for
 
 TARGET_MS = 1.0
 PLAIN = (

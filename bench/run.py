@@ -17,7 +17,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import app_bench, counter, store_bench  # noqa: E402
+from bench import app_bench, counter, store_bench
 
 Row = dict[str, object]
 

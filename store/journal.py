@@ -24,7 +24,6 @@ from store.errors import NotAStoreError
 from store.events import Event, JournalEntry
 from store.storage import atomic_write
 
-
 BASE = "journal.base"
 SEPARATOR = b"\x1e"
 TAIL = 2000  # events already in the snapshot that a compacted journal keeps

@@ -6,7 +6,8 @@ file at a newer version is refused, untouched, rather than misread.
 """
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 SCHEMA = 2
 FORMAT = "qtime-store"

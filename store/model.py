@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Self, get_args
 
 from store.events import PartOp, PartState, Reason, Revision, Status
@@ -18,7 +18,7 @@ REASONS: tuple[str, ...] = get_args(Reason)
 
 def now_iso() -> str:
     """UTC time as ISO 8601 with milliseconds, the form every record uses."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def parse_time(value: str) -> datetime | None:
@@ -29,7 +29,7 @@ def parse_time(value: str) -> datetime | None:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def question_id(source: str, remote_id: str) -> str:

@@ -35,7 +35,7 @@ _MISMEASURED = regex.compile(
     r"|(?<!\p{Emoji_Modifier_Base})\p{Emoji_Modifier}"
     r"|(?<![\p{L}\p{M}])\p{Mc}+"
 )
-_MARK_FLOOD = regex.compile(r"(\p{M}{%d})\p{M}+" % MAX_MARKS)
+_MARK_FLOOD = regex.compile(rf"(\p{{M}}{{{MAX_MARKS}}})\p{{M}}+")
 _LINE_END = regex.compile(r"\r\n?|[\u2028\u2029\x85\v\f]")
 _SPACES = regex.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 _TRAILING = regex.compile(r"[ \t]+\n")

@@ -8,7 +8,7 @@ import html
 import itertools
 import re
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,7 +17,7 @@ from rich.cells import cell_len
 from store.model import Settings
 from store.session_store import SessionStore
 
-START = datetime(2012, 3, 6, 19, 0, tzinfo=timezone.utc)
+START = datetime(2012, 3, 6, 19, 0, tzinfo=UTC)
 NOW = START + timedelta(minutes=12)
 
 QUESTIONS = [

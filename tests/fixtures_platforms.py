@@ -15,12 +15,12 @@ import json
 import random
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from tests.httpserver import LocalServer, Request, Response
 
-EPOCH = datetime(2026, 8, 1, 13, 0, tzinfo=timezone.utc)
+EPOCH = datetime(2026, 8, 1, 13, 0, tzinfo=UTC)
 FAULT_KINDS = ("429", "429-reset", "429-bare", "503", "502-html", "drop", "malformed", "truncated", "slow")
 
 
@@ -199,7 +199,7 @@ class FakeMastodon(FakePlatform):
         server.route("GET", "/api/v1/streaming/hashtag", self.stream)
 
     def reset_header(self) -> tuple[str, str]:
-        return "X-RateLimit-Reset", _iso(datetime.now(timezone.utc) + timedelta(seconds=self.faults.reset_in))
+        return "X-RateLimit-Reset", _iso(datetime.now(UTC) + timedelta(seconds=self.faults.reset_in))
 
     def add(self, status: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
@@ -236,7 +236,7 @@ class FakeMastodon(FakePlatform):
                     if (not max_id or int(s["id"]) < int(max_id)) and (not since_id or int(s["id"]) > int(since_id))][:limit]
         headers = {
             "X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "299",
-            "X-RateLimit-Reset": _iso(datetime.now(timezone.utc) + timedelta(minutes=5)),
+            "X-RateLimit-Reset": _iso(datetime.now(UTC) + timedelta(minutes=5)),
             "Cache-Control": "private, no-store", "Vary": "Authorization, Origin",
         }
         if page:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 import subprocess
 import unicodedata
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
@@ -23,7 +23,7 @@ from tui.widgets.queue_list import AGE_WIDTH, QueueList, age_text
 CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\U000E0000-\U000E007F]")
 TITLE_ESCAPE = "\x1b]2;pwned\x07"
 RED = "\x1b[31m"
-NOW = datetime(2026, 3, 6, 19, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 6, 19, 0, tzinfo=UTC)
 
 
 def iso(moment: datetime) -> str:

@@ -11,8 +11,8 @@ from store.journal import Journal
 from store.session_store import SessionStore
 from tests.conftest import qid_of, settle
 from tui.app import QuestionTimeApp
-from tui.screens.quit_pending import QuitPendingScreen
 from tui.screens.main import MainScreen
+from tui.screens.quit_pending import QuitPendingScreen
 
 SIZE = (120, 36)
 

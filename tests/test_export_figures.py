@@ -1,7 +1,7 @@
 """Figures, selection and recap structure on hand-built sessions with fixed times."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -59,10 +59,10 @@ def test_counts_response_times_and_busiest_minute() -> None:
     assert f.dismissed == {"spam": 1, "duplicate": 1}
     assert f.median_response == 120
     assert f.p90_response == 300
-    assert f.busiest_minute == datetime(2024, 5, 14, 18, 1, tzinfo=timezone.utc)
+    assert f.busiest_minute == datetime(2024, 5, 14, 18, 1, tzinfo=UTC)
     assert f.busiest_count == 3
-    assert f.start == datetime(2024, 5, 14, 18, 0, 10, tzinfo=timezone.utc)
-    assert f.end == datetime(2024, 5, 14, 18, 5, 50, tzinfo=timezone.utc)
+    assert f.start == datetime(2024, 5, 14, 18, 0, 10, tzinfo=UTC)
+    assert f.end == datetime(2024, 5, 14, 18, 5, 50, tzinfo=UTC)
 
 
 def test_percentile_is_nearest_rank() -> None:
@@ -84,7 +84,7 @@ def test_empty_session_has_no_times() -> None:
 def test_timeline_per_minute() -> None:
     line = timeline(session())
     assert line is not None and line.step == 1
-    assert line.start == datetime(2024, 5, 14, 18, 0, tzinfo=timezone.utc)
+    assert line.start == datetime(2024, 5, 14, 18, 0, tzinfo=UTC)
     assert line.received == (2, 3, 0, 2, 0, 0)
     assert line.answered == (0, 1, 0, 1, 0, 1)
 

@@ -1,7 +1,6 @@
 """The Markdown recap: post text only ever inside blockquotes, never HTML, links or images."""
 from __future__ import annotations
 
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st

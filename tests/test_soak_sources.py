@@ -20,7 +20,7 @@ import pytest
 
 from store.model import SourceRecord
 from store.session_store import SessionStore
-from tests.fixtures_platforms import FAULT_KINDS, Faults, FakeBluesky, FakeMastodon, FakeX
+from tests.fixtures_platforms import FAULT_KINDS, FakeBluesky, FakeMastodon, FakeX, Faults
 from tests.httpserver import LocalServer
 from tui.platforms.base import Item, SourceState
 from tui.platforms.bluesky_source import BlueskySource

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+
 import pytest
 
 from tests.fixtures_platforms import FakeBluesky, Recorder, bluesky_post

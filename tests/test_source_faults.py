@@ -5,13 +5,13 @@ platform applies it over a real socket.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 
-from tests.fixtures_platforms import Faults, FakeBluesky, FakeMastodon, FakePlatform, FakeX, Recorder, mastodon_status
+from tests.fixtures_platforms import FakeBluesky, FakeMastodon, FakePlatform, FakeX, Faults, Recorder, mastodon_status
 from tests.httpserver import LocalServer, Request, Response
 from tui.platforms.bluesky_source import BlueskySource
 from tui.platforms.mastodon_source import MastodonSource
@@ -84,7 +84,7 @@ async def test_a_quota_used_up_holds_the_next_request_until_the_reset() -> None:
 
         def exhausted(request: Request) -> Response:
             response = fake.timeline(request)
-            reset = datetime.now(timezone.utc) + timedelta(seconds=0.3)
+            reset = datetime.now(UTC) + timedelta(seconds=0.3)
             response.headers.update({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset.isoformat()})
             return response
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from store.session_store import SessionStore
 from tests.fixtures_platforms import FakeBluesky, FakeMastodon, FakeX, mastodon_sample_statuses
 from tests.httpserver import LocalServer
-from store.session_store import SessionStore
 
 pytestmark = pytest.mark.timeout(60)
 X_TOKEN = "x-bearer-token-abc"

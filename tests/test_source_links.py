@@ -112,8 +112,8 @@ async def test_the_queue_row_and_the_detail_show_the_real_link(x_store: Path) ->
 async def test_a_bluesky_link_shown_shortened_is_kept_whole() -> None:
     text = "Read example.org/roadmap/20... first #qtime"
     post = bluesky_post("did:plc:abc", "ada.bsky.social", "3kah000000001", text)
-    start = len("Read ".encode())
-    end = start + len("example.org/roadmap/20...".encode())
+    start = len(b"Read ")
+    end = start + len(b"example.org/roadmap/20...")
     post["record"]["facets"].append({"index": {"byteStart": start, "byteEnd": end},
                                      "features": [{"$type": "app.bsky.richtext.facet#link", "uri": REAL}]})
     with LocalServer() as server:

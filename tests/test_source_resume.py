@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +96,7 @@ def fault_response(name: str, kind: str) -> Response:
                                   "status": 429}, 429,
                                  {"x-rate-limit-remaining": "0", "x-rate-limit-reset": reset_epoch})
         if name == "mastodon":
-            reset = (datetime.now(timezone.utc) + timedelta(seconds=RESET_IN)).isoformat()
+            reset = (datetime.now(UTC) + timedelta(seconds=RESET_IN)).isoformat()
             return Response.json({"error": "Too many requests"}, 429, {"X-RateLimit-Remaining": "0",
                                                                        "X-RateLimit-Reset": reset})
         return Response.json({"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}, 429,
@@ -126,7 +126,7 @@ def used_up(response: Response, name: str) -> None:
     if name == "x":
         response.headers.update({"x-rate-limit-remaining": "0", "x-rate-limit-reset": reset_epoch})
     elif name == "mastodon":
-        reset = (datetime.now(timezone.utc) + timedelta(seconds=RESET_IN)).isoformat()
+        reset = (datetime.now(UTC) + timedelta(seconds=RESET_IN)).isoformat()
         response.headers.update({"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset})
     else:
         response.headers.update({"RateLimit-Remaining": "0", "RateLimit-Reset": reset_epoch})

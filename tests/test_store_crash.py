@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from store.session_store import SessionStore
 from bench.drills.common import files_parse, temp_files
+from store.session_store import SessionStore
 
 LINES = 20_000
 KILLS = 20

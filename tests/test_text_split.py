@@ -1,8 +1,8 @@
 """Splitting an answer into a numbered thread whose every part fits."""
 from __future__ import annotations
 
-import regex
 import pytest
+import regex
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 # name -> (module, one-line help). `run` is the interactive app and the default.
 COMMANDS: dict[str, tuple[str, str]] = {

@@ -194,7 +194,7 @@ def run(quick: bool = False) -> list[Row]:
                 for label, code in (("disk full (injected ENOSPC: tmpfs mount refused)", errno.ENOSPC),
                                     ("read-only (injected EROFS: tmpfs mount refused)", errno.EROFS)):
                     holder: dict[str, object] = {}
-                    results[label] = episode(folder, f"e{code}", lambda: holder.setdefault("cm", injected(code)),
+                    results[label] = episode(folder, f"e{code}", lambda code=code, holder=holder: holder.setdefault("cm", injected(code)),
                                              lambda: None, code)
                 with state_folder():
                     quitting = quit_rows("injected ENOSPC", asyncio.run(quit_while_full(folder, refuse_appends, lambda: None)))

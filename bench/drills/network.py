@@ -58,7 +58,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -183,7 +183,7 @@ def _reset_headers(platform: str, seconds: float) -> tuple[dict[str, str], float
     """The platform's own rate-limit headers, quota used up, resetting in about `seconds`."""
     if platform == "mastodon":  # an ISO time
         until = time.time() + seconds
-        reset = datetime.fromtimestamp(until, timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        reset = datetime.fromtimestamp(until, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
         return {"X-RateLimit-Limit": "300", "X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset}, until
     whole = math.ceil(time.time() + seconds)  # epoch seconds
     prefix = "RateLimit" if platform == "bluesky" else "x-rate-limit"
@@ -501,7 +501,7 @@ async def publish_run(case: Case, platform: str, full: bool, folder: Path) -> Ou
                     after_retry = _parts_state(outbox, qid)
         except TimeoutError:
             crashed = "hung"
-        except Exception as error:  # noqa: BLE001 - a crash is what the drill measures
+        except Exception as error:
             crashed = f"raised {type(error).__name__}: {error}"
         parts = outbox.parts(qid)
         await asyncio.to_thread(store.close)

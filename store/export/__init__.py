@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from store.state import SessionState
-
 from store.export import csv_export, html, json_export, markdown, recap
 from store.export.i18n import LANGS, words
 from store.export.selection import ONLY, check_only
+from store.state import SessionState
 
 FORMATS: tuple[str, ...] = ("md", "html", "csv", "json")
 EXTENSIONS: dict[str, str] = {"md": ".md", "html": ".html", "csv": ".csv", "json": ".json"}

@@ -14,14 +14,13 @@ from __future__ import annotations
 import csv
 import io
 
-from store.model import Answer
-from store.state import SessionState
-
 from store.export.figures import response_seconds
 from store.export.recap import published_links
 from store.export.safe import printable
 from store.export.selection import selected
+from store.model import Answer
 from store.parts import by_question
+from store.state import SessionState
 
 COLUMNS: tuple[str, ...] = (
     "id", "source", "author", "author_name", "text", "received", "status", "reason", "votes",

@@ -11,12 +11,11 @@ import math
 import statistics
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-
-from store.model import REASONS, Answer, Question, parse_time
-from store.state import SessionState
+from datetime import UTC, datetime, timedelta
 
 from store.export.selection import bucket
+from store.model import REASONS, Answer, Question, parse_time
+from store.state import SessionState
 
 # Chart buckets grow (1, 2, 5 ... minutes) so a long session stays readable.
 STEPS_MINUTES: tuple[int, ...] = (1, 2, 5, 10, 15, 30, 60, 120, 240, 720, 1440)
@@ -78,7 +77,7 @@ def percentile(values: list[float], share: float) -> float | None:
 
 
 def minute_of(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc).replace(second=0, microsecond=0)
+    return moment.astimezone(UTC).replace(second=0, microsecond=0)
 
 
 def figures(state: SessionState) -> Figures:

@@ -6,7 +6,7 @@ post text never goes through `format`.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 LANGS: tuple[str, ...] = ("en", "it")
 
@@ -117,7 +117,7 @@ def words(lang: str) -> dict[str, str]:
 
 
 def utc(moment: datetime) -> datetime:
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 def clock(moment: datetime, *, with_date: bool = False) -> str:

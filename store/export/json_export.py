@@ -17,9 +17,8 @@ from typing import Any
 
 import orjson
 
-from store.state import SessionState
-
 from store.export.selection import selected
+from store.state import SessionState
 
 FORMAT = "qtime-session"
 VERSION = 1

@@ -12,14 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from store.events import Revision
-from store.model import REASONS, Answer, OutboxPart, Question, Settings, parse_time
-from store.state import SessionState
-
 from store.export import i18n
 from store.export.figures import Figures, Timeline, figures, response_seconds, timeline
-from store.export.selection import answered_in_order, bucket, selected
-from store.parts import by_question, standing
 from store.export.safe import one_line, safe_url
+from store.export.selection import answered_in_order, bucket, selected
+from store.model import REASONS, Answer, OutboxPart, Question, Settings, parse_time
+from store.parts import by_question, standing
+from store.state import SessionState
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ as twitter-text's nested patterns without their backtracking cost.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from importlib.resources import files
 from typing import Literal
 
@@ -121,7 +121,7 @@ _TCO = regex.compile(r"https?://t\.co/([a-z0-9]+)", regex.I)
 _TLD_HINT = regex.compile(rf"\.(?:(?:\L<tlds>){_TLD_END}|xn--)", regex.I, tlds=_CCTLDS + _GTLDS)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _patterns(flavor: Flavor) -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]]:
     """Where a URL may start, where a scheme starts, and the URL's scheme, domain and port."""
     protocol = _RULES[flavor].protocol

@@ -14,8 +14,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from store.session_store import SessionStore  # noqa: E402
-from tui.service.session import SessionService  # noqa: E402
+from store.session_store import SessionStore
+from tui.service.session import SessionService
 
 
 def main() -> int:

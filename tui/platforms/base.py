@@ -66,7 +66,7 @@ class Source(ABC):
     def state(self, state: StateName, detail: str = "", retry_in: float | None = None) -> SourceState:
         return SourceState(self.spec, state, clean_line(detail, limit=300), retry_in)
 
-    def resume(self, record: SourceRecord | None) -> None:
+    def resume(self, record: SourceRecord | None) -> None:  # noqa: B027 - most sources keep no cursor
         """Take up where a previous run left off (its saved cursors); most sources have none."""
 
     @abstractmethod

@@ -19,7 +19,7 @@ import random
 import zlib
 from collections.abc import Generator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -168,7 +168,7 @@ async def _read_capped(response: httpx.Response, limit: int) -> bytes:
 
 def retry_after(headers: httpx.Headers, now: datetime | None = None) -> float | None:
     """Seconds to wait from `Retry-After` or a platform's rate-limit reset header."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     value = headers.get("retry-after")
     if value:
         try:

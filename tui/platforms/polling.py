@@ -27,7 +27,7 @@ import time
 from abc import abstractmethod
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 
 import httpx
@@ -224,7 +224,7 @@ class PollingSource(Source):
         edge_block = "HTML page" in str(error)  # a proxy or firewall answered, not the platform
         hint = f"; check {self.token_hint}" if self.token_hint and error.status in (401, 403) and not edge_block else ""
         if isinstance(error, CapReached) and error.resets_in is not None:
-            when = datetime.now(timezone.utc) + timedelta(seconds=error.resets_in)
+            when = datetime.now(UTC) + timedelta(seconds=error.resets_in)
             hint = f"; resets at {when:%Y-%m-%d %H:%M} UTC"
         return f"{error}{hint}"
 

@@ -30,9 +30,9 @@ from __future__ import annotations
 import ipaddress
 import time
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import ClassVar
 
 import httpx
 
@@ -214,7 +214,7 @@ class Publisher(ABC):
         """The counting rules of this account's platform (an instance's own limits where known)."""
         return Target(self.host, profile_for(self.platform))
 
-    async def learn(self, client: httpx.AsyncClient) -> None:
+    async def learn(self, client: httpx.AsyncClient) -> None:  # noqa: B027 - most platforms have nothing to learn
         """Learn what the account's server says about its rules (best effort; most platforms: nothing)."""
 
     @abstractmethod

@@ -36,8 +36,8 @@ from tui.service.session import SessionService
 from tui.widgets.answered_log import AnsweredLog
 from tui.widgets.composer import Composer
 from tui.widgets.draft_pane import DraftPane
-from tui.widgets.queue_index import QueueIndex, counts_as_starred, in_view
 from tui.widgets.question_view import QuestionView, question_content
+from tui.widgets.queue_index import QueueIndex, counts_as_starred, in_view
 from tui.widgets.queue_list import QueueList
 from tui.widgets.session_header import SessionHeader
 from tui.widgets.view_bar import ViewBar

@@ -23,8 +23,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from store.model import Question
 from store.events import qids_of
+from store.model import Question
 from store.state import SessionState
 
 VIEWS: tuple[str, ...] = ("new", "approved", "starred", "dismissed", "answered", "all")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from textual.content import Content
 from textual.reactive import reactive
@@ -55,7 +55,7 @@ def header_content(
         parts += [shown(f"{spec} ", "bold", multiline=False), shown(state.describe(), STATE_STYLE.get(state.state, ""), multiline=False), "   "]
     lines = [first, Content.assemble(*parts)]
     if others or feeds:
-        lines.append(team_line(others, feeds, now or datetime.now(timezone.utc)))
+        lines.append(team_line(others, feeds, now or datetime.now(UTC)))
     if publishing:  # what the outbox is doing: sending, waiting for a rate limit, an account refused
         lines.append(Content.assemble(("publishing ", "$text-muted"), shown(publishing, multiline=False)))
     if write_error:
