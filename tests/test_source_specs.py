@@ -58,3 +58,11 @@ def test_file_and_unknown_specs_are_unchanged() -> None:
     assert type(parse_spec("file:-", env={})).__name__ == "FileSource"
     with pytest.raises(SpecError, match="unknown source"):
         parse_spec("rss:https://example.org", env={})
+
+
+def test_the_sessions_other_tags_are_read_at_the_same_places() -> None:
+    from tui.platforms.specs import with_read_tags
+
+    specs = ["mastodon:https://m.example#askceo", "file:q.jsonl", "x:#askceo"]
+    assert with_read_tags(specs, ["ceo", "askceo"]) == [
+        *specs, "mastodon:https://m.example#ceo", "x:#ceo"]

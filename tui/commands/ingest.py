@@ -18,7 +18,7 @@ from typing import Any
 from store.errors import StoreError
 from store.session_store import SessionStore
 from tui.platforms.base import Source, SourceState, SpecError
-from tui.platforms.specs import SPEC_HELP, parse_spec
+from tui.platforms.specs import SPEC_HELP, parse_spec, with_read_tags
 from tui.service.session import SessionService
 
 
@@ -111,6 +111,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if store.recovery_report:
         print(f"qtime ingest: {store.recovery_report}", file=sys.stderr)
+    # the session's other tags, read at the same places (specs built from valid ones: they parse)
+    sources += [parse_spec(spec) for spec in with_read_tags(args.source, store.settings.read_tags)[len(args.source):]]
     printer = Printer()
     service = SessionService(store, sources=sources, listener=printer, actor="ingest", role="ingest")
     try:

@@ -12,7 +12,7 @@ from store.errors import StoreError
 from store.locations import default_store
 from store.session_store import SessionStore
 from tui.platforms.base import Source, SpecError
-from tui.platforms.specs import SPEC_HELP, parse_spec
+from tui.platforms.specs import SPEC_HELP, parse_spec, with_read_tags
 
 ROLE_HELP = "moderator: triage the queue; host: answer approved questions; both: everything (default)"
 
@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
         if path.exists():
             store = SessionStore.open(path)  # a foreign file is refused here, untouched
         specs = args.source or (store.settings.sources if store else [])
+        specs = with_read_tags(specs, store.settings.read_tags) if store else specs
         sources: list[Source] = [parse_spec(spec) for spec in specs]
     except (StoreError, SpecError) as error:
         print(f"qtime: {error}", file=sys.stderr)

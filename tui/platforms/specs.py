@@ -102,3 +102,23 @@ def _base_and_tag(spec: str, rest: str, *, default_base: str | None, tag_page: b
     if url.userinfo or url.query or url.fragment:
         raise SpecError(f"{spec!r}: the base URL takes no user, password or query (tokens go in the environment)")
     return str(url).rstrip("/"), tag
+
+
+def with_read_tags(specs: list[str], tags: list[str]) -> list[str]:
+    """`specs`, plus the same platform and base for each of the session's other tags to read.
+
+    `mastodon:https://m.social#askceo` with tags `ceo cto` also reads
+    `#ceo` and `#cto` there; `file:` and `demo` have no tag. A spec already
+    given is not repeated.
+    """
+    expanded = list(specs)
+    for spec in specs:
+        kind, _, rest = spec.partition(":")
+        base, hashmark, _tag = rest.rpartition("#")
+        if kind not in ("mastodon", "bluesky", "x") or not hashmark:
+            continue
+        for tag in tags:
+            extra = f"{kind}:{base}#{tag}"
+            if extra not in expanded:
+                expanded.append(extra)
+    return expanded
