@@ -35,7 +35,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import orjson
 from filelock import FileLock, Timeout
 
-from store import recovery
+from store import recovery, validate
 from store.errors import ActionError, Dismissed, NotAStoreError, SessionReplaced, StoreError
 from store.events import (
     UNDOABLE,
@@ -119,6 +119,8 @@ class SessionStore:
         self._journal_events = 0
         self.session_id = ""  # the session this process opened: a store now holding another is not written
         self._replaced = ""  # why this process no longer writes (see `_check_same_session`)
+        self._opened = False  # loaded: from now on a damaged event is skipped, not fatal
+        self.skipped: list[str] = []  # damaged events skipped since the store was opened (for the app to say)
         self.write_error: str | None = None
         self.read_only = False
         self.recovery_report: str | None = None  # what the open did with actions saved by a process that had to quit
@@ -156,6 +158,7 @@ class SessionStore:
         except OSError as error:
             raise StoreError(f"{store.path}: cannot open the store: {error.strerror or error}") from None
         store.session_id = store.settings.session_id
+        store._opened = True
         return store
 
     def _check_same_session(self, found: str | None = None) -> None:
@@ -222,14 +225,18 @@ class SessionStore:
         if not isinstance(meta, dict) or meta.get("format") != FORMAT:
             raise NotAStoreError(f"{self.path}: JSON, but not a qtime store (no qtime metadata)")
         version, last_seq = meta.get("schema"), meta.get("last_seq", 0)
-        if type(version) is not int or version < 1 or type(last_seq) is not int:
+        if type(version) is not int or version < 1 or type(last_seq) is not int or not 0 <= last_seq < validate.MAX_INT:
             raise NotAStoreError(f"{self.path}: a qtime store with broken metadata ({meta!r:.100})")
         if version > SCHEMA:
             raise NotAStoreError(
                 f"{self.path}: written by a newer qtime (schema {version}; this one reads up to {SCHEMA})"
             )
         try:
-            return SessionState.from_tables(migrate(tables, version), last_seq)
+            migrated = migrate(tables, version)
+            validate.tables(migrated)
+            return SessionState.from_tables(migrated, last_seq)
+        except validate.Invalid as error:
+            raise NotAStoreError(f"{self.path}: a qtime store with a bad field: {error}") from None
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
             raise NotAStoreError(f"{self.path}: a qtime store with a damaged table ({type(error).__name__}: {error})") from None
 
@@ -300,14 +307,24 @@ class SessionStore:
         with self._applying:  # readers see another process's commits whole
             for event in fresh:
                 try:
+                    validate.event(event, f"event {event['seq']}")
                     self._apply(event)
                 except (KeyError, TypeError, ValueError, AttributeError) as error:
-                    raise NotAStoreError(
-                        f"{self.journal.path}: event {event['seq']} is damaged ({type(error).__name__}: {error})"
-                    ) from None
+                    self._damaged(event, error)
         # A compacted journal holds only what came after the snapshot (and a short tail).
         self._journal_events = (0 if replaced else self._journal_events) + len(events)
         return fresh
+
+    def _damaged(self, event: Event, error: Exception) -> None:
+        """A journal event that does not hold what qtime writes. On open the store is
+        refused (exit 2, naming the field); once a session is open, a bad event that
+        another writer appends is skipped and reported (`skipped`), never fatal."""
+        seq = event.get("seq")
+        why = str(error) if isinstance(error, validate.Invalid) else f"{type(error).__name__}: {error}"
+        if not self._opened:
+            raise NotAStoreError(f"{self.journal.path}: event {seq} is damaged ({why})") from None
+        self.skipped.append(f"skipped a damaged event {seq} in {self.journal.path.name} ({why})")
+        self.state.last_seq = max(self.state.last_seq, seq or 0)
 
     def _reload(self) -> list[Event]:
         before = self.state.last_seq

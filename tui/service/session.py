@@ -310,6 +310,8 @@ class SessionService:
                 self._stop.wait(every * 5)
                 continue
             problem = ""
+            while self.store.skipped:  # a damaged event another writer appended: skipped, said once
+                self.listener.warn(self.store.skipped.pop(0))
             if events:
                 self.listener.changed(frozenset(q for e in events for q in qids_of(e)))
                 self.maybe_compact()
