@@ -16,17 +16,17 @@ they cost about 0.1 s of a store's open.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, get_args
 
-from store.events import ChangeVerb, MUTABLE_FIELDS, PartOp, PartState, Reason, Status
+from store.events import MUTABLE_FIELDS, ChangeVerb, PartOp, PartState, Reason, Status
 
 MAX_INT = 2**53  # the largest whole number JSON readers agree on
 STATUSES = frozenset(get_args(Status))
 REASONS = frozenset(get_args(Reason))
 PART_STATES = frozenset(get_args(PartState))
 PART_OPS = frozenset(get_args(PartOp))
-EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=timezone.utc), datetime(2200, 1, 1, tzinfo=timezone.utc)
+EARLIEST, LATEST = datetime(1970, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
 
 
 class Invalid(ValueError):
@@ -73,7 +73,7 @@ def _time(record: Mapping[str, Any], where: str, name: str) -> None:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00")) if type(value) is str else None
     except ValueError:
         moment = None
-    if moment is None or not EARLIEST <= (moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)) < LATEST:
+    if moment is None or not EARLIEST <= (moment if moment.tzinfo else moment.replace(tzinfo=UTC)) < LATEST:
         raise _fail(where, name, "an ISO time between 1970 and 2200", value)
 
 
