@@ -10,6 +10,7 @@ it on every post: a Python loop per character cost seconds at 100k posts.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterable
 
 import regex
 
@@ -89,3 +90,11 @@ def clean_text(text: object, *, multiline: bool = True, limit: int = MAX_TEXT) -
 def clean_line(text: object, limit: int = MAX_LINE) -> str:
     """One-line fields: author handles, display names, tags, error messages."""
     return clean_text(text, multiline=False, limit=limit)
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every secret replaced by ***: a server may echo a credential in an error."""
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text

@@ -58,10 +58,10 @@ from store.errors import ActionError
 from store.events import PartState
 from store.model import OutboxPart, Question, now_iso, part_id
 from store.parts import by_question, of_question, of_revision, plan_revision
-from store.sanitize import clean_line
+from store.sanitize import clean_line, redact
 from store.session_store import SessionStore
 from tui.platforms.http import Backoff, BadReply, Refused, Transient, make_client
-from tui.platforms.publishers import AccountProblem, Job, Posted, Publisher, PublishError, redact
+from tui.platforms.publishers import AccountProblem, Job, Posted, Publisher, PublishError
 
 MAX_ATTEMPTS = 6  # transient failures of one part in one run before it fails
 MAX_WAIT = 120.0  # seconds: a longer wait ends the run, the part stays pending

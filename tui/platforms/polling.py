@@ -33,6 +33,7 @@ from typing import Any, ClassVar, TypeVar
 import httpx
 
 from store.model import SourceRecord, now_iso
+from store.sanitize import redact
 from tui.platforms.base import Emit, Item, Report, Source, StateName, Warn
 from tui.platforms.http import (
     DEADLINE,
@@ -193,9 +194,7 @@ class PollingSource(Source):
     # -- states and warnings ------------------------------------------------
 
     def redact(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
-        return text
+        return redact(text, self._secrets)
 
     def report(self, state: StateName, detail: str = "", retry_in: float | None = None) -> None:
         assert self._report is not None

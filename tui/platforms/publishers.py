@@ -149,14 +149,6 @@ def target_of(job: Job) -> OutboxPart:
     return job.target
 
 
-def redact(text: str, secrets: list[str]) -> str:
-    """`text` with every secret replaced by ***, for a server that echoes what it got."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
-    return text
-
-
 def is_loopback(host: str) -> bool:
     """This machine: `localhost`, 127.0.0.0/8 or ::1."""
     if host.lower() == "localhost":
