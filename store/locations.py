@@ -1,6 +1,7 @@
 """Where qtime keeps its data when no `--store` is given."""
 from __future__ import annotations
 
+import getpass
 import os
 import tempfile
 from pathlib import Path
@@ -31,3 +32,11 @@ def recovery_dirs() -> list[Path]:
     the user state folder, then the temp folder (often another file system)."""
     uid = os.getuid() if hasattr(os, "getuid") else "user"
     return [user_state_path(APP, appauthor=False) / "recovery", Path(tempfile.gettempdir()) / f"questiontime-{uid}-recovery"]
+
+
+def person() -> str:
+    """Who acts, as the history and the other people on the session name them: the login name."""
+    try:
+        return getpass.getuser() or "qtime"
+    except (KeyError, OSError):  # no name for this uid (a container): still a valid actor
+        return "qtime"

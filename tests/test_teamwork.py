@@ -115,6 +115,7 @@ async def test_dismissing_a_claimed_question_asks_and_a_killed_hosts_claim_lapse
             await settle(pilot)
             assert isinstance(app.screen, ConfirmScreen)  # asked first: a host is answering it
             assert "host (host) is answering" in screen_text(app)
+            assert "They are told at once." in screen_text(app)  # the whole question, wrapped, not cut
             await pilot.press("escape")
             os.kill(host.pid, signal.SIGKILL)  # a crash: no goodbye, no released claim
             host.wait()
@@ -227,6 +228,7 @@ async def test_a_sent_answer_is_corrected_followed_up_and_retracted_with_keys(se
         await settle(pilot)
         answer = session.state.answers[qid]
         assert answer.current_text == "Sul m-payment stiamo lavorando"
+        assert app.service.presence.answering == ""  # sent: the claim ended
         await pilot.press("f", *"Ne riparliamo a maggio", "ctrl+s")
         await settle(pilot)
         assert [r["kind"] for r in session.state.answers[qid].revisions] == ["correct", "follow_up"]

@@ -32,6 +32,7 @@ from textual.worker import Worker, WorkerState
 
 from store.errors import Dismissed, StoreError
 from store.events import Event, qids_of
+from store.locations import person
 from store.model import parse_time
 from store.sanitize import clean_shown
 from store.session_store import SessionStore
@@ -195,7 +196,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         self.store_path = Path(store.path if isinstance(store, SessionStore) else store)
         opened = store if isinstance(store, SessionStore) else None
         if opened is None and self.store_path.exists():
-            opened = SessionStore.open(self.store_path)
+            opened = SessionStore.open(self.store_path, actor=person())
         self.sources = list(sources)
         self.publishers = tuple(publishers)
         self.account_notes = tuple(account_notes)
@@ -255,7 +256,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
 
     def _create_store(self, new: NewSession) -> None:
         try:
-            store = SessionStore.open(self.store_path, settings=new.settings)
+            store = SessionStore.open(self.store_path, settings=new.settings, actor=person())
         except StoreError as error:  # a read-only folder, a file that appeared meanwhile...
             self.post_message(SessionRefused(str(error)))
             return

@@ -34,6 +34,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--role", choices=("moderator", "host", "both"), default="both", help=ROLE_HELP)
 
 
+# Who acts in a demo, as the other terminal names them (one person plays every part).
+DEMO_ACTORS = {"both": "you", "moderator": "moderator", "host": "host"}
+
+
 def demo_settings() -> Settings:
     return Settings(title=DEMO_TITLE, hashtag="twittertime", profile="classic", sources=["demo"], started_at=now_iso())
 
@@ -57,12 +61,12 @@ def open_demo(path: Path | None, role: str) -> SessionStore:
             return SessionStore.open(path, actor="host")
         remove_session(path)
     elif path.exists():
-        store = SessionStore.open(path)
+        store = SessionStore.open(path, actor=DEMO_ACTORS[role])
         if store.settings.title != DEMO_TITLE:
             store.close()
             raise StoreError(f"{path}: holds a session that is not the demo; give another --store path")
         return store
-    return SessionStore.open(path, settings=demo_settings())
+    return SessionStore.open(path, settings=demo_settings(), actor=DEMO_ACTORS[role])
 
 
 def run(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from store.errors import StoreError
-from store.locations import default_store
+from store.locations import default_store, person
 from store.session_store import SessionStore
 from tui.platforms.base import Source, SpecError
 from tui.platforms.specs import SPEC_HELP, parse_spec, with_read_tags
@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     store: SessionStore | None = None
     try:
         if path.exists():
-            store = SessionStore.open(path)  # a foreign file is refused here, untouched
+            store = SessionStore.open(path, actor=person())  # a foreign file is refused here, untouched
         specs = args.source or (store.settings.sources if store else [])
         specs = with_read_tags(specs, store.settings.read_tags) if store else specs
         sources: list[Source] = [parse_spec(spec) for spec in specs]

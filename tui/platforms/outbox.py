@@ -291,7 +291,7 @@ class Outbox:
             if wait:
                 self._note(publisher, f"rate limit: waiting {wait:.0f} s")
                 await asyncio.sleep(wait)
-            job = Job(part, question, parent, self.store.settings.lang,
+            job = Job(part, question, parent, self.store.settings.lang or question.lang,
                       retrying=part.attempts > 0, uncertain=part.sending, target=target)
             part = replace(part, attempts=part.attempts + 1, first_try_at=part.first_try_at or now_iso(), sending=True)
             await self._save(part)

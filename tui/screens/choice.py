@@ -8,7 +8,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 
@@ -24,7 +24,7 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.question)
+            yield Static(self.question, classes="question")  # wraps: the whole question is read before yes
             yield OptionList(*(Option(Content(label), id=value) for label, value in self.options), id="choices")
             yield Label(Content.styled("↑↓ choose · enter confirms · escape cancels", "$text-muted"))
 

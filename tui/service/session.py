@@ -252,6 +252,8 @@ class SessionService:
     def _revise(self, qid: str, kind: RevisionKind, text: str = "", parts: list[str] | None = None,
                 mode: str = "") -> list[OutboxPart]:
         number = self.store.revise_answer(qid, kind, text, parts, mode)
+        if self.presence.answering == qid:  # sent: the claim ends, as with the answer
+            self.claim("")
         self.maybe_compact()
         return [] if self.outbox is None else self.outbox.enqueue_revision(qid, number)
 

@@ -145,6 +145,7 @@ class DraftPane(Vertical):
             self._timer = None
         self.revising = ""
         self._saved_text = ""
+        self.area.placeholder = PLACEHOLDER["answered"]
         self.area.load_text("")
         self.area.read_only = True
         self.recount()

@@ -78,8 +78,9 @@ def team_line(others: Sequence[Presence], feeds: Sequence[Feed], now: datetime) 
         for number, presence in enumerate(others):
             seen = seconds_text(age(presence.at, now))
             answering = "  answering" if presence.answering else ""
-            parts += [(" · " if number else "", ""), shown(f"{presence.role} ", "bold", multiline=False),
-                      shown(presence.actor, "", multiline=False), (f" {seen}{answering}", "$text-muted")]
+            who = "" if presence.actor == presence.role else f" {presence.actor}"
+            parts += [(" · " if number else "", ""), shown(presence.role, "bold", multiline=False),
+                      shown(who, "", multiline=False), (f" {seen}{answering}", "$text-muted")]
     for feed in feeds:
         style = "$success" if feed.ok else "bold $warning"
         parts += [("   │ " if parts else "", "$text-muted"), shown(f"{feed.spec} ", "bold", multiline=False),
