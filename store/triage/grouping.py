@@ -1,0 +1,306 @@
+"""Near-duplicate groups, formed one question at a time as questions arrive.
+
+A question joins a group when it is the same question as one already seen:
+the same `Shape.key` (a retweet, a quote, a copy with other case, accents,
+emoji, hashtags, mentions or links), a copy cut short with "…" (a prefix),
+or a copy with a few typos. It never joins when a content word differs
+("fibra a Bari" / "fibra a Bergamo").
+
+No pair of questions is compared unless they share a rare word: exact keys
+are a dict, and the fuzzy comparison only sees the few indexed shapes that
+share the most of the new question's rarest stems (an inverted index, see
+`bench/triage_bench.py` for the comparison with MinHash LSH and a scan).
+`rapidfuzz` scores each candidate and `same_question` then checks word by
+word that only typos, a cut or a stop word tell them apart.
+
+Decisions depend only on the questions given and their order (no hash
+order, no clock), so any process replaying the same input reaches the same
+groups, and `explain` says which earlier question each join matched.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import OSA
+
+from store.triage.normalise import Shape, shape
+
+How = Literal["same text", "cut", "typo"]
+
+RATIO = 85.0  # rapidfuzz ratio (0-100) a candidate needs before the word check
+PROBES = 3  # rarest stems of a question looked up in the index
+COMMON = 3_000  # a stem in more indexed shapes than this is no help in finding a copy
+CANDIDATES = 8  # shapes checked in full per question, those sharing the most probes
+INDEXED_PER_GROUP = 4  # distinct shapes of one group kept in the index
+MIN_CONTENT = 2  # fewer content words: only an exact copy joins (too little to tell typos from edits)
+MAX_TYPOS = 2  # content words that may differ by one edit (OSA distance 1)
+MAX_STOP_EDITS = 1  # stop words added, dropped or changed
+
+
+class Posted(Protocol):
+    """What `Grouper.load` reads from a stored question (`store.model.Question` has it)."""
+
+    id: str
+    text: str
+    votes: int
+
+
+@dataclass(frozen=True, slots=True)
+class Join:
+    """Why a question joined its group: the earlier question it matched, and how."""
+
+    group: str
+    partner: str
+    how: How
+    score: float  # rapidfuzz ratio against the partner (100 for the same text)
+
+
+@dataclass(slots=True)
+class Group:
+    id: str
+    members: list[str] = field(default_factory=list)  # in arrival order
+    representative: str = ""  # the most-voted member, the earliest on a tie
+    indexed: int = 0
+
+
+def _typo(a: str, b: str) -> bool:
+    """One edit (a transposition counts as one) between two words of 4+ letters; numbers must be equal."""
+    if min(len(a), len(b)) < 4 or any(c.isdigit() for c in a + b):
+        return False
+    return OSA.distance(a, b, score_cutoff=1) <= 1
+
+
+def _leftovers(a: list[str], b: list[str]) -> tuple[list[str], list[str]]:
+    """The words of `a` not in `b` and of `b` not in `a`, as multisets, in order."""
+    rest = list(b)
+    only_a = []
+    for word in a:
+        if word in rest:
+            rest.remove(word)
+        else:
+            only_a.append(word)
+    return only_a, rest
+
+
+def _pair_typos(left: list[str], right: list[str]) -> int:
+    """Pair words of `left` with typos of them in `right`, removing both; the number paired."""
+    paired = 0
+    for word in list(left):
+        for other in right:
+            if _typo(word, other):
+                left.remove(word)
+                right.remove(other)
+                paired += 1
+                break
+    return paired
+
+
+def words_agree(a_words: tuple[str, ...], a_stems: tuple[str, ...], b_words: tuple[str, ...], b_stems: tuple[str, ...]) -> bool:
+    """Whether two word sequences say the same thing: same content stems up to `MAX_TYPOS` typos,
+    and at most `MAX_STOP_EDITS` stop words apart."""
+    content_a, content_b = _leftovers([s for s in a_stems if s], [s for s in b_stems if s])
+    stop_a, stop_b = _leftovers([w for w, s in zip(a_words, a_stems) if not s], [w for w, s in zip(b_words, b_stems) if not s])
+    typos = _pair_typos(content_a, content_b)
+    # A typo can turn a stop word into a word the list does not know ("teh").
+    typos += _pair_typos(content_a, stop_b) + _pair_typos(content_b, stop_a)
+    typos += _pair_typos(stop_a, stop_b)
+    return not content_a and not content_b and typos <= MAX_TYPOS and len(stop_a) + len(stop_b) <= MAX_STOP_EDITS
+
+
+def same_question(a: Shape, b: Shape) -> tuple[How, float] | None:
+    """How `a` and `b` are the same question, with rapidfuzz's ratio, or None.
+
+    A cut shape is compared with the start of the other, its last word (maybe
+    cut inside) as a prefix of the other's word at that place.
+    """
+    if a.key == b.key:
+        return "same text", 100.0
+    if a.cut and (not b.cut or len(a.words) <= len(b.words)):
+        short, long = a, b
+    elif b.cut:
+        short, long = b, a
+    else:
+        score = fuzz.ratio(a.key, b.key, score_cutoff=RATIO)
+        return ("typo", score) if score and words_agree(a.words, a.stems, b.words, b.stems) else None
+    n = len(short.words)
+    if len(long.words) < n:
+        return None
+    score = fuzz.ratio(short.key, " ".join(long.words[:n]), score_cutoff=RATIO)
+    if not score:
+        return None
+    last, theirs = short.words[-1], long.words[n - 1]
+    if not (theirs.startswith(last) or _typo(last, theirs[: len(last)])):
+        return None
+    return ("cut", score) if words_agree(short.words[:-1], short.stems[:-1], long.words[: n - 1], long.stems[: n - 1]) else None
+
+
+def _complete_content(s: Shape) -> list[str]:
+    """Content stems of the words known whole (a cut shape's last word may be cut inside)."""
+    return [stem for stem in (s.stems[:-1] if s.cut else s.stems) if stem]
+
+
+class Grouper:
+    """Near-duplicate groups of a session's questions, built as they arrive.
+
+    A group's id is "g-" and the id of the question that started it; it keeps
+    that id even if that question is later split off. Every question belongs
+    to exactly one group, most of them alone.
+    """
+
+    def __init__(self) -> None:
+        self._group_of: dict[str, str] = {}  # question id -> group id
+        self._votes: dict[str, int] = {}
+        self._order: dict[str, int] = {}
+        self._groups: dict[str, Group] = {}
+        self._why: dict[str, Join] = {}
+        self._keys: dict[str, str] = {}  # shape key -> the first question with it
+        self._shapes: list[tuple[Shape, str]] = []  # indexed shapes and their question
+        self._postings: dict[str, list[int]] = {}  # content stem -> positions in `_shapes`
+
+    def __len__(self) -> int:
+        return len(self._group_of)
+
+    # ---- arrival -----------------------------------------------------------
+
+    def add(self, qid: str, text: str, votes: int = 0) -> str | None:
+        """Group one more question: the id of the group it joined, or None if it starts its own.
+
+        Adding a question id already seen changes nothing and returns its group
+        (None if it is alone).
+        """
+        if qid in self._group_of:
+            group = self._groups[self._group_of[qid]]
+            return group.id if len(group.members) > 1 else None
+        s = shape(text)
+        join, ambiguous = self._match(s) if s.words else (None, False)
+        self._order[qid] = len(self._order)
+        self._votes[qid] = votes
+        if join is None:
+            group = self._new_group(qid)
+        else:
+            group = self._groups[join.group]
+            group.members.append(qid)
+            self._group_of[qid] = group.id
+            self._why[qid] = join
+            self._elect(group, qid)
+        if s.words and not ambiguous:
+            self._keys.setdefault(s.key, qid)
+            if join is None or (join.how != "same text" and group.indexed < INDEXED_PER_GROUP):
+                self._index(s, qid, group)
+        return None if join is None else group.id
+
+    def load(self, questions: Iterable[Posted]) -> None:
+        """Rebuild the groups from stored questions, in the order they arrived."""
+        for question in questions:
+            self.add(question.id, question.text, question.votes)
+
+    def _new_group(self, qid: str) -> Group:
+        gid = f"g-{qid}"
+        suffix = 1
+        while gid in self._groups:
+            suffix += 1
+            gid = f"g-{qid}-{suffix}"
+        group = self._groups[gid] = Group(gid, [qid], qid)
+        self._group_of[qid] = gid
+        return group
+
+    def _index(self, s: Shape, qid: str, group: Group) -> None:
+        position = len(self._shapes)
+        self._shapes.append((s, qid))
+        group.indexed += 1
+        for stem in dict.fromkeys(_complete_content(s)):
+            self._postings.setdefault(stem, []).append(position)
+
+    def _match(self, s: Shape) -> tuple[Join | None, bool]:
+        """The best earlier question `s` is a copy of, and whether `s` is a cut that fits several groups.
+
+        A cut copy that fits questions of several groups was cut before the
+        words that tell them apart: it stays alone and out of the index, so
+        that it never draws later copies of either. Longer evidence wins: a cut
+        matched against a shorter cut counts only when nothing longer matched.
+        """
+        first = self._keys.get(s.key)
+        if first is not None:
+            return Join(self._group_of[first], first, "same text", 100.0), False
+        content = _complete_content(s)
+        if len(content) < MIN_CONTENT + (1 if s.cut else 0):
+            return None, False
+        found: list[tuple[bool, Join]] = []  # (matched only a shorter cut, join)
+        for position in self.candidates(s):
+            other, qid = self._shapes[position]
+            match = same_question(s, other)
+            if match is not None:
+                weaker = s.cut and other.cut and len(other.words) < len(s.words)
+                found.append((weaker, Join(self._group_of[qid], qid, match[0], match[1])))
+        if any(not weaker for weaker, _ in found):
+            found = [item for item in found if not item[0]]
+        joins = [join for _, join in found]
+        if s.cut and len(dict.fromkeys(join.group for join in joins)) > 1:
+            return None, True
+        best = None
+        for join in joins:  # candidates come in index order: the earliest wins a tie
+            if best is None or join.score > best.score:
+                best = join
+        return best, False
+
+    def candidates(self, s: Shape) -> list[int]:
+        """Indexed shapes sharing the most of `s`'s rarest stems (at most `CANDIDATES`).
+
+        A stem seen in no indexed shape (a typo, a new name) is skipped; one in
+        more than `COMMON` is too common to help.
+        """
+        postings = self._postings
+        stems = sorted((len(postings[stem]), stem) for stem in dict.fromkeys(_complete_content(s)) if stem in postings)
+        counts: dict[int, int] = {}
+        for frequency, stem in stems[:PROBES]:
+            if frequency > COMMON:
+                break
+            for position in postings[stem]:
+                counts[position] = counts.get(position, 0) + 1
+        if len(counts) <= CANDIDATES:
+            return sorted(counts)
+        return sorted(sorted(counts, key=lambda position: (-counts[position], position))[:CANDIDATES])
+
+    # ---- votes and moderator corrections -------------------------------------
+
+    def set_votes(self, qid: str, votes: int) -> None:
+        """A question's votes changed: its group's representative may change with them."""
+        self._votes[qid] = votes
+        group = self._groups[self._group_of[qid]]
+        group.representative = min(group.members, key=self._rank)
+
+    def _rank(self, qid: str) -> tuple[int, int]:
+        return -self._votes[qid], self._order[qid]
+
+    def _elect(self, group: Group, qid: str) -> None:
+        if self._rank(qid) < self._rank(group.representative):
+            group.representative = qid
+
+    def split(self, qid: str) -> str:
+        """Take `qid` out of its group (a moderator says it is another question); its new group's id."""
+        old = self._groups[self._group_of[qid]]
+        if len(old.members) == 1:
+            return old.id
+        old.members.remove(qid)
+        old.representative = min(old.members, key=self._rank)
+        self._why.pop(qid, None)
+        return self._new_group(qid).id
+
+    # ---- reading -------------------------------------------------------------
+
+    def group_of(self, qid: str) -> str:
+        return self._group_of[qid]
+
+    def group(self, gid: str) -> Group:
+        return self._groups[gid]
+
+    def explain(self, qid: str) -> Join | None:
+        """Why `qid` is in its group (None if it started it or was split off)."""
+        return self._why.get(qid)
+
+    def groups(self, min_size: int = 2) -> Iterator[Group]:
+        """Groups of at least `min_size` members, in the order they started."""
+        return (group for group in self._groups.values() if len(group.members) >= min_size)

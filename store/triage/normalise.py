@@ -1,0 +1,143 @@
+"""Fold a post into the words that grouping, topics and hold rules compare.
+
+A copy of a question differs from it by what a share adds (``RT @x:``,
+``MT @x:``, a quote's comment), by case, accents, punctuation, emoji,
+mentions, links and hashtags, by a cut ("…"), or by a typo. `shape` removes
+all but the typo and the cut, so exact copies meet on one `Shape.key`, and
+keeps the words in order, each with its Snowball stem ("" for a stop word),
+for the fuzzy comparison in `grouping`.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+import Stemmer
+from stop_words import get_stop_words
+
+MAX_CHARS = 2_000  # a question is 280 characters; a huge post is judged by its start
+MAX_WORDS = 120
+
+# `RT @x:` / `MT @x:` anywhere: the question is what follows the last one,
+# and any text before it is a quote's comment.
+_SHARE = re.compile(r"(?<![\w@])(?:RT|MT)\s*:?\s*@[\w.]+(?:@[\w.-]+)?\s*:?", re.IGNORECASE)
+# The old quote form: `Comment “@x: quoted text”`.
+_QUOTE = re.compile(r"[\"“«]\s*@[\w.]+\s*:\s*(?P<quoted>.+?)[\"”»]?\s*$", re.DOTALL)
+_TLD = re.compile(r"[\w-]\.(?:com|it|ly|co|org|net|gov|io|me|gl|us|eu|info|news|tv)(?:/|$)", re.IGNORECASE)
+_EDGE = re.compile(r"^[^\w#@]+|[^\w…]+$")  # punctuation and emoji around a token
+_CUT = ("…", "...")
+_MARKS = regex.compile(r"\p{Mn}+")
+_WORD = re.compile(r"[^\W_]+")
+_LETTER = regex.compile(r"\p{L}")
+
+
+def fold(text: str) -> str:
+    """Lower case, compatibility forms (ﬁ, fullwidth) and no accents: "Perché" -> "perche"."""
+    text = text.casefold()
+    return text if text.isascii() else _MARKS.sub("", unicodedata.normalize("NFKD", text))
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """The `stop-words` package's Italian and English lists, folded like the text they filter."""
+    return frozenset(fold(part) for lang in ("it", "en") for word in get_stop_words(lang) for part in _WORD.findall(word))
+
+
+_ITALIAN = Stemmer.Stemmer("italian")
+_ENGLISH = Stemmer.Stemmer("english")
+
+
+def stems(words: list[str]) -> list[str]:
+    """A stem for each word, "" for a stop word or a single character.
+
+    Sessions mix Italian and English, often within a post, and a cut copy
+    may not say which language it is in. So a word's stem does not depend on
+    its post: it is the shorter of its Italian and English Snowball stems
+    (the English one on a tie), and "fibra"/"fibre" or "jobs"/"job" meet.
+    """
+    stop = stop_words()
+    return [
+        "" if word in stop or len(word) < 2 else (it if len(it) < len(en) else en)
+        for word, it, en in zip(words, _ITALIAN.stemWords(words), _ENGLISH.stemWords(words))
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """What is left of a post once everything a copy may change is gone."""
+
+    words: tuple[str, ...]  # folded words, in order
+    stems: tuple[str, ...]  # aligned with `words`; "" for a stop word
+    key: str  # the words joined by spaces: equal keys are the same question
+    cut: bool  # ended with "…": a prefix of the original, its last word maybe partial
+    shared: bool  # a retweet (RT/MT) or a quote of someone else's post
+
+    @property
+    def content(self) -> list[str]:
+        """The stems of the content words, in order."""
+        return [stem for stem in self.stems if stem]
+
+
+def strip_share(text: str) -> tuple[str, bool]:
+    """The shared post inside a retweet or quote, and whether there was one."""
+    shares = list(_SHARE.finditer(text))
+    if shares:
+        return text[shares[-1].end():], True
+    quote = _QUOTE.search(text)
+    if quote:
+        return quote.group("quoted"), True
+    return text, False
+
+
+def _kind(token: str) -> str:
+    """ "link", "mention", "tag", "word" or "" (no letter or digit: emoji, punctuation)."""
+    if token.isalnum():
+        return "word"
+    if "." in token and (token.startswith(("http://", "https://", "www.")) or _TLD.search(token)):
+        return "link"
+    bare = _EDGE.sub("", token)
+    if bare.startswith("@"):
+        return "mention"
+    if bare.startswith("#"):
+        return "tag"
+    return "word" if _WORD.search(bare) else ""
+
+
+def message(text: str) -> tuple[str, bool, bool]:
+    """The question's own text with links, mentions and framing hashtags removed.
+
+    Hashtags before the first word or after the last label a post rather than
+    say something; one inside a sentence is read as its word. Returns the
+    text, whether it was cut short ("…") and whether it was a share.
+    """
+    text, shared = strip_share(text[:MAX_CHARS])
+    tokens: list[str] = []
+    kinds: list[str] = []
+    for token in text.split():
+        kind = _kind(token)
+        if kind == "mention" and tokens and tokens[-1].lower() in ("via", "by"):
+            tokens.pop(), kinds.pop()  # "via @x" credits a source
+        if kind == "mention" or kind == "link":
+            continue
+        tokens.append(token)
+        kinds.append(kind)
+    while kinds and kinds[-1] != "word" and not tokens[-1].endswith(_CUT):
+        tokens.pop(), kinds.pop()
+    cut = bool(tokens) and tokens[-1].endswith(_CUT)
+    first = kinds.index("word") if "word" in kinds else len(kinds)
+    return " ".join(tokens[first:]), cut, shared
+
+
+def shape(text: str) -> Shape:
+    """Fold `text` (any string: controls, odd Unicode and huge posts are fine)."""
+    body, cut, shared = message(text)
+    words = _WORD.findall(fold(body))[:MAX_WORDS]
+    return Shape(tuple(words), tuple(stems(words)), " ".join(words), cut and bool(words), shared)
+
+
+def has_words(text: str) -> bool:
+    """Whether anything but links, mentions, hashtags and emoji is left: a letter."""
+    return bool(_LETTER.search(message(text)[0]))
