@@ -8,7 +8,7 @@ or a copy with a few typos. It never joins when a content word differs
 
 No pair of questions is compared unless they share a rare word: exact keys
 are a dict, and the fuzzy comparison only sees the few indexed shapes that
-share the most of the new question's rarest stems (an inverted index, see
+share the most of the new question's rarest stems (`candidates`; see
 `bench/triage_bench.py` for the comparison with MinHash LSH and a scan).
 `rapidfuzz` scores each candidate and `same_question` then checks word by
 word that only typos, a cut or a stop word tell them apart.
@@ -23,17 +23,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from store.triage.candidates import CandidateIndex, RareStemIndex, complete_content
 from store.triage.normalise import Shape, shape
 
 How = Literal["same text", "cut", "typo"]
 
 RATIO = 85.0  # rapidfuzz ratio (0-100) a candidate needs before the word check
-PROBES = 3  # rarest stems of a question looked up in the index
-COMMON = 3_000  # a stem in more indexed shapes than this is no help in finding a copy
-CANDIDATES = 8  # shapes checked in full per question, those sharing the most probes
+CANDIDATES = 8  # indexed shapes compared in full with a new question
+CUT_CANDIDATES = 32  # with a cut one: enough to see every question it could be the start of
 INDEXED_PER_GROUP = 4  # distinct shapes of one group kept in the index
 MIN_CONTENT = 2  # fewer content words: only an exact copy joins (too little to tell typos from edits)
 MAX_TYPOS = 2  # content words that may differ by one edit (OSA distance 1)
@@ -63,7 +63,8 @@ class Group:
     id: str
     members: list[str] = field(default_factory=list)  # in arrival order
     representative: str = ""  # the most-voted member, the earliest on a tie
-    indexed: int = 0
+    indexed: int = 0  # shapes of the group in the candidate index
+    anchor: Shape | None = None  # the first member not cut short: every later member must match it
 
 
 def _typo(a: str, b: str) -> bool:
@@ -73,16 +74,18 @@ def _typo(a: str, b: str) -> bool:
     return OSA.distance(a, b, score_cutoff=1) <= 1
 
 
-def _leftovers(a: list[str], b: list[str]) -> tuple[list[str], list[str]]:
-    """The words of `a` not in `b` and of `b` not in `a`, as multisets, in order."""
+def _leftovers(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
+    """The words of `a` whose stem is not in `b`, and of `b` not in `a` (multisets, in order)."""
     rest = list(b)
     only_a = []
-    for word in a:
-        if word in rest:
-            rest.remove(word)
+    for item in a:
+        for n, other in enumerate(rest):
+            if other[0] == item[0]:
+                del rest[n]
+                break
         else:
-            only_a.append(word)
-    return only_a, rest
+            only_a.append(item[1])
+    return only_a, [word for _, word in rest]
 
 
 def _pair_typos(left: list[str], right: list[str]) -> int:
@@ -99,10 +102,19 @@ def _pair_typos(left: list[str], right: list[str]) -> int:
 
 
 def words_agree(a_words: tuple[str, ...], a_stems: tuple[str, ...], b_words: tuple[str, ...], b_stems: tuple[str, ...]) -> bool:
-    """Whether two word sequences say the same thing: same content stems up to `MAX_TYPOS` typos,
-    and at most `MAX_STOP_EDITS` stop words apart."""
-    content_a, content_b = _leftovers([s for s in a_stems if s], [s for s in b_stems if s])
-    stop_a, stop_b = _leftovers([w for w, s in zip(a_words, a_stems) if not s], [w for w, s in zip(b_words, b_stems) if not s])
+    """Whether two word sequences say the same thing.
+
+    Their content words must have the same stems, but for at most
+    `MAX_TYPOS` words one edit apart (compared as typed: a typo can change
+    a stem a lot, "quaando" -> "qua"), and at most `MAX_STOP_EDITS` stop
+    words may be added, dropped or changed.
+    """
+    content_a, content_b = _leftovers(
+        [(s, w) for w, s in zip(a_words, a_stems) if s], [(s, w) for w, s in zip(b_words, b_stems) if s]
+    )
+    stop_a, stop_b = _leftovers(
+        [(w, w) for w, s in zip(a_words, a_stems) if not s], [(w, w) for w, s in zip(b_words, b_stems) if not s]
+    )
     typos = _pair_typos(content_a, content_b)
     # A typo can turn a stop word into a word the list does not know ("teh").
     typos += _pair_typos(content_a, stop_b) + _pair_typos(content_b, stop_a)
@@ -137,11 +149,6 @@ def same_question(a: Shape, b: Shape) -> tuple[How, float] | None:
     return ("cut", score) if words_agree(short.words[:-1], short.stems[:-1], long.words[: n - 1], long.stems[: n - 1]) else None
 
 
-def _complete_content(s: Shape) -> list[str]:
-    """Content stems of the words known whole (a cut shape's last word may be cut inside)."""
-    return [stem for stem in (s.stems[:-1] if s.cut else s.stems) if stem]
-
-
 class Grouper:
     """Near-duplicate groups of a session's questions, built as they arrive.
 
@@ -150,7 +157,8 @@ class Grouper:
     to exactly one group, most of them alone.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, index: CandidateIndex | None = None) -> None:
+        self._candidates = index if index is not None else RareStemIndex()
         self._group_of: dict[str, str] = {}  # question id -> group id
         self._votes: dict[str, int] = {}
         self._order: dict[str, int] = {}
@@ -158,7 +166,7 @@ class Grouper:
         self._why: dict[str, Join] = {}
         self._keys: dict[str, str] = {}  # shape key -> the first question with it
         self._shapes: list[tuple[Shape, str]] = []  # indexed shapes and their question
-        self._postings: dict[str, list[int]] = {}  # content stem -> positions in `_shapes`
+        self._keys_by_position: list[str] = []  # the key of each indexed shape
 
     def __len__(self) -> int:
         return len(self._group_of)
@@ -188,7 +196,10 @@ class Grouper:
             self._elect(group, qid)
         if s.words and not ambiguous:
             self._keys.setdefault(s.key, qid)
-            if join is None or (join.how != "same text" and group.indexed < INDEXED_PER_GROUP):
+            if not s.cut and group.anchor is None:
+                group.anchor = s
+            # A cut member would only draw what its group's full text already draws, and more.
+            if join is None or (join.how == "typo" and group.indexed < INDEXED_PER_GROUP):
                 self._index(s, qid, group)
         return None if join is None else group.id
 
@@ -208,33 +219,37 @@ class Grouper:
         return group
 
     def _index(self, s: Shape, qid: str, group: Group) -> None:
-        position = len(self._shapes)
+        self._candidates.add(len(self._shapes), s)
         self._shapes.append((s, qid))
+        self._keys_by_position.append(s.key)
         group.indexed += 1
-        for stem in dict.fromkeys(_complete_content(s)):
-            self._postings.setdefault(stem, []).append(position)
 
     def _match(self, s: Shape) -> tuple[Join | None, bool]:
         """The best earlier question `s` is a copy of, and whether `s` is a cut that fits several groups.
 
-        A cut copy that fits questions of several groups was cut before the
-        words that tell them apart: it stays alone and out of the index, so
-        that it never draws later copies of either. Longer evidence wins: a cut
-        matched against a shorter cut counts only when nothing longer matched.
+        A question joins a group only if it also matches the group's anchor
+        (its first full text), so a chain of small differences or a cut member
+        cannot lead another question in. A cut copy that fits several groups
+        was cut before the words that tell them apart: it stays alone and out
+        of the index, so that it never draws later copies of either. Longer
+        evidence wins: a match with a shorter cut counts only when nothing
+        longer matched.
         """
         first = self._keys.get(s.key)
         if first is not None:
             return Join(self._group_of[first], first, "same text", 100.0), False
-        content = _complete_content(s)
-        if len(content) < MIN_CONTENT + (1 if s.cut else 0):
+        content = complete_content(s)
+        if len(content) < MIN_CONTENT:
             return None, False
         found: list[tuple[bool, Join]] = []  # (matched only a shorter cut, join)
-        for position in self.candidates(s):
+        for position in self._closest(s, CUT_CANDIDATES if s.cut else CANDIDATES):
             other, qid = self._shapes[position]
             match = same_question(s, other)
-            if match is not None:
-                weaker = s.cut and other.cut and len(other.words) < len(s.words)
-                found.append((weaker, Join(self._group_of[qid], qid, match[0], match[1])))
+            group = self._groups[self._group_of[qid]]
+            if match is None or (group.anchor not in (None, other) and same_question(s, group.anchor) is None):
+                continue
+            weaker = s.cut and other.cut and len(other.words) < len(s.words)
+            found.append((weaker, Join(group.id, qid, match[0], match[1])))
         if any(not weaker for weaker, _ in found):
             found = [item for item in found if not item[0]]
         joins = [join for _, join in found]
@@ -246,23 +261,16 @@ class Grouper:
                 best = join
         return best, False
 
-    def candidates(self, s: Shape) -> list[int]:
-        """Indexed shapes sharing the most of `s`'s rarest stems (at most `CANDIDATES`).
-
-        A stem seen in no indexed shape (a typo, a new name) is skipped; one in
-        more than `COMMON` is too common to help.
-        """
-        postings = self._postings
-        stems = sorted((len(postings[stem]), stem) for stem in dict.fromkeys(_complete_content(s)) if stem in postings)
-        counts: dict[int, int] = {}
-        for frequency, stem in stems[:PROBES]:
-            if frequency > COMMON:
-                break
-            for position in postings[stem]:
-                counts[position] = counts.get(position, 0) + 1
-        if len(counts) <= CANDIDATES:
-            return sorted(counts)
-        return sorted(sorted(counts, key=lambda position: (-counts[position], position))[:CANDIDATES])
+    def _closest(self, s: Shape, limit: int) -> list[int]:
+        """The `limit` candidates most like `s` by rapidfuzz ratio (of their start, for a cut), best first."""
+        pool = self._candidates.candidates(s)
+        if not pool:
+            return []
+        n = len(s.key)
+        keys = self._keys_by_position
+        choices = [keys[position][:n] for position in pool] if s.cut else [keys[position] for position in pool]
+        scored = process.extract(s.key, choices, scorer=fuzz.ratio, score_cutoff=RATIO, limit=None)
+        return [pool[index] for _, _, index in sorted(scored, key=lambda hit: (-hit[1], pool[hit[2]]))[:limit]]
 
     # ---- votes and moderator corrections -------------------------------------
 

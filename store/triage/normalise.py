@@ -98,6 +98,8 @@ def _kind(token: str) -> str:
         return "word"
     if "." in token and (token.startswith(("http://", "https://", "www.")) or _TLD.search(token)):
         return "link"
+    if token.endswith(_CUT) and "https://".startswith(token.rstrip("….").lower() or "-"):
+        return "link"  # a link cut short: "htt…"
     bare = _EDGE.sub("", token)
     if bare.startswith("@"):
         return "mention"
@@ -106,14 +108,13 @@ def _kind(token: str) -> str:
     return "word" if _WORD.search(bare) else ""
 
 
-def message(text: str) -> tuple[str, bool, bool]:
-    """The question's own text with links, mentions and framing hashtags removed.
+def message(text: str) -> tuple[str, bool]:
+    """A post's own text (after `strip_share`) with links, mentions and framing hashtags removed.
 
     Hashtags before the first word or after the last label a post rather than
     say something; one inside a sentence is read as its word. Returns the
-    text, whether it was cut short ("…") and whether it was a share.
+    text and whether it was cut short ("…").
     """
-    text, shared = strip_share(text[:MAX_CHARS])
     tokens: list[str] = []
     kinds: list[str] = []
     for token in text.split():
@@ -124,20 +125,27 @@ def message(text: str) -> tuple[str, bool, bool]:
             continue
         tokens.append(token)
         kinds.append(kind)
-    while kinds and kinds[-1] != "word" and not tokens[-1].endswith(_CUT):
-        tokens.pop(), kinds.pop()
+    while kinds and (kinds[-1] != "word" and not (kinds[-1] == "" and tokens[-1].endswith(_CUT))):
+        tokens.pop(), kinds.pop()  # a cut among the hashtags after the question leaves it whole
     cut = bool(tokens) and tokens[-1].endswith(_CUT)
     first = kinds.index("word") if "word" in kinds else len(kinds)
-    return " ".join(tokens[first:]), cut, shared
+    return " ".join(tokens[first:]), cut
 
 
 def shape(text: str) -> Shape:
     """Fold `text` (any string: controls, odd Unicode and huge posts are fine)."""
-    body, cut, shared = message(text)
-    words = _WORD.findall(fold(body))[:MAX_WORDS]
+    body, shared = strip_share(text[:MAX_CHARS])
+    return _shape_of(body, shared)
+
+
+@lru_cache(maxsize=1 << 16)
+def _shape_of(body: str, shared: bool) -> Shape:
+    """Cached: the retweets of one post all carry the same body."""
+    text, cut = message(body)
+    words = _WORD.findall(fold(text))[:MAX_WORDS]
     return Shape(tuple(words), tuple(stems(words)), " ".join(words), cut and bool(words), shared)
 
 
 def has_words(text: str) -> bool:
     """Whether anything but links, mentions, hashtags and emoji is left: a letter."""
-    return bool(_LETTER.search(message(text)[0]))
+    return bool(_LETTER.search(message(strip_share(text[:MAX_CHARS])[0])[0]))

@@ -1,0 +1,51 @@
+"""Finding the few earlier questions a new one may be a copy of, without comparing every pair."""
+from __future__ import annotations
+
+from typing import Protocol
+
+from store.triage.normalise import Shape
+
+PROBES = 3  # rarest stems of a question looked up in the index
+COMMON = 64  # a stem in more indexed shapes than this is too common to find a copy by
+
+
+def complete_content(s: Shape) -> list[str]:
+    """Content stems of the words known whole (a cut shape's last word may be cut inside)."""
+    return [stem for stem in (s.stems[:-1] if s.cut else s.stems) if stem]
+
+
+class CandidateIndex(Protocol):
+    """Shapes by position, and the positions worth comparing with a new shape."""
+
+    def add(self, position: int, s: Shape) -> None: ...
+
+    def candidates(self, s: Shape) -> list[int]: ...
+
+
+class RareStemIndex:
+    """An inverted index of content stems, probed with a new shape's rarest ones.
+
+    A copy keeps most of its original's content words; the rarest of them
+    (a city, a program, a group) are shared by few other shapes, so their
+    posting lists are short. A stem seen nowhere yet (a typo, a new name) is
+    skipped; one in more than `COMMON` shapes is too common to help, so a
+    question made only of common words finds no candidate (only an exact
+    copy joins it).
+    """
+
+    def __init__(self) -> None:
+        self._postings: dict[str, list[int]] = {}
+
+    def add(self, position: int, s: Shape) -> None:
+        for stem in dict.fromkeys(complete_content(s)):
+            self._postings.setdefault(stem, []).append(position)
+
+    def candidates(self, s: Shape) -> list[int]:
+        postings = self._postings
+        probes = sorted((len(postings[stem]), stem) for stem in dict.fromkeys(complete_content(s)) if stem in postings)
+        pool: dict[int, None] = {}
+        for frequency, stem in probes[:PROBES]:
+            if frequency > COMMON:
+                break
+            pool.update(dict.fromkeys(postings[stem]))
+        return list(pool)
