@@ -6,12 +6,7 @@ from typing import Protocol
 from store.triage.normalise import Shape
 
 PROBES = 3  # rarest stems of a question looked up in the index
-COMMON = 64  # a stem in more indexed shapes than this is too common to find a copy by
-
-
-def complete_content(s: Shape) -> list[str]:
-    """Content stems of the words known whole (a cut shape's last word may be cut inside)."""
-    return [stem for stem in (s.stems[:-1] if s.cut else s.stems) if stem]
+COMMON = 256  # a stem in more indexed shapes than this is too common to find a copy by
 
 
 class CandidateIndex(Protocol):
@@ -37,12 +32,12 @@ class RareStemIndex:
         self._postings: dict[str, list[int]] = {}
 
     def add(self, position: int, s: Shape) -> None:
-        for stem in dict.fromkeys(complete_content(s)):
+        for stem in s.probes:
             self._postings.setdefault(stem, []).append(position)
 
     def candidates(self, s: Shape) -> list[int]:
         postings = self._postings
-        probes = sorted((len(postings[stem]), stem) for stem in dict.fromkeys(complete_content(s)) if stem in postings)
+        probes = sorted((len(postings[stem]), stem) for stem in s.probes if stem in postings)
         pool: dict[int, None] = {}
         for frequency, stem in probes[:PROBES]:
             if frequency > COMMON:

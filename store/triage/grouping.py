@@ -26,7 +26,7 @@ from typing import Literal, Protocol
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from store.triage.candidates import CandidateIndex, RareStemIndex, complete_content
+from store.triage.candidates import CandidateIndex, RareStemIndex
 from store.triage.normalise import Shape, shape
 
 How = Literal["same text", "cut", "typo"]
@@ -69,7 +69,7 @@ class Group:
 
 def _typo(a: str, b: str) -> bool:
     """One edit (a transposition counts as one) between two words of 4+ letters; numbers must be equal."""
-    if min(len(a), len(b)) < 4 or any(c.isdigit() for c in a + b):
+    if min(len(a), len(b)) < 4 or not (a + b).isalpha():
         return False
     return OSA.distance(a, b, score_cutoff=1) <= 1
 
@@ -236,11 +236,13 @@ class Grouper:
         longer matched.
         """
         first = self._keys.get(s.key)
-        if first is not None:
+        if first is not None and not s.cut:
             return Join(self._group_of[first], first, "same text", 100.0), False
-        content = complete_content(s)
-        if len(content) < MIN_CONTENT:
-            return None, False
+        # A cut is checked again even when its text is known: more questions may
+        # have arrived since that show it could be the start of another.
+        known = None if first is None else Join(self._group_of[first], first, "same text", 100.0)
+        if len(s.probes) < MIN_CONTENT:
+            return known, False
         found: list[tuple[bool, Join]] = []  # (matched only a shorter cut, join)
         for position in self._closest(s, CUT_CANDIDATES if s.cut else CANDIDATES):
             other, qid = self._shapes[position]
@@ -255,9 +257,9 @@ class Grouper:
         joins = [join for _, join in found]
         if s.cut and len(dict.fromkeys(join.group for join in joins)) > 1:
             return None, True
-        best = None
-        for join in joins:  # candidates come in index order: the earliest wins a tie
-            if best is None or join.score > best.score:
+        best = known if not joins else joins[0]
+        for join in joins[1:]:  # best first by ratio already; the earliest wins a tie
+            if join.score > best.score:
                 best = join
         return best, False
 

@@ -50,6 +50,10 @@ _ITALIAN = Stemmer.Stemmer("italian")
 _ENGLISH = Stemmer.Stemmer("english")
 
 
+_STEMS: dict[str, str] = {}  # word -> stem ("" for a stop word): a session's vocabulary is small
+_STEMS_KEPT = 500_000
+
+
 def stems(words: list[str]) -> list[str]:
     """A stem for each word, "" for a stop word or a single character.
 
@@ -58,11 +62,15 @@ def stems(words: list[str]) -> list[str]:
     its post: it is the shorter of its Italian and English Snowball stems
     (the English one on a tie), and "fibra"/"fibre" or "jobs"/"job" meet.
     """
-    stop = stop_words()
-    return [
-        "" if word in stop or len(word) < 2 else (it if len(it) < len(en) else en)
-        for word, it, en in zip(words, _ITALIAN.stemWords(words), _ENGLISH.stemWords(words))
-    ]
+    known = _STEMS
+    new = [word for word in words if word not in known]
+    if new:
+        if len(known) > _STEMS_KEPT:
+            known.clear()
+        stop = stop_words()
+        for word, it, en in zip(new, _ITALIAN.stemWords(new), _ENGLISH.stemWords(new)):
+            known[word] = "" if word in stop or len(word) < 2 else (it if len(it) < len(en) else en)
+    return [known[word] for word in words]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,11 +82,7 @@ class Shape:
     key: str  # the words joined by spaces: equal keys are the same question
     cut: bool  # ended with "…": a prefix of the original, its last word maybe partial
     shared: bool  # a retweet (RT/MT) or a quote of someone else's post
-
-    @property
-    def content(self) -> list[str]:
-        """The stems of the content words, in order."""
-        return [stem for stem in self.stems if stem]
+    probes: tuple[str, ...]  # distinct stems of the content words known whole (not a cut last word)
 
 
 def strip_share(text: str) -> tuple[str, bool]:
@@ -92,14 +96,19 @@ def strip_share(text: str) -> tuple[str, bool]:
     return text, False
 
 
+def _cut_link(start: str) -> bool:
+    """Whether a token cut short ("htt…", "http://t.c…") was a link."""
+    return len(start) >= 3 and ("http://".startswith(start) or "https://".startswith(start) or start.startswith(("http://", "https://")))
+
+
 def _kind(token: str) -> str:
     """ "link", "mention", "tag", "word" or "" (no letter or digit: emoji, punctuation)."""
     if token.isalnum():
         return "word"
     if "." in token and (token.startswith(("http://", "https://", "www.")) or _TLD.search(token)):
         return "link"
-    if token.endswith(_CUT) and "https://".startswith(token.rstrip("….").lower() or "-"):
-        return "link"  # a link cut short: "htt…"
+    if token.endswith(_CUT) and _cut_link(token.rstrip("….").lower()):
+        return "link"
     bare = _EDGE.sub("", token)
     if bare.startswith("@"):
         return "mention"
@@ -143,7 +152,10 @@ def _shape_of(body: str, shared: bool) -> Shape:
     """Cached: the retweets of one post all carry the same body."""
     text, cut = message(body)
     words = _WORD.findall(fold(text))[:MAX_WORDS]
-    return Shape(tuple(words), tuple(stems(words)), " ".join(words), cut and bool(words), shared)
+    stemmed = stems(words)
+    cut = cut and bool(words)
+    probes = tuple(dict.fromkeys(stem for stem in (stemmed[:-1] if cut else stemmed) if stem))
+    return Shape(tuple(words), tuple(stemmed), " ".join(words), cut, shared, probes)
 
 
 def has_words(text: str) -> bool:
