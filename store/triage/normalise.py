@@ -68,9 +68,19 @@ def stems(words: list[str]) -> list[str]:
         if len(known) > _STEMS_KEPT:
             known.clear()
         stop = stop_words()
-        for word, it, en in zip(new, _ITALIAN.stemWords(new), _ENGLISH.stemWords(new)):
-            known[word] = "" if word in stop or len(word) < 2 else (it if len(it) < len(en) else en)
+        for word, stem in zip(new, plain_stems(new)):
+            known[word] = "" if word in stop or len(word) < 2 else stem
     return [known[word] for word in words]
+
+
+def plain_stems(words: list[str]) -> list[str]:
+    """The language-neutral stem of each word (see `stems`), stop words included."""
+    return [it if len(it) < len(en) else en for it, en in zip(_ITALIAN.stemWords(words), _ENGLISH.stemWords(words))]
+
+
+def words(text: str) -> list[str]:
+    """Every folded word of a post, hashtags' and mentions' included (for topics and rules)."""
+    return _WORD.findall(fold(text[:MAX_CHARS]))[:MAX_WORDS]
 
 
 @dataclass(frozen=True, slots=True)
