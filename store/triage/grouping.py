@@ -257,11 +257,10 @@ class Grouper:
         joins = [join for _, join in found]
         if s.cut and len(dict.fromkeys(join.group for join in joins)) > 1:
             return None, True
-        best = known if not joins else joins[0]
-        for join in joins[1:]:  # best first by ratio already; the earliest wins a tie
-            if join.score > best.score:
-                best = join
-        return best, False
+        if not joins:
+            return known, False
+        # by ratio, then the candidate first in `_closest` order (the earliest on a tie)
+        return max(joins, key=lambda join: join.score), False
 
     def _closest(self, s: Shape, limit: int) -> list[int]:
         """The `limit` candidates most like `s` by rapidfuzz ratio (of their start, for a cut), best first."""

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
-import Stemmer
-from stop_words import get_stop_words
+import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no type information
+from stop_words import get_stop_words  # type: ignore[import-untyped]
 
 MAX_CHARS = 2_000  # a question is 280 characters; a huge post is judged by its start
 MAX_WORDS = 120
