@@ -136,13 +136,15 @@ class Post:
     kind: str  # question, near-miss, single, off-topic, spam
     changes: list[str] = field(default_factory=list)
     ambiguous: bool = False  # cut within the start it shares with another family's sentence
+    near_miss_of: str | None = None  # the family whose sentence this one's differs from by one content word
 
     def record(self) -> dict[str, object]:
         at = (START + timedelta(seconds=self.at)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         return {"author": self.author, "text": self.text, "id": self.id, "at": at, "votes": self.votes}
 
     def truth(self) -> dict[str, object]:
-        return {"id": self.id, "family": self.family, "kind": self.kind, "changes": self.changes, "ambiguous": self.ambiguous}
+        return {"id": self.id, "family": self.family, "kind": self.kind, "changes": self.changes,
+                "ambiguous": self.ambiguous, "near_miss_of": self.near_miss_of}
 
 
 def fill(rng: random.Random, template: str, slots: dict[str, list[str]]) -> tuple[str, dict[str, str]]:
@@ -298,7 +300,7 @@ def generate(seed: int, count: int = 170_000, families: int = 200) -> list[Post]
         kind = "near-miss" if of else "question"
         start, spread = rng.uniform(0, HOUR * 0.9), rng.uniform(60, 900)
         copies: list[tuple[str, int, int, str]] = [(sentence, 0, len(sentence), author())]  # text, lead, kept, author
-        posts.append(Post("", copies[0][3], sentence, start, rng.randint(3, 40), fid, kind, ["original"]))
+        posts.append(Post("", copies[0][3], sentence, start, rng.randint(3, 40), fid, kind, ["original"], False, of))
         for _ in range(size - 1):
             parent = 0 if rng.random() < 0.7 else rng.randrange(len(copies))
             body, lead, kept, parent_author = copies[parent]
@@ -306,7 +308,7 @@ def generate(seed: int, count: int = 170_000, families: int = 200) -> list[Post]
             copies.append((text, lead, kept, author()))
             at = burst(rng, start, spread)
             votes = int(rng.paretovariate(2.0)) - 1
-            posts.append(Post("", copies[-1][3], text, at, votes, fid, kind, changes, kept <= ambiguous_below[sentence]))
+            posts.append(Post("", copies[-1][3], text, at, votes, fid, kind, changes, kept <= ambiguous_below[sentence], of))
     seen = {sentence for _, sentence, _ in sentences}
     while single_n:
         slots = {"opener": rng.choice(OPENERS), "a": rng.choice(NOUNS), "b": rng.choice(NOUNS), "people": rng.choice(PEOPLE)}

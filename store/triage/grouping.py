@@ -33,10 +33,11 @@ How = Literal["same text", "cut", "typo"]
 
 RATIO = 85.0  # rapidfuzz ratio (0-100) a candidate needs before the word check
 CANDIDATES = 8  # indexed shapes compared in full with a new question
-CUT_CANDIDATES = 32  # with a cut one: enough to see every question it could be the start of
+CUT_CANDIDATES = 128  # with a cut one: enough to see every question it could be the start of
 INDEXED_PER_GROUP = 4  # distinct shapes of one group kept in the index
 MIN_CONTENT = 2  # fewer content words: only an exact copy joins (too little to tell typos from edits)
-MAX_TYPOS = 2  # content words that may differ by one edit (OSA distance 1)
+MAX_TYPOS = 2  # words that may differ by a typo
+LONG_WORD = 9  # from this length a typo may be two edits ("Medicare"/"Medicaid" are 8: never)
 MAX_STOP_EDITS = 1  # stop words added, dropped or changed
 
 
@@ -68,10 +69,13 @@ class Group:
 
 
 def _typo(a: str, b: str) -> bool:
-    """One edit (a transposition counts as one) between two words of 4+ letters; numbers must be equal."""
-    if min(len(a), len(b)) < 4 or not (a + b).isalpha():
+    """Whether `a` and `b` are one word typed twice: one edit apart (a transposition counts as one),
+    two for long words; never short words ("cat"/"car") or numbers ("2012"/"2013")."""
+    shorter = min(len(a), len(b))
+    if shorter < 4 or not (a + b).isalpha():
         return False
-    return OSA.distance(a, b, score_cutoff=1) <= 1
+    edits = 2 if shorter >= LONG_WORD else 1
+    return OSA.distance(a, b, score_cutoff=edits) <= edits
 
 
 def _leftovers(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> tuple[list[str], list[str]]:
@@ -112,6 +116,8 @@ def words_agree(a_words: tuple[str, ...], a_stems: tuple[str, ...], b_words: tup
     content_a, content_b = _leftovers(
         [(s, w) for w, s in zip(a_words, a_stems) if s], [(s, w) for w, s in zip(b_words, b_stems) if s]
     )
+    if len(content_a) > MAX_TYPOS + MAX_STOP_EDITS or len(content_b) > MAX_TYPOS + MAX_STOP_EDITS:
+        return False
     stop_a, stop_b = _leftovers(
         [(w, w) for w, s in zip(a_words, a_stems) if not s], [(w, w) for w, s in zip(b_words, b_stems) if not s]
     )

@@ -96,14 +96,19 @@ class Shape:
 
 
 def strip_share(text: str) -> tuple[str, bool]:
-    """The shared post inside a retweet or quote, and whether there was one."""
-    shares = list(_SHARE.finditer(text))
-    if shares:
-        return text[shares[-1].end():], True
-    quote = _QUOTE.search(text)
-    if quote:
-        return quote.group("quoted"), True
-    return text, False
+    """The shared post inside a retweet or quote (of a retweet...), and whether there was one."""
+    shared = False
+    for _ in range(8):  # shares of shares; a bound for hostile input
+        shares = list(_SHARE.finditer(text))
+        if shares:
+            text = text[shares[-1].end():]
+        else:
+            quote = _QUOTE.search(text)
+            if quote is None:
+                break
+            text = quote.group("quoted")
+        shared = True
+    return text, shared
 
 
 def _cut_link(start: str) -> bool:
