@@ -237,11 +237,11 @@ def vary(rng: random.Random, body: str, lead: int, kept: int, parent_author: str
         mention = rng.choice(MENTIONS)
         text, lead, _ = f"{mention} {text}", lead + len(mention) + 1, changes.append("mention")
     roll, before = rng.random(), len(text)
-    if roll < 0.35:
+    if roll < 0.55:
         text, _ = f"RT @{parent_author}: {text}", changes.append("RT")
-    elif roll < 0.40:
+    elif roll < 0.60:
         text, _ = f"MT @{parent_author}: {text}", changes.append("MT")
-    elif roll < 0.45:
+    elif roll < 0.68:
         comment = rng.choice(QUOTE_COMMENTS)
         text = f'{comment} "@{parent_author}: {text}"' if rng.random() < 0.5 else f"{comment} RT @{parent_author}: {text}"
         changes.append("quote")

@@ -250,13 +250,21 @@ class Grouper:
         if len(s.probes) < MIN_CONTENT:
             return known, False
         found: list[tuple[bool, Join]] = []  # (matched only a shorter cut, join)
+        settled: dict[str, bool] = {}  # group -> already matched (True) or its anchor refused `s` (False)
         for position in self._closest(s, CUT_CANDIDATES if s.cut else CANDIDATES):
             other, qid = self._shapes[position]
-            match = same_question(s, other)
             group = self._groups[self._group_of[qid]]
-            if match is None or (group.anchor not in (None, other) and same_question(s, group.anchor) is None):
+            if group.id in settled:
+                continue  # a later candidate of a group can only score lower (best first)
+            match = same_question(s, other)
+            if match is None:
+                continue
+            if group.anchor not in (None, other) and same_question(s, group.anchor) is None:
+                settled[group.id] = False
                 continue
             weaker = s.cut and other.cut and len(other.words) < len(s.words)
+            if not weaker:
+                settled[group.id] = True
             found.append((weaker, Join(group.id, qid, match[0], match[1])))
         if any(not weaker for weaker, _ in found):
             found = [item for item in found if not item[0]]
@@ -276,8 +284,8 @@ class Grouper:
         n = len(s.key)
         keys = self._keys_by_position
         choices = [keys[position][:n] for position in pool] if s.cut else [keys[position] for position in pool]
-        scored = process.extract(s.key, choices, scorer=fuzz.ratio, score_cutoff=RATIO, limit=None)
-        return [pool[index] for _, _, index in sorted(scored, key=lambda hit: (-hit[1], pool[hit[2]]))[:limit]]
+        # best first; rapidfuzz keeps the pool's order among equal scores
+        return [pool[index] for _, _, index in process.extract(s.key, choices, scorer=fuzz.ratio, score_cutoff=RATIO, limit=limit)]
 
     # ---- votes and moderator corrections -------------------------------------
 

@@ -118,8 +118,8 @@ def _cut_link(start: str) -> bool:
 
 def _kind(token: str) -> str:
     """ "link", "mention", "tag", "word" or "" (no letter or digit: emoji, punctuation)."""
-    if token.isalnum():
-        return "word"
+    if token.isalnum() or (token[:-1].isalnum() and token[-1] != "…"):
+        return "word"  # most tokens: a word, maybe with a mark after it ("Bari?", "fibra,")
     if "." in token and (token.startswith(("http://", "https://", "www.")) or _TLD.search(token)):
         return "link"
     if token.endswith(_CUT) and _cut_link(token.rstrip("….").lower()):
