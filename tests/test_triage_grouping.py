@@ -191,3 +191,26 @@ def test_same_question_is_symmetric_for_cuts() -> None:
     full, cut = shape(ORIGINAL_EN), shape("What will you do to create jobs for young gradu…")
     assert same_question(full, cut) == same_question(cut, full)
     assert same_question(full, cut) is not None
+
+
+def test_the_hostile_corpus_goes_through_every_triage_engine() -> None:
+    from store.triage.rules import Holder, HoldRules
+    from store.triage.topics import RisingTerms, TopicMatcher, parse_topic
+
+    grouper, topics = Grouper(), TopicMatcher([parse_topic("rete: fibra, banda larga")])
+    rising, holder = RisingTerms(), Holder(HoldRules(blocked_words=("idiota",)))
+    seen = 0
+    for n, line in enumerate((ROOT / "tests" / "hostile" / "posts.jsonl").read_text(encoding="utf-8", errors="surrogateescape").splitlines()):
+        try:
+            post = json.loads(line)
+        except (ValueError, RecursionError):  # the corpus has broken and deeply nested lines
+            continue
+        if isinstance(post, dict) and isinstance(post.get("text"), str):
+            text = post["text"]
+            grouper.add(f"h{n}", text)
+            topics.match(text)
+            rising.add(text, float(n))
+            holder.check(str(post.get("author", "")), text, float(n))
+            seen += 1
+    assert seen > 200 and len(grouper) == seen
+    rising.rising(float(seen))

@@ -7,11 +7,13 @@ or a copy with a few typos. It never joins when a content word differs
 ("fibra a Bari" / "fibra a Bergamo").
 
 No pair of questions is compared unless they share a rare word: exact keys
-are a dict, and the fuzzy comparison only sees the few indexed shapes that
-share the most of the new question's rarest stems (`candidates`; see
-`bench/triage_bench.py` for the comparison with MinHash LSH and a scan).
-`rapidfuzz` scores each candidate and `same_question` then checks word by
-word that only typos, a cut or a stop word tell them apart.
+are a dict; otherwise the indexed shapes sharing one of the new question's
+rarest stems (`candidates`; `bench/triage_bench.py` compares this with
+MinHash LSH and a scan) are ranked by rapidfuzz's ratio in C, and the best
+few go through `same_question`, which checks word by word that only typos,
+a cut or a stop word tell them apart. Only a group's first shapes are
+indexed (`INDEXED_PER_GROUP`), so a popular question costs no more to find
+than a rare one.
 
 Decisions depend only on the questions given and their order (no hash
 order, no clock), so any process replaying the same input reaches the same
@@ -61,6 +63,8 @@ class Join:
 
 @dataclass(slots=True)
 class Group:
+    """One row of the queue: a question and its copies."""
+
     id: str
     members: list[str] = field(default_factory=list)  # in arrival order
     representative: str = ""  # the most-voted member, the earliest on a tie
