@@ -4,12 +4,13 @@
 `posts.jsonl` (the `qtime ingest --source file:` format) and `truth.jsonl`
 (per post: its family, its kind and the surface changes applied).
 
-The session: about 200 question families in Italian and English whose sizes
-follow a Zipf law (the largest has thousands of copies, the smallest tens),
+The session: 200 question families in Italian and English, a quarter of
+the posts, whose sizes follow a Zipf law (the largest has thousands of
+copies, the tenth hundreds, the smallest tens),
 copied with what copies really carry (RT/MT prefixes, quotes, a cut with
 "…", typos, case, accents, punctuation, emoji, hashtags, mentions, links);
 near misses (a family's sentence with one content word changed, which is
-another family); questions asked once; 29% off-topic posts; spam floods
+another family); questions asked once (44%); 29% off-topic posts; spam floods
 (one text posted by many accounts within minutes). Posts are spread over a
 simulated hour, families in bursts.
 """
@@ -283,8 +284,8 @@ def generate(seed: int, count: int = 170_000, families: int = 200) -> list[Post]
     offtopic_n = round(count * 0.29)
     spam_floods = 20
     spam_n = round(count * 0.02)
-    single_n = round(count * 0.12)
-    family_n = count - offtopic_n - spam_n - single_n
+    family_n = round(count * 0.25)  # the largest family has thousands of copies, the 10th hundreds
+    single_n = count - offtopic_n - spam_n - family_n
     posts: list[Post] = []
     authors = [f"user{n}" for n in range(60_000)]
 

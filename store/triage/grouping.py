@@ -177,6 +177,7 @@ class Grouper:
         self._keys: dict[str, str] = {}  # shape key -> the first question with it
         self._shapes: list[tuple[Shape, str]] = []  # indexed shapes and their question
         self._keys_by_position: list[str] = []  # the key of each indexed shape
+        self._shape_of: dict[str, Shape] = {}  # indexed question -> its shape
 
     def __len__(self) -> int:
         return len(self._group_of)
@@ -232,6 +233,7 @@ class Grouper:
         self._candidates.add(len(self._shapes), s)
         self._shapes.append((s, qid))
         self._keys_by_position.append(s.key)
+        self._shape_of[qid] = s
         group.indexed += 1
 
     def _match(self, s: Shape) -> tuple[Join | None, bool]:
@@ -273,12 +275,27 @@ class Grouper:
         if any(not weaker for weaker, _ in found):
             found = [item for item in found if not item[0]]
         joins = [join for _, join in found]
-        if s.cut and len(dict.fromkeys(join.group for join in joins)) > 1:
-            return None, True
         if not joins:
             return known, False
         # by ratio, then the candidate first in `_closest` order (the earliest on a tie)
-        return max(joins, key=lambda join: join.score), False
+        best = max(joins, key=lambda join: join.score)
+        if s.cut and not self._one_question(best, joins):
+            return None, True
+        return best, False
+
+    def _one_question(self, best: Join, joins: list[Join]) -> bool:
+        """Whether every group a cut matched holds the same question as `best`'s.
+
+        Copies of one question can sit in two groups (a copy with more typos
+        than `same_question` allows starts its own); a cut that fits both is
+        still that question. One that fits two different questions is not.
+        """
+        def text(join: Join) -> Shape:
+            anchor = self._groups[join.group].anchor
+            return anchor if anchor is not None else self._shape_of[join.partner]
+
+        reference = text(best)
+        return all(same_question(reference, text(join)) is not None for join in joins if join.group != best.group)
 
     def _closest(self, s: Shape, limit: int) -> list[int]:
         """The `limit` candidates most like `s` by rapidfuzz ratio (of their start, for a cut), best first."""

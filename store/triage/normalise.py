@@ -149,8 +149,13 @@ def message(text: str) -> tuple[str, bool]:
             continue
         tokens.append(token)
         kinds.append(kind)
-    while kinds and (kinds[-1] != "word" and not (kinds[-1] == "" and tokens[-1].endswith(_CUT))):
-        tokens.pop(), kinds.pop()  # a cut among the hashtags after the question leaves it whole
+    # What follows the last word (hashtags, links, emoji) goes, even cut short
+    # ("#fibra h…", "❤…"): the question before it is whole. Only an ellipsis
+    # right after a word ("la fibra …") says the question itself was cut.
+    while kinds and kinds[-1] != "word":
+        if not tokens[-1].strip("….") and len(kinds) > 1 and kinds[-2] == "word":
+            break
+        tokens.pop(), kinds.pop()
     cut = bool(tokens) and tokens[-1].endswith(_CUT)
     first = kinds.index("word") if "word" in kinds else len(kinds)
     return " ".join(tokens[first:]), cut
