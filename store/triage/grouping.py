@@ -177,7 +177,6 @@ class Grouper:
         self._keys: dict[str, str] = {}  # shape key -> the first question with it
         self._shapes: list[tuple[Shape, str]] = []  # indexed shapes and their question
         self._keys_by_position: list[str] = []  # the key of each indexed shape
-        self._shape_of: dict[str, Shape] = {}  # indexed question -> its shape
 
     def __len__(self) -> int:
         return len(self._group_of)
@@ -233,7 +232,6 @@ class Grouper:
         self._candidates.add(len(self._shapes), s)
         self._shapes.append((s, qid))
         self._keys_by_position.append(s.key)
-        self._shape_of[qid] = s
         group.indexed += 1
 
     def _match(self, s: Shape) -> tuple[Join | None, bool]:
@@ -279,23 +277,21 @@ class Grouper:
             return known, False
         # by ratio, then the candidate first in `_closest` order (the earliest on a tie)
         best = max(joins, key=lambda join: join.score)
-        if s.cut and not self._one_question(best, joins):
+        if s.cut and not self._one_question(joins):
             return None, True
         return best, False
 
-    def _one_question(self, best: Join, joins: list[Join]) -> bool:
-        """Whether every group a cut matched holds the same question as `best`'s.
+    def _one_question(self, joins: list[Join]) -> bool:
+        """Whether the groups a cut matched all hold one question.
 
         Copies of one question can sit in two groups (a copy with more typos
-        than `same_question` allows starts its own); a cut that fits both is
-        still that question. One that fits two different questions is not.
+        than `same_question` allows starts its own), and a cut that fits both
+        is still that question. A group with no full text (only cuts) says
+        nothing of what the cut removed. Two full texts that are not the same
+        question mean the cut could be either.
         """
-        def text(join: Join) -> Shape:
-            anchor = self._groups[join.group].anchor
-            return anchor if anchor is not None else self._shape_of[join.partner]
-
-        reference = text(best)
-        return all(same_question(reference, text(join)) is not None for join in joins if join.group != best.group)
+        anchors = [a for a in dict.fromkeys(self._groups[join.group].anchor for join in joins) if a is not None]
+        return all(same_question(anchors[0], anchor) is not None for anchor in anchors[1:])
 
     def _closest(self, s: Shape, limit: int) -> list[int]:
         """The `limit` candidates most like `s` by rapidfuzz ratio (of their start, for a cut), best first."""

@@ -29,6 +29,7 @@ _QUOTE = re.compile(r"[\"“«]\s*@[\w.]+\s*:\s*(?P<quoted>.+?)[\"”»]?\s*$", 
 _TLD = re.compile(r"[\w-]\.(?:com|it|ly|co|org|net|gov|io|me|gl|us|eu|info|news|tv)(?:/|$)", re.IGNORECASE)
 _EDGE = re.compile(r"^[^\w#@]+|[^\w…]+$")  # punctuation and emoji around a token
 _CUT = ("…", "...")
+_CLOSING = "\"”»'’)]"  # a quote's end after a cut: `"@x: text…"`
 _MARKS = regex.compile(r"\p{Mn}+")
 _WORD = re.compile(r"[^\W_]+")
 _LETTER = regex.compile(r"\p{L}")
@@ -150,13 +151,14 @@ def message(text: str) -> tuple[str, bool]:
         tokens.append(token)
         kinds.append(kind)
     # What follows the last word (hashtags, links, emoji) goes, even cut short
-    # ("#fibra h…", "❤…"): the question before it is whole. Only an ellipsis
-    # right after a word ("la fibra …") says the question itself was cut.
-    while kinds and kinds[-1] != "word":
+    # ("#fibra h…", "❤…", "#FF h…"): the question before it is whole. Only an
+    # ellipsis in or right after a word ("la fib…", "la fibra …") says the
+    # question itself was cut.
+    while kinds and (kinds[-1] != "word" or (tokens[-1].endswith(_CUT) and len(kinds) > 1 and kinds[-2] != "word")):
         if not tokens[-1].strip("….") and len(kinds) > 1 and kinds[-2] == "word":
             break
         tokens.pop(), kinds.pop()
-    cut = bool(tokens) and tokens[-1].endswith(_CUT)
+    cut = bool(tokens) and tokens[-1].rstrip(_CLOSING).endswith(_CUT)
     first = kinds.index("word") if "word" in kinds else len(kinds)
     return " ".join(tokens[first:]), cut
 
