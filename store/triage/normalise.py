@@ -52,7 +52,8 @@ _ENGLISH = Stemmer.Stemmer("english")
 
 
 _STEMS: dict[str, str] = {}  # word -> stem ("" for a stop word): a session's vocabulary is small
-_STEMS_KEPT = 500_000
+_PLAIN: dict[str, str] = {}  # word -> stem, stop words too
+_KEPT = 500_000  # words per cache before it starts again
 
 
 def stems(words: list[str]) -> list[str]:
@@ -66,7 +67,7 @@ def stems(words: list[str]) -> list[str]:
     known = _STEMS
     new = [word for word in words if word not in known]
     if new:
-        if len(known) > _STEMS_KEPT:
+        if len(known) > _KEPT:
             known.clear()
         stop = stop_words()
         for word, stem in zip(new, plain_stems(new)):
@@ -76,7 +77,14 @@ def stems(words: list[str]) -> list[str]:
 
 def plain_stems(words: list[str]) -> list[str]:
     """The language-neutral stem of each word (see `stems`), stop words included."""
-    return [it if len(it) < len(en) else en for it, en in zip(_ITALIAN.stemWords(words), _ENGLISH.stemWords(words))]
+    known = _PLAIN
+    new = [word for word in words if word not in known]
+    if new:
+        if len(known) > _KEPT:
+            known.clear()
+        for word, it, en in zip(new, _ITALIAN.stemWords(new), _ENGLISH.stemWords(new)):
+            known[word] = it if len(it) < len(en) else en
+    return [known[word] for word in words]
 
 
 def words(text: str) -> list[str]:
@@ -99,6 +107,8 @@ class Shape:
 def strip_share(text: str) -> tuple[str, bool]:
     """The shared post inside a retweet or quote (of a retweet...), and whether there was one."""
     shared = False
+    if "@" not in text:
+        return text, shared
     for _ in range(8):  # shares of shares; a bound for hostile input
         shares = list(_SHARE.finditer(text))
         if shares:
@@ -119,8 +129,8 @@ def _cut_link(start: str) -> bool:
 
 def _kind(token: str) -> str:
     """ "link", "mention", "tag", "word" or "" (no letter or digit: emoji, punctuation)."""
-    if token.isalnum() or (token[:-1].isalnum() and token[-1] != "…"):
-        return "word"  # most tokens: a word, maybe with a mark after it ("Bari?", "fibra,")
+    if token.isalnum():
+        return "word"
     if "." in token and (token.startswith(("http://", "https://", "www.")) or _TLD.search(token)):
         return "link"
     if token.endswith(_CUT) and _cut_link(token.rstrip("….").lower()):
@@ -143,7 +153,8 @@ def message(text: str) -> tuple[str, bool]:
     tokens: list[str] = []
     kinds: list[str] = []
     for token in text.split():
-        kind = _kind(token)
+        # most tokens are a word, maybe with a mark after it ("Bari?", "fibra,"): decided here, quickly
+        kind = "word" if token.isalnum() or (token[:-1].isalnum() and token[-1] != "…") else _kind(token)
         if kind == "mention" and tokens and tokens[-1].lower() in ("via", "by"):
             tokens.pop(), kinds.pop()  # "via @x" credits a source
         if kind == "mention" or kind == "link":
