@@ -34,7 +34,7 @@ from store.triage.normalise import Shape, shape
 How = Literal["same text", "cut", "typo"]
 
 RATIO = 85.0  # rapidfuzz ratio (0-100) a candidate needs before the word check
-CANDIDATES = 8  # indexed shapes compared in full with a new question
+CANDIDATES = 4  # indexed shapes compared in full with a new question
 CUT_CANDIDATES = 128  # with a cut one: enough to see every question it could be the start of
 INDEXED_PER_GROUP = 4  # distinct shapes of one group kept in the index
 MIN_CONTENT = 2  # fewer content words: only an exact copy joins (too little to tell typos from edits)
