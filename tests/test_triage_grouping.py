@@ -38,6 +38,10 @@ def grouped(*texts: str) -> list[str | None]:
         "RT @x: Quando arriverà la fibra a Bari? #twitterti… http://t.co/abc",
         "Quando arriverà la fbira a Bari?",
         "Quando arrivera la fibra a Barri?",
+        '+1 "@x: Quando arriverà la fibra a Ba…" http://t.co/abc',
+        "Quando arriverà la fibra a Bari? #Italia ❤… 👍",
+        "Quando arriverà la fibra a Bari? http://t.co/abc #FF #fibra h…",
+        'Please answer RT @y: Great "@x: Quando arriverà la fibra a Bari?"',
     ],
 )
 def test_copies_join_the_original(copy: str) -> None:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Literal, Protocol
 
 from rapidfuzz import fuzz, process
@@ -300,7 +301,10 @@ class Grouper:
             return []
         n = len(s.key)
         keys = self._keys_by_position
-        choices = [keys[position][:n] for position in pool] if s.cut else [keys[position] for position in pool]
+        if s.cut:
+            choices = [keys[position][:n] for position in pool]
+        else:
+            choices = [keys[pool[0]]] if len(pool) == 1 else list(itemgetter(*pool)(keys))  # gathered in C
         # best first; rapidfuzz keeps the pool's order among equal scores
         return [pool[index] for _, _, index in process.extract(s.key, choices, scorer=fuzz.ratio, score_cutoff=RATIO, limit=limit)]
 
