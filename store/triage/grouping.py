@@ -166,6 +166,13 @@ class Grouper:
     A group's id is "g-" and the id of the question that started it; it keeps
     that id even if that question is later split off. Every question belongs
     to exactly one group, most of them alone.
+
+    Meant to live in the one process that ingests: it records what `add`
+    returns as an event (`group.join {qid, group}` when not None) and a
+    moderator's `split` as another (`group.split {qid, group}`), and every
+    other process shows the groups from those events. After a restart,
+    `add` (or `load`) the stored questions and apply the stored splits in
+    event order to reach the same state.
     """
 
     def __init__(self, index: CandidateIndex | None = None) -> None:
