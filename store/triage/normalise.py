@@ -10,6 +10,7 @@ for the fuzzy comparison in `grouping`.
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -180,11 +181,11 @@ def shape(text: str) -> Shape:
     return _shape_of(body, shared)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 14)
 def _shape_of(body: str, shared: bool) -> Shape:
-    """Cached: the retweets of one post all carry the same body."""
+    """Cached: the retweets of a post all carry the same body, and come in bursts."""
     text, cut = message(body)
-    words = _WORD.findall(fold(text))[:MAX_WORDS]
+    words = [sys.intern(word) for word in _WORD.findall(fold(text))[:MAX_WORDS]]  # one copy of each word kept
     stemmed = stems(words)
     cut = cut and bool(words)
     probes = tuple(dict.fromkeys(stem for stem in (stemmed[:-1] if cut else stemmed) if stem))
