@@ -17,7 +17,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import app_bench, counter, store_bench
+from bench import app_bench, counter, store_bench, triage_bench
 
 Row = dict[str, object]
 
@@ -55,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
             ("store", lambda: store_bench.run(work, args.quick)),
             ("app", lambda: app_bench.run(work, args.quick)),
             ("counter", lambda: counter.run(args.quick)),
+            ("triage", lambda: triage_bench.run(args.quick)),
         ]
         for name, suite in suites:
             started = time.perf_counter()
