@@ -62,11 +62,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"running {name} benchmarks...", file=sys.stderr, flush=True)
             rows += suite()
             print(f"  {name}: {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
-    print(f"qtime benchmarks{' (--quick)' if args.quick else ''}: {machine()}\n")
+    report("qtime benchmarks", rows, args.quick)
+    return 0
+
+
+def report(title: str, rows: list[Row], quick: bool) -> None:
+    """The table, under a line that says when and where it was measured, and the verdict."""
+    print(f"{title}{' (--quick)' if quick else ''}: {machine()}\n")
     print(table(rows))
     missed = [row for row in rows if row["met"] is False]
     print(f"\n{len(missed)} target(s) missed" if missed else "\nevery target met")
-    return 0
 
 
 if __name__ == "__main__":

@@ -350,16 +350,12 @@ def topics_and_rules(posts: Sequence[Post]) -> list[Row]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bench.run import machine, table
+    from bench.run import report
 
     parser = argparse.ArgumentParser(prog="python -m bench.triage_bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20k questions instead of 170k")
     args = parser.parse_args(argv)
-    rows = run(args.quick)
-    print(f"qtime triage benchmarks{' (--quick)' if args.quick else ''}: {machine()}\n")
-    print(table(rows))
-    missed = [r for r in rows if r["met"] is False]
-    print(f"\n{len(missed)} target(s) missed" if missed else "\nevery target met")
+    report("qtime triage benchmarks", run(args.quick), args.quick)
     return 0
 
 
