@@ -2,5 +2,5 @@
 
 Everything here is a pure function of the questions given, in the order
 given, so every process that replays the same input reaches the same
-groups, topics and holds (DESIGN.md, "Teamwork and scale").
+groups, topics and holds (ARCHITECTURE.md, "Teamwork: one session, several people").
 """
