@@ -20,6 +20,7 @@ if __package__ in (None, ""):  # run as a script: make the project importable
 from bench import app_bench, counter, store_bench, triage_bench
 
 Row = dict[str, object]
+SUITES = ("store", "app", "counter", "triage")
 
 
 def verdict(met: object) -> str:
@@ -47,6 +48,7 @@ def machine() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a reduced set, under a minute (sessions up to 10k)")
+    parser.add_argument("--only", nargs="+", choices=SUITES, help="these suites only (default: all)")
     args = parser.parse_args(argv)
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="qtime-bench-") as folder:
@@ -58,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
             ("triage", lambda: triage_bench.run(args.quick)),
         ]
         for name, suite in suites:
+            if args.only and name not in args.only:
+                continue
             started = time.perf_counter()
             print(f"running {name} benchmarks...", file=sys.stderr, flush=True)
             rows += suite()
