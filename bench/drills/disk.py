@@ -112,6 +112,7 @@ def episode(folder: Path, name: str, fail: Callable[[], object], recover: Callab
 async def quit_while_full(folder: Path, fail: Callable[[], object], recover: Callable[[], None]) -> dict[str, object]:
     """Approve two questions on a full disk in the app, press q, choose "save and quit"; free the disk; reopen."""
     from tui.app import QuestionTimeApp
+    from tui.screens.main import MainScreen
     from tui.screens.quit_pending import QuitPendingScreen
 
     store_path = folder / "quit.json"
@@ -127,7 +128,8 @@ async def quit_while_full(folder: Path, fail: Callable[[], object], recover: Cal
                 session.approve(question_id("d", str(n)))
                 n += 1
             for qid in (question_id("d", "1"), question_id("d", "2")):
-                app.act("approve", qid)
+                app.post_message(MainScreen.Moderate("approve", qid))  # as the a key does
+            await pilot.pause()
             await app.workers.wait_for_complete()
             await pilot.pause()
             pending = session.unwritten
