@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     # the session's other tags, read at the same places (specs built from valid ones: they parse)
     sources += [parse_spec(spec) for spec in with_read_tags(args.source, store.settings.read_tags)[len(args.source):]]
     printer = Printer()
-    service = SessionService(store, sources=sources, listener=printer, actor="ingest", role="ingest")
+    service = SessionService(store, sources=sources, listener=printer, actor="ingest", role="ingest", compact_here=True)
     try:
         asyncio.run(ingest(service, args.once))
     except StoreError as error:

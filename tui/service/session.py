@@ -81,12 +81,14 @@ class SessionService:
         actor: str | None = None,
         role: str = "both",
         clock: Callable[[], datetime] = utc_now,
+        compact_here: bool = False,
     ) -> None:
         """`actor` names who added questions in the store's history (default: the store's actor);
         `role` is what this process does, as the others see it (moderator, host, both, ingest);
         `clock` is the real time that presence is judged by (a test may move it on)."""
         self.store = store
         self.clock = clock
+        self.compact_here = compact_here
         self.presence = Presence(secrets.token_hex(6), role, store.actor, "", sources=[s.spec for s in sources])
         self.replaced = ""  # why this process stopped writing: its store now holds another session
         self.sources = list(sources)
@@ -283,9 +285,13 @@ class SessionService:
     # -- compaction ---------------------------------------------------------------------
 
     def maybe_compact(self) -> bool:
-        """Start compaction in a child process when the journal has grown long; True if started."""
+        """When the journal has grown long, fold it: in a child process for a front end with a
+        screen (it must never pause), here for a headless one (`compact_here`: the child would
+        load the whole session again, and compete for the same cores). True if it ran or started."""
         if not self.store.needs_compaction() or self.store.unwritten:
             return False
+        if self.compact_here:
+            return self.store.compact()
         return self.compactor.start_if_idle(session_store.COMPACT_AFTER_EVENTS)
 
     # -- live: other processes, sources, publishing ------------------------------------------
@@ -333,7 +339,7 @@ class SessionService:
         if self.store.write_error and self.store.write_error != self._told:
             self.listener.warn(self.store.write_error)
         self._told = self.store.write_error
-        self.maybe_compact()
+        await asyncio.to_thread(self.maybe_compact)
 
     def _report(self, state: SourceState) -> None:
         self.source_states[state.spec] = state
