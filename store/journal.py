@@ -133,7 +133,18 @@ class Journal:
         except OSError:
             pass  # the next append cuts it (its first step), under the lock
 
-    def keep_after(self, seq: int, session: str = "", tail: int = TAIL) -> None:
+    def snapshot_digest(self) -> str:
+        """The digest of the snapshot the journal's base line names ("" when none)."""
+        try:
+            with open(self.path, "rb") as handle:
+                first = handle.readline(4096)
+            base = orjson.loads(first) if first.strip() else {}
+        except (OSError, orjson.JSONDecodeError):
+            return ""
+        found = base.get("snapshot") if isinstance(base, dict) and base.get("action") == BASE else None
+        return found if isinstance(found, str) else ""
+
+    def keep_after(self, seq: int, session: str = "", tail: int = TAIL, *, snapshot: str = "") -> None:
         """Replace the journal after a snapshot that holds every event up to `seq`.
 
         The new file starts with a `journal.base` line carrying `seq` (and an id
@@ -153,7 +164,7 @@ class Journal:
                 tail_events[:0] = [orjson.dumps(e) + b"\n" for e in events if (e["seq"] or 0) > seq - tail]
                 if events and (events[0]["seq"] or 0) <= seq - tail:
                     break
-        base = {"seq": seq, "action": BASE, "id": secrets.token_hex(8), "session": session}
+        base = {"seq": seq, "action": BASE, "id": secrets.token_hex(8), "session": session, "snapshot": snapshot}
         kept = [orjson.dumps(base) + b"\n", *tail_events]
         payload = b"".join(kept)
         atomic_write(self.path, payload)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import errno
 import gc
+import hashlib
 import os
 import secrets
 import stat
@@ -75,7 +76,7 @@ from store.model import (
 )
 from store.sanitize import MAX_TEXT, clean_line, clean_text
 from store.state import SessionState
-from store.storage import AtomicJSONStorage, remove_orphans
+from store.storage import atomic_write, remove_orphans
 
 LOCK_TIMEOUT = 30.0
 COMPACT_AFTER_EVENTS = 20_000
@@ -108,7 +109,6 @@ class SessionStore:
         self.path = Path(os.path.realpath(path))
         self.actor = actor
         self.journal = Journal(self.path.with_name(self.path.name + ".journal"))
-        self.storage = AtomicJSONStorage(self.path)
         self._lock = FileLock(str(self.path.with_name(self.path.name + ".lock")), thread_local=False)
         self._mutex = threading.RLock()  # one commit, refresh or compaction at a time (held across disk I/O)
         # Held only while events change the in-memory state (never across I/O),
@@ -233,7 +233,8 @@ class SessionStore:
             )
         try:
             migrated = migrate(tables, version)
-            validate.tables(migrated)
+            if digest(raw) != self.journal.snapshot_digest():  # not exactly as qtime wrote it: check every field
+                validate.tables(migrated)
             return SessionState.from_tables(migrated, last_seq)
         except validate.Invalid as error:
             raise NotAStoreError(f"{self.path}: a qtime store with a bad field: {error}") from None
@@ -855,8 +856,9 @@ class SessionStore:
         """Fold the journal into a new snapshot. Call under the lock, caught up."""
         tables = self.state.to_tables()
         tables["meta"] = {"1": {"format": FORMAT, "schema": SCHEMA, "last_seq": self.state.last_seq}}
-        self.storage.write(tables)
-        self.journal.keep_after(self.state.last_seq, self.state.settings.session_id)
+        data = orjson.dumps(tables)
+        atomic_write(self.path, data)
+        self.journal.keep_after(self.state.last_seq, self.state.settings.session_id, snapshot=digest(data))
         self._journal_events = 0
 
     def compact(self) -> bool:
@@ -908,6 +910,18 @@ def _clean_links(links: Any, text: str) -> list[dict[str, str]]:
         if shown and shown in text and shown != url and web:
             kept.append({"shown": shown, "url": url})
     return kept
+
+
+def digest(snapshot: bytes) -> str:
+    """What a compaction records of the snapshot it wrote, on the journal's base line.
+
+    A snapshot whose bytes still match is exactly what qtime wrote, so its
+    fields need no check on open (about 0.4 s at 100,000 questions, against
+    0.07 s for the digest). A hand edit or another tool's write changes the
+    bytes, and every field is checked. It guards against mistakes, not
+    against someone who can write the store's files: they can change anything.
+    """
+    return hashlib.blake2b(snapshot, digest_size=16).hexdigest()
 
 
 def clean_tags(tags: Iterable[object]) -> list[str]:

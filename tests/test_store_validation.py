@@ -87,3 +87,19 @@ def test_a_damaged_event_arriving_while_open_is_skipped_and_reported(store: Path
     assert session.state.last_seq > seq + 1
     session.close()  # its compaction leaves the damaged event out of the snapshot
     assert len(SessionStore.open(store).state.questions) == 5
+
+
+def test_a_snapshot_as_qtime_wrote_it_is_trusted_and_any_edit_is_checked(store: Path, monkeypatch) -> None:
+    """The digest on the journal's base line spares the field checks only for untouched bytes."""
+    from store import validate
+
+    checked: list[bool] = []
+    real = validate.tables
+    monkeypatch.setattr(validate, "tables", lambda data: (checked.append(True), real(data))[1])
+    SessionStore.open(store)
+    assert checked == []  # exactly as qtime wrote it
+    tables = orjson.loads(store.read_bytes())
+    first(tables["questions"]).update(text="edited by hand")
+    store.write_bytes(orjson.dumps(tables))
+    SessionStore.open(store)
+    assert checked == [True]  # the bytes changed: every field is checked
