@@ -15,8 +15,7 @@ import asyncio
 import gc
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
@@ -31,7 +30,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from store.errors import Dismissed, StoreError
-from store.events import Event, qids_of
+from store.events import qids_of
 from store.locations import person
 from store.model import parse_time
 from store.sanitize import clean_shown
@@ -39,7 +38,20 @@ from store.session_store import SessionStore
 from tui.actions import ACTIONS, palette_actions, welcome
 from tui.config import Config
 from tui.crash_report import NoLocalsInCrashReport
-from tui.messages import SourceReport, StoreChanged
+from tui.messages import (
+    AnswerLogged,
+    Exported,
+    Moderated,
+    RetryQueued,
+    Revised,
+    SendRefused,
+    SessionOpened,
+    SessionRefused,
+    SettingsChanged,
+    SourceReport,
+    StoreChanged,
+    Undone,
+)
 from tui.platforms.base import Source, SourceState
 from tui.platforms.publishers import Publisher
 from tui.platforms.specs import parse_spec
@@ -49,7 +61,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.main import ROLES, MainScreen, Reading
 from tui.screens.quit_pending import QuitPendingScreen
 from tui.screens.settings import SettingsScreen
-from tui.service.session import SessionService
+from tui.service.session import SessionService, utc_now
 from tui.widgets.composer import Composer
 from tui.widgets.draft_pane import DraftPane
 from tui.widgets.queue_index import QueueIndex
@@ -65,10 +77,6 @@ Clock = Callable[[], datetime]
 T = TypeVar("T")
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 def settle_heap() -> None:
     """Collect once, then take what is alive out of the cyclic collector's walks (`gc.freeze`).
 
@@ -80,70 +88,6 @@ def settle_heap() -> None:
     """
     gc.collect()
     gc.freeze()
-
-
-# -- what the service's jobs answer with (posted from worker threads) -----------------------------
-
-@dataclass
-class Moderated(Message):
-    """A moderator action is in the store: draw these questions now, not at the next drain."""
-
-    qids: frozenset[str]
-
-
-@dataclass
-class Undone(Message):
-    event: Event | None
-
-
-@dataclass
-class AnswerLogged(Message):
-    qid: str
-    queued: int  # parts queued for publishing
-
-
-@dataclass
-class SendRefused(Message):
-    """The question was dismissed before the answer reached the store: ask the host."""
-
-    send: MainScreen.Send
-    dismissal: str
-
-
-@dataclass
-class Revised(Message):
-    """A correction, follow-up or retraction is in the store (`queued` parts to publish)."""
-
-    qid: str
-    kind: str
-    queued: int
-
-
-@dataclass
-class RetryQueued(Message):
-    qid: str
-    queued: bool
-
-
-@dataclass
-class SettingsChanged(Message):
-    names: tuple[str, ...]
-
-
-@dataclass
-class Exported(Message):
-    fmt: str
-    path: Path
-
-
-@dataclass
-class SessionOpened(Message):
-    store: SessionStore
-
-
-@dataclass
-class SessionRefused(Message):
-    reason: str
 
 
 class _Listener:

@@ -1,11 +1,15 @@
-"""Messages the app's workers post to the UI thread (they carry no widgets)."""
+"""Messages the app's workers and the session service post to the UI thread (they carry no widgets)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from textual.message import Message
 
+from store.events import Event
+from store.session_store import SessionStore
 from tui.platforms.base import SourceState
+from tui.screens.main import MainScreen
 
 
 @dataclass
@@ -20,3 +24,67 @@ class SourceReport(Message):
     """A source's state changed (shown in the header)."""
 
     state: SourceState
+
+
+# What the service's jobs answer with (posted from worker threads).
+
+@dataclass
+class Moderated(Message):
+    """A moderator action is in the store: draw these questions now, not at the next drain."""
+
+    qids: frozenset[str]
+
+
+@dataclass
+class Undone(Message):
+    event: Event | None
+
+
+@dataclass
+class AnswerLogged(Message):
+    qid: str
+    queued: int  # parts queued for publishing
+
+
+@dataclass
+class SendRefused(Message):
+    """The question was dismissed before the answer reached the store: ask the host."""
+
+    send: MainScreen.Send
+    dismissal: str
+
+
+@dataclass
+class Revised(Message):
+    """A correction, follow-up or retraction is in the store (`queued` parts to publish)."""
+
+    qid: str
+    kind: str
+    queued: int
+
+
+@dataclass
+class RetryQueued(Message):
+    qid: str
+    queued: bool
+
+
+@dataclass
+class SettingsChanged(Message):
+    names: tuple[str, ...]
+
+
+@dataclass
+class Exported(Message):
+    fmt: str
+    path: Path
+
+
+@dataclass
+class SessionOpened(Message):
+    store: SessionStore
+
+
+@dataclass
+class SessionRefused(Message):
+    reason: str
