@@ -46,8 +46,15 @@ def hold_rules(settings: Settings) -> HoldRules | None:
 
 
 def topic_matcher(settings: Settings) -> TopicMatcher | None:
-    """The session's topics (each line checked by `check_settings` when it was set), or None."""
-    return TopicMatcher(parse_topic(line) for line in settings.topics) if settings.topics else None
+    """The session's topics, or None. `check_settings` refuses a bad line; one a store
+    was written with by other means is skipped, never a reason to stop ingesting."""
+    topics = []
+    for line in settings.topics:
+        try:
+            topics.append(parse_topic(line))
+        except ValueError:
+            continue
+    return TopicMatcher(topics) if topics else None
 
 
 def seconds(question: Question) -> float:

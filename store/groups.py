@@ -40,7 +40,7 @@ def topics_of(question: Question, names: list[str]) -> list[str]:
     return [name for name in names if name in question.tags]
 
 
-def groups(state: SessionState, *, min_size: int = 1) -> list[GroupView]:
+def ranked_groups(state: SessionState, *, min_size: int = 1) -> list[GroupView]:
     """Groups of at least `min_size` asked questions, by summed votes, then size, then first arrival."""
     by_group: dict[str, list[Question]] = {}
     for question in state.questions.values():

@@ -18,12 +18,11 @@ from store.export import i18n
 from store.export.figures import Figures, Timeline, figures, response_seconds, timeline
 from store.export.safe import one_line, safe_url
 from store.export.selection import answered_in_order, bucket, selected
-from store.groups import GroupView, groups, hold_counts, topic_shares
+from store.groups import GroupView, hold_counts, ranked_groups, topic_shares
 from store.model import ALL_REASONS, Answer, OutboxPart, Question, Settings, parse_time
 from store.parts import by_question, standing
 from store.state import SessionState
 from store.triage.rules import RULES
-
 
 TOP_GROUPS = 10
 
@@ -146,7 +145,7 @@ def build(state: SessionState, only: str) -> Recap:
         waiting=of("waiting"),
         new=of("new"),
         dismissed=of("dismissed"),
-        groups=tuple(groups(state, min_size=2)[:TOP_GROUPS]),
+        groups=tuple(ranked_groups(state, min_size=2)[:TOP_GROUPS]),
         topics=topic_shares(state),
         holds=hold_counts(state),
     )

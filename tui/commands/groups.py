@@ -18,7 +18,7 @@ from typing import Any
 from store.errors import StoreError
 from store.export.json_export import dumps
 from store.export.safe import one_line
-from store.groups import GroupView, groups
+from store.groups import GroupView, ranked_groups
 from store.session_store import SessionStore
 
 TEXT_WIDTH = 70
@@ -56,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     except StoreError as error:
         print(f"qtime groups: {error}", file=sys.stderr)
         return 2
-    ranked = groups(store.state)
+    ranked = ranked_groups(store.state)
     shown = ranked[: args.top] if args.top else ranked
     if args.json:
         output = dumps([as_json(group) for group in shown])
