@@ -551,7 +551,8 @@ class SessionStore:
                 else:
                     fresh[question.id] = question
             counts.update(new=len(fresh), known=len(prepared) - len(fresh))
-            new, joins = list(fresh.values()), []
+            new = list(fresh.values())
+            joins: list[Event] = []
             if arrivals is not None:
                 new, joins = arrivals.arrive(new, self.state)
             events: list[Event] = [{"action": "question.add", "qid": q.id, "question": q.to_dict()} for q in new]
