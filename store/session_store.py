@@ -403,7 +403,9 @@ class SessionStore:
         pending, self._unwritten = self._unwritten, []
         try:
             self._load()  # committed state only, in committed order
-            pending = [e for e in pending if e["action"] != "question.add" or e["qid"] not in self.state.questions]
+            # a question another process stored meanwhile keeps the group that process gave it
+            pending = [e for e in pending
+                       if e["action"] not in ("question.add", "group.join") or e.get("qid") not in self.state.questions]
             if pending:
                 self._write(pending)
         except BaseException:
