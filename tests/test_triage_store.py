@@ -8,6 +8,7 @@ same groups, and the same input in the same order gives the same groups.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pytest
@@ -38,8 +39,8 @@ def post(n: int, text: str, author: str = "", minute: int = 0, votes: int = 0) -
             "posted_at": f"2012-03-06T19:{minute:02d}:00.000Z"}
 
 
-def open_store(path: Path, **settings: object) -> SessionStore:
-    return SessionStore.open(path, actor="ingest", settings=Settings(title="t", hashtag="AskObama", **settings))  # type: ignore[arg-type]
+def open_store(path: Path, **settings: Any) -> SessionStore:
+    return SessionStore.open(path, actor="ingest", settings=Settings(title="t", hashtag="AskObama", **settings))
 
 
 def by_remote(store: SessionStore) -> dict[str, str]:
