@@ -75,6 +75,8 @@ def test_copies_join_a_group_in_the_same_commit_as_the_questions(tmp_path: Path)
     # another process reading the store sees the same groups, from the events alone
     other = SessionStore.open(path, actor="moderator", create=False)
     assert by_remote(other) == groups
+    snapshot = other.snapshot()  # a reader's copy: later group events never change it
+    assert snapshot.groups == other.state.groups and snapshot.groups is not other.state.groups
     top = ranked_groups(other.state)[0]
     assert (top.id, len(top.members), top.votes, top.representative.remote_id) == (f"g-{first}", 4, 6, "p1")
     other.close()
