@@ -21,6 +21,8 @@ Kinds:
     source.set     where a source is: its cursors, heartbeat, stop reason (see `SourceRecord`)
     presence.set   a process on the session: its role, what it answers, last seen (see `Presence`)
     session.set    session settings changed
+    group.join     a question arrived as a copy of another: it joins `group` (see `store.arrivals`)
+    group.split    a moderator took a question out of its group: it starts `group`, alone
     journal.base   the first line of a compacted journal: the snapshot's seq
 """
 from __future__ import annotations
@@ -28,7 +30,8 @@ from __future__ import annotations
 from typing import Any, Literal, NotRequired, TypedDict, TypeGuard, cast, get_args
 
 Status = Literal["new", "approved", "dismissed", "answered"]
-Reason = Literal["spam", "off-topic", "duplicate", "abusive", "other"]
+# "held": a hold rule caught the question as it arrived (`Question.held_by` names the rule); no moderator picks it.
+Reason = Literal["spam", "off-topic", "duplicate", "abusive", "other", "held"]
 # posted: done (for an edit or a delete: carried out); cancelled: never sent, and need not be
 PartState = Literal["pending", "posted", "failed", "cancelled"]
 PartOp = Literal["post", "edit", "delete"]
@@ -140,6 +143,14 @@ class PresenceSet(_Stamped):
     presence: dict[str, Any]  # a `Presence`: who, which role, answering what, last seen
 
 
+class GroupSet(_Stamped):
+    """A question's near-duplicate group. A question never named by one is alone: its group is `g-<qid>`."""
+
+    action: Literal["group.join", "group.split"]
+    qid: str
+    group: str
+
+
 class JournalBase(TypedDict):
     seq: int
     action: Literal["journal.base"]
@@ -149,7 +160,7 @@ class JournalBase(TypedDict):
 
 
 Event = (QuestionAdded | Moderated | AnswerAdded | AnswerRevised | Undone | DraftSet | PartSet | SettingsSet
-         | SourceSet | PresenceSet)
+         | SourceSet | PresenceSet | GroupSet)
 # What a journal line holds: events, and the marker a compaction starts the new journal with.
 JournalEntry = Event | JournalBase
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
-from typing import Any, Self, get_args
+from typing import Any, Final, Self, get_args
 
 from store.events import PartOp, PartState, Reason, Revision, Status
 
-REASONS: tuple[str, ...] = get_args(Reason)
+ALL_REASONS: tuple[str, ...] = get_args(Reason)
+HELD: Final = "held"  # the reason of a question a hold rule caught on arrival (`Question.held_by`)
+REASONS: tuple[str, ...] = tuple(r for r in ALL_REASONS if r != HELD)  # what a moderator picks
 
 
 def now_iso() -> str:
@@ -84,10 +86,21 @@ class Settings(Record):
     read_tags: list[str] = field(default_factory=list)  # more hashtags the sources read, besides `hashtag`
     tz: str = ""  # the recap's time zone (IANA name); "" = the machine's
     session_id: str = ""  # set once at creation: a process that finds another id here stops writing
+    # Triage on arrival (`store.arrivals`): near-duplicates form groups (when `group_copies`: it
+    # about doubles the cost of ingesting), topics tag questions, hold rules dismiss them as "held".
+    group_copies: bool = False
+    topics: list[str] = field(default_factory=list)  # "name: keyword, keyword two" (`triage.topics.parse_topic`)
+    blocked_words: list[str] = field(default_factory=list)
+    blocked_authors: list[str] = field(default_factory=list)
+    hold_link_only: bool = False
+    flood_authors: int = 0  # a text posted by this many accounts... (0: no flood rule)
+    flood_minutes: int = 10  # ...within this many minutes is held
 
 
 # Settings a person may change after the session was created (`qtime session`, the settings screen).
-EDITABLE_SETTINGS: tuple[str, ...] = ("title", "hashtag", "read_tags", "profile", "limit", "tz", "lang")
+EDITABLE_SETTINGS: tuple[str, ...] = ("title", "hashtag", "read_tags", "profile", "limit", "tz", "lang", "group_copies", "topics",
+                                       "blocked_words", "blocked_authors", "hold_link_only", "flood_authors",
+                                       "flood_minutes")
 
 
 @dataclass(slots=True)
@@ -116,6 +129,7 @@ class Question(Record):
     # Links as the platform expanded them: [{"shown": text in `text`, "url": real destination}].
     # `text` keeps what the platform sent (t.co); `shown_text()` shows the destinations.
     links: list[dict[str, str]] = field(default_factory=list)
+    held_by: str = ""  # the hold rule that dismissed it on arrival (`triage.rules.RULES`), kept if reopened
 
     def shown_text(self) -> str:
         """The text with each shortened link replaced by its real destination (what

@@ -29,8 +29,9 @@ import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Literal, cast, get_args
+from typing import TYPE_CHECKING, Any, Literal, cast, get_args
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import orjson
@@ -47,7 +48,6 @@ from store.events import (
     CorrectionMode,
     Event,
     Moderated,
-    QuestionAdded,
     QuestionFields,
     Reason,
     Revision,
@@ -75,8 +75,11 @@ from store.model import (
     question_id,
 )
 from store.sanitize import MAX_TEXT, clean_line, clean_text
-from store.state import SessionState
+from store.state import SessionState, alone
 from store.storage import atomic_write, remove_orphans
+
+if TYPE_CHECKING:  # the triage engine (rapidfuzz, stemmers) loads only in a process that ingests
+    from store.arrivals import Arrivals
 
 LOCK_TIMEOUT = 30.0
 COMPACT_AFTER_EVENTS = 20_000
@@ -401,7 +404,9 @@ class SessionStore:
         pending, self._unwritten = self._unwritten, []
         try:
             self._load()  # committed state only, in committed order
-            pending = [e for e in pending if e["action"] != "question.add" or e["qid"] not in self.state.questions]
+            # a question another process stored meanwhile keeps the group that process gave it
+            pending = [e for e in pending
+                       if e["action"] not in ("question.add", "group.join") or e.get("qid") not in self.state.questions]
             if pending:
                 self._write(pending)
         except BaseException:
@@ -514,7 +519,7 @@ class SessionStore:
     # -- writing: questions ----------------------------------------------------
 
     def add_questions(self, items: Iterable[SourceItem], *, actor: str | None = None,
-                      source_state: SourceRecord | None = None) -> IngestResult:
+                      source_state: SourceRecord | None = None, arrivals: Arrivals | None = None) -> IngestResult:
         """Store new questions in one durable batch; a known one only updates votes.
 
         Each item has `source`, `remote_id`, `author`, `text` and optionally
@@ -522,7 +527,9 @@ class SessionStore:
         `links`. Text is sanitised here, once, as it enters. `source_state` (the
         source's cursor after these items) commits in the same journal line: a
         crash keeps both or neither, so a resumed source neither loses nor
-        re-reads a page.
+        re-reads a page. `arrivals` (the ingesting process's triage) tags, holds
+        and groups the new questions against the state caught up under the
+        lock, and its `group.join` events go into that same line.
         """
         prepared: list[Question] = []
         rejected = 0
@@ -536,23 +543,23 @@ class SessionStore:
         counts = {"new": 0, "known": 0}
 
         def build() -> list[Event]:
-            counts.update(new=0, known=0)
-            events: list[Event] = []
-            seen: dict[str, QuestionAdded] = {}
+            fresh: dict[str, Question] = {}
             recounted: dict[str, int] = {}  # known question -> its latest platform count
             for question in prepared:
                 current = self.state.questions.get(question.id)
-                if current is None and question.id not in seen:
-                    event: QuestionAdded = {"action": "question.add", "qid": question.id, "question": question.to_dict()}
-                    seen[question.id] = event
-                    events.append(event)
-                    counts["new"] += 1
-                    continue
-                counts["known"] += 1
-                if current is None:
-                    seen[question.id]["question"].update(votes=question.votes, remote_votes=question.votes)
-                else:
+                if current is not None:
                     recounted[question.id] = question.votes
+                elif question.id in fresh:
+                    fresh[question.id] = replace(fresh[question.id], votes=question.votes, remote_votes=question.votes)
+                else:
+                    fresh[question.id] = question
+            counts.update(new=len(fresh), known=len(prepared) - len(fresh))
+            new = list(fresh.values())
+            joins: list[Event] = []
+            if arrivals is not None:
+                new, joins = arrivals.arrive(new, self.state)
+            events: list[Event] = [{"action": "question.add", "qid": q.id, "question": q.to_dict()} for q in new]
+            events += joins
             for qid, remote in recounted.items():
                 current = self.state.questions[qid]
                 if remote != current.remote_votes:
@@ -682,6 +689,22 @@ class SessionStore:
                 (qid, {"status": "dismissed", "reason": "duplicate", "duplicate_of": original.id}),
                 (original.id, {"votes": original.votes + dup.votes}),
             ])]
+
+        return self._commit(build)[0]
+
+    def split_group(self, qid: str) -> Event:
+        """Take `qid` out of its near-duplicate group (a moderator says it is another question).
+
+        The new group's id carries the event's seq, so it is new in every
+        process; the ingesting process's grouper reads the event and sends
+        later copies of `qid` to that group too (`Arrivals.catch_up`).
+        """
+        def build() -> list[Event]:
+            self.question(qid)
+            if len(self.state.members(self.state.group_of(qid))) < 2:
+                raise ActionError("that question is not in a group")
+            seq = self.state.last_seq + len(self._unwritten) + 1
+            return [{"action": "group.split", "qid": qid, "group": f"{alone(qid)}-{seq}"}]
 
         return self._commit(build)[0]
 
@@ -958,4 +981,48 @@ def check_settings(changes: dict[str, Any]) -> dict[str, Any]:
             ZoneInfo(clean["tz"])
         except (ZoneInfoNotFoundError, ValueError):
             raise ActionError(f"unknown time zone {clean['tz']!r} (an IANA name such as Europe/Rome)") from None
+    return _check_triage(clean)
+
+
+def _texts(value: object, name: str) -> list[str]:
+    if not isinstance(value, list | tuple) or not all(isinstance(item, str) for item in value):
+        raise ActionError(f"{name} must be a list of texts, not {value!r:.60}")
+    return list(dict.fromkeys(text for item in value if (text := clean_line(item, limit=200))))
+
+
+def topic_line(line: str) -> str:
+    """A topic as stored: its name as a tag (what questions are tagged with), then its keywords.
+
+    `ActionError` for a line that is not `name: keyword, keyword, ...`.
+    """
+    from store.triage.topics import parse_topic  # here: the stemmers load only where topics are set
+
+    try:
+        topic = parse_topic(line)
+    except ValueError as error:
+        raise ActionError(str(error)) from None
+    name = clean_tags([topic.name])
+    if not name:
+        raise ActionError(f"a topic needs a name: {line!r}")
+    return f"{name[0]}: {', '.join(topic.keywords)}"
+
+
+def _check_triage(clean: dict[str, Any]) -> dict[str, Any]:
+    """The topics and hold rules among settings changes, cleaned (see `store.arrivals`)."""
+    from store.triage.topics import OTHER
+    for name in ("topics", "blocked_words", "blocked_authors"):
+        if name in clean:
+            clean[name] = _texts(clean[name], name)
+    if "topics" in clean:
+        lines = [topic_line(line) for line in clean["topics"]]
+        names = [line.partition(":")[0] for line in lines]
+        if len(set(names)) < len(names) or OTHER in names:
+            raise ActionError(f"two topics have the same name, or one is named {OTHER!r}")
+        clean["topics"] = lines
+    if "hold_link_only" in clean and type(clean["hold_link_only"]) is not bool:
+        raise ActionError(f"hold_link_only must be true or false, not {clean['hold_link_only']!r}")
+    for name, least in (("flood_authors", 0), ("flood_minutes", 1)):
+        value = clean.get(name, least)
+        if type(value) is not int or not least <= value < 100_000:
+            raise ActionError(f"{name} must be a whole number from {least}, not {value!r}")
     return clean

@@ -14,11 +14,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
-from store.events import REVISING, AnswerRevised, Event, QuestionAdded, changes_of
+from store.events import REVISING, AnswerRevised, Event, GroupSet, QuestionAdded, changes_of
 from store.model import Answer, Draft, OutboxPart, Presence, Question, Settings, SourceRecord
 
 # Events that only set state (a draft, a source's cursor, a process's presence): not history worth keeping.
 STATE_ONLY = frozenset({"draft.set", "source.set", "presence.set"})
+GROUPING = frozenset({"group.join", "group.split"})
+
+
+def alone(qid: str) -> str:
+    """The group id of a question no group event names: the group it started."""
+    return f"g-{qid}"
 
 
 @dataclass
@@ -30,6 +36,9 @@ class SessionState:
     outbox: dict[str, OutboxPart] = field(default_factory=dict)
     sources: dict[str, SourceRecord] = field(default_factory=dict)  # by spec
     presence: dict[str, Presence] = field(default_factory=dict)  # by process id
+    # question id -> its near-duplicate group, from `group.join` / `group.split` events only;
+    # a question not in it is alone (`group_of`).
+    groups: dict[str, str] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     last_seq: int = 0
     # Bumped when `take` replaces the whole state (a reload): readers that keep
@@ -68,6 +77,8 @@ class SessionState:
         elif event["action"] == "presence.set":
             presence = Presence.from_dict(event["presence"])
             self.presence[presence.id] = presence
+        elif event["action"] == "group.join" or event["action"] == "group.split":
+            self.groups[event["qid"]] = event["group"]
         for change in changes_of(event):
             changed = self.questions.get(change["qid"])
             if changed is not None:
@@ -77,6 +88,14 @@ class SessionState:
             self.events.append(event)
         if not provisional and seq is not None:
             self.last_seq = seq
+
+    def group_of(self, qid: str) -> str:
+        """The id of `qid`'s near-duplicate group (`g-<qid>` for a question alone, as `Grouper` names it)."""
+        return self.groups.get(qid) or alone(qid)
+
+    def members(self, gid: str) -> list[str]:
+        """The questions in group `gid`, in arrival order (a scan: for one group, not for every one)."""
+        return [qid for qid in self.questions if self.group_of(qid) == gid]
 
     def _revise(self, event: AnswerRevised) -> None:
         answer = self.answers.get(event["qid"])
@@ -91,7 +110,7 @@ class SessionState:
         """
         return SessionState(settings=self.settings, questions=dict(self.questions), answers=dict(self.answers),
                             drafts=dict(self.drafts), outbox=dict(self.outbox), sources=dict(self.sources),
-                            presence=dict(self.presence), events=list(self.events),
+                            presence=dict(self.presence), groups=dict(self.groups), events=list(self.events),
                             last_seq=self.last_seq, generation=self.generation)
 
     def take(self, other: SessionState) -> None:
@@ -100,7 +119,7 @@ class SessionState:
         Readers (the app's widgets) hold references to `questions` and the
         rest; a reload must not leave them looking at stale copies.
         """
-        for name in ("questions", "answers", "drafts", "outbox", "sources", "presence"):
+        for name in ("questions", "answers", "drafts", "outbox", "sources", "presence", "groups"):
             mine = getattr(self, name)
             mine.clear()
             mine.update(getattr(other, name))
@@ -147,5 +166,10 @@ class SessionState:
         for d in docs("presence"):
             state.presence[d["id"]] = Presence.from_dict(d)
         state.events = cast(list[Event], docs("events"))
+        # Groups live in the history (events of both kinds are kept there), not in a table of their own.
+        for event in state.events:
+            if event["action"] in GROUPING:
+                grouped = cast(GroupSet, event)
+                state.groups[grouped["qid"]] = grouped["group"]
         return state
 

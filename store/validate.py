@@ -78,7 +78,7 @@ def _time(record: Mapping[str, Any], where: str, name: str) -> None:
 
 
 QUESTION_TEXTS = ("id", "source", "remote_id", "author", "text", "received_at", "author_name", "url", "posted_at",
-                  "spoiler", "lang")
+                  "spoiler", "lang", "held_by")
 
 
 def _question_ok(record: dict[str, Any]) -> bool:
@@ -90,6 +90,7 @@ def _question_ok(record: dict[str, Any]) -> bool:
             and type(get("author")) is str and type(get("text")) is str and type(get("received_at")) is str
             and type(get("author_name", "")) is str and type(get("url", "")) is str
             and type(get("posted_at", "")) is str and type(get("spoiler", "")) is str and type(get("lang", "")) is str
+            and type(get("held_by", "")) is str
             and type(votes) is int and 0 <= votes < MAX_INT and type(remote) is int and 0 <= remote < MAX_INT
             and get("status", "new") in STATUSES and (reason is None or reason in REASONS)
             and type(get("starred", False)) is bool and type(tags) is list and (not tags or all(type(t) is str for t in tags))
@@ -127,8 +128,13 @@ def settings(record: object, where: str = "session") -> None:
     _count(record, where, "limit", least=1, optional=True)
     _count(record, where, "url_weight", least=1, optional=True)
     _text_list(record, where, "sources")
-    _text_list(record, where, "read_tags")
-    for name in ("mention_asker", "append_hashtag"):
+    for name in ("read_tags", "topics", "blocked_words", "blocked_authors"):
+        _text_list(record, where, name)
+    _count(record, where, "flood_authors")
+    minutes = record.get("flood_minutes", 10)
+    if type(minutes) is not int or not 0 < minutes < 100_000:
+        raise _fail(where, "flood_minutes", "a whole number of minutes from 1", minutes)
+    for name in ("mention_asker", "append_hashtag", "hold_link_only", "group_copies"):
         if type(record.get(name, True)) is not bool:
             raise _fail(where, name, "true or false", record[name])
 
@@ -189,6 +195,10 @@ def event(record: object, where: str) -> None:
         settings(after, f"{where}.after")
     elif action == "draft.set":
         _texts(record, where, ("text",))
+    elif action in ("group.join", "group.split"):
+        _texts(record, where, ("qid", "group"))
+        if not record.get("qid") or not record.get("group"):
+            raise _fail(where, "group", "a question id and a group id", record)
     for number, change in enumerate(record.get("changes", ()) if action in CHANGE_VERBS | {"answer.add", "undo"} else ()):
         fields = change.get("after") if isinstance(change, dict) else None
         if not isinstance(fields, dict) or not set(fields) <= MUTABLE_FIELDS or not isinstance(change.get("before"), dict):

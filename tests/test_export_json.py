@@ -1,4 +1,5 @@
-"""JSON: the whole session, loading back to exactly what the store holds."""
+"""JSON: the whole session, loading back to exactly what the store holds (plus each question's
+group and topics, and the triage counts, derived from it)."""
 from __future__ import annotations
 
 import json
@@ -16,11 +17,13 @@ def expected(store: SessionStore) -> dict[str, object]:
         "version": 1,
         "only": "all",
         "session": state.settings.to_dict(),
-        "questions": [q.to_dict() for q in state.questions.values()],
+        "questions": [{**q.to_dict(), "group": state.group_of(q.id), "topics": []} for q in state.questions.values()],
         "answers": [a.to_dict() for a in state.answers.values()],
         "drafts": [d.to_dict() for d in state.drafts.values()],
         "outbox": [p.to_dict() for p in state.outbox.values()],
         "events": sorted(state.events, key=lambda e: e["seq"]),
+        "holds": {},
+        "topics": {},
     }
 
 

@@ -17,6 +17,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ingest": ("tui.commands.ingest", "feed questions into a store, headless"),
     "export": ("tui.commands.export", "export the session log (md, html, csv, json)"),
     "session": ("tui.commands.session", "show or change the session's shared settings"),
+    "groups": ("tui.commands.groups", "the session's near-duplicate groups, most asked first"),
     "count": ("tui.commands.count", "count a draft as the platform will"),
 }
 

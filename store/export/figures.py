@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from store.export.selection import bucket
-from store.model import REASONS, Answer, Question, parse_time
+from store.model import ALL_REASONS, Answer, Question, parse_time
 from store.state import SessionState
 
 # Chart buckets grow (1, 2, 5 ... minutes) so a long session stays readable.
@@ -30,7 +30,7 @@ class Figures:
     new: int
     answered: int
     starred: int
-    dismissed: dict[str, int]  # reason -> count, in REASONS order, zero counts left out
+    dismissed: dict[str, int]  # reason -> count, in ALL_REASONS order, zero counts left out
     median_response: float | None  # seconds
     p90_response: float | None
     busiest_minute: datetime | None
@@ -92,7 +92,7 @@ def figures(state: SessionState) -> Figures:
         counts[kind] += 1
         starred += question.starred
         if kind == "dismissed":
-            reasons[question.reason if question.reason in REASONS else "other"] += 1
+            reasons[question.reason if question.reason in ALL_REASONS else "other"] += 1
         received = parse_time(question.received_at)
         if received:
             per_minute[minute_of(received)] += 1
@@ -117,7 +117,7 @@ def figures(state: SessionState) -> Figures:
         new=counts["new"],
         answered=counts["answered"],
         starred=starred,
-        dismissed={reason: reasons[reason] for reason in REASONS if reasons[reason]},
+        dismissed={reason: reasons[reason] for reason in ALL_REASONS if reasons[reason]},
         median_response=statistics.median(responses) if responses else None,
         p90_response=percentile(responses, 0.9),
         busiest_minute=busiest[0] if busiest else None,

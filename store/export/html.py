@@ -10,7 +10,18 @@ from __future__ import annotations
 from html import escape
 
 from store.export import i18n, svg
-from store.export.recap import Change, Entry, Recap, change_line, dismissal_line, figure_rows, header_line, when_text
+from store.export.recap import (
+    Change,
+    Entry,
+    Recap,
+    change_line,
+    dismissal_line,
+    figure_rows,
+    group_line,
+    header_line,
+    topic_rows,
+    when_text,
+)
 from store.export.safe import one_line, printable, safe_url
 
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -118,6 +129,22 @@ def _figures(recap: Recap, words: dict[str, str]) -> list[str]:
     return ["<dl>", *(f"<dt>{text(label)}</dt><dd>{text(value)}</dd>" for label, value in rows), "</dl>"]
 
 
+def _triage(recap: Recap, words: dict[str, str]) -> list[str]:
+    """The most-asked groups (each its representative question) and the topic shares."""
+    out: list[str] = []
+    if recap.groups:
+        out += ["<section>", f"<h2>{text(words['groups_heading'])}</h2>", '<ol class="groups">']
+        for group in recap.groups:
+            out.append(f'<li><p class="when">{text(group_line(group, words))}</p>'
+                       f"<blockquote>{paragraph(group.representative.shown_text())}</blockquote></li>")
+        out += ["</ol>", "</section>"]
+    if recap.topics:
+        rows = topic_rows(recap, words)
+        out += ["<section>", f"<h2>{text(words['topics_heading'])}</h2>", "<dl>",
+                *(f"<dt>{text(name)}</dt><dd>{text(share)}</dd>" for name, share in rows), "</dl>", "</section>"]
+    return out
+
+
 def render(recap: Recap, lang: str) -> str:
     words = i18n.words(lang)
     title = text(recap.settings.title)
@@ -142,7 +169,7 @@ def render(recap: Recap, lang: str) -> str:
     out += ["</header>", "<main>", "<section>", f"<h2>{text(words['figures'])}</h2>", *_figures(recap, words)]
     if recap.timeline is not None:
         out += ["<figure>", svg.chart(recap.timeline, words), "</figure>"]
-    out += ["</section>", "<section>", f"<h2>{text(words['answers'])}</h2>"]
+    out += ["</section>", *_triage(recap, words), "<section>", f"<h2>{text(words['answers'])}</h2>"]
     tagged = any(group.tag is not None for group in recap.answered)
     if not recap.any_answered:
         out.append(f"<p>{text(words['no_answers'])}</p>")

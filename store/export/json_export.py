@@ -1,7 +1,11 @@
 """The whole session as one JSON document (`"format": "qtime-session"`).
 
 It holds exactly what the store holds: settings, questions in arrival order,
-answers, drafts, outbox parts and events in `seq` order, as plain JSON.
+answers, drafts, outbox parts and events in `seq` order, as plain JSON. Each
+question also says its near-duplicate `group` (a question alone is its own
+group, `g-<id>`) and its `topics` (its tags that are session topics); `holds`
+counts the questions each hold rule caught, `topics` gives each topic's share
+of the questions asked (`store.groups`).
 With `only` other than `all`, questions (and the answers, drafts, outbox
 parts and events about them) are limited to that selection, and `"only"`
 says so; events about no question (session settings) are kept.
@@ -18,6 +22,7 @@ from typing import Any
 import orjson
 
 from store.export.selection import selected
+from store.groups import hold_counts, topic_names, topic_shares, topics_of
 from store.state import SessionState
 
 FORMAT = "qtime-session"
@@ -28,6 +33,7 @@ _TERMINAL_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u
 def document(state: SessionState, only: str) -> dict[str, Any]:
     questions = selected(state, only)
     keep = {q.id for q in questions}
+    names = topic_names(state.settings)
     everything = only == "all"
 
     def about(qid: object) -> bool:
@@ -42,14 +48,21 @@ def document(state: SessionState, only: str) -> dict[str, Any]:
         "version": VERSION,
         "only": only,
         "session": state.settings.to_dict(),
-        "questions": [q.to_dict() for q in questions],
+        "questions": [{**q.to_dict(), "group": state.group_of(q.id), "topics": topics_of(q, names)} for q in questions],
         "answers": [a.to_dict() for a in state.answers.values() if about(a.question_id)],
         "drafts": [d.to_dict() for d in state.drafts.values() if about(d.question_id)],
         "outbox": [p.to_dict() for p in state.outbox.values() if about(p.question_id)],
         "events": events,
+        "holds": hold_counts(state),
+        "topics": topic_shares(state),
     }
 
 
-def render(state: SessionState, only: str) -> str:
-    text = orjson.dumps(document(state, only), option=orjson.OPT_INDENT_2).decode("utf-8")
+def dumps(value: Any) -> str:
+    """`value` as indented JSON with the characters a terminal acts on escaped (see the docstring)."""
+    text = orjson.dumps(value, option=orjson.OPT_INDENT_2).decode("utf-8")
     return _TERMINAL_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
+def render(state: SessionState, only: str) -> str:
+    return dumps(document(state, only))

@@ -17,7 +17,18 @@ from __future__ import annotations
 import re
 
 from store.export import i18n
-from store.export.recap import Change, Entry, Recap, change_line, dismissal_line, figure_rows, header_line, when_text
+from store.export.recap import (
+    Change,
+    Entry,
+    Recap,
+    change_line,
+    dismissal_line,
+    figure_rows,
+    group_line,
+    header_line,
+    topic_rows,
+    when_text,
+)
 from store.export.safe import one_line, printable, safe_url
 
 # Characters with inline meaning anywhere in a line. `&<>` become entities
@@ -125,6 +136,19 @@ def _figures(recap: Recap, words: dict[str, str]) -> list[str]:
     return [f"- {text(label)}: {text(value)}" for label, value in figure_rows(recap, words)]
 
 
+def _triage(recap: Recap, words: dict[str, str]) -> list[str]:
+    """The most-asked groups (each its representative question, quoted) and the topic shares."""
+    out: list[str] = []
+    if recap.groups:
+        out += [f"## {words['groups_heading']}", ""]
+        for number, group in enumerate(recap.groups, 1):
+            out += [f"{number}\\. *{text(group_line(group, words))}*", "", quote(group.representative.shown_text()), ""]
+    if recap.topics:
+        out += [f"## {words['topics_heading']}", ""]
+        out += [f"- {text(name)}: {text(share)}" for name, share in topic_rows(recap, words)] + [""]
+    return out
+
+
 def render(recap: Recap, lang: str) -> str:
     words = i18n.words(lang)
     out = [f"# {text(recap.settings.title)}", ""]
@@ -132,6 +156,7 @@ def render(recap: Recap, lang: str) -> str:
     if header:
         out += [escape_inline(header), ""]
     out += [f"## {words['figures']}", "", *_figures(recap, words), ""]
+    out += _triage(recap, words)
     out += [f"## {words['answers']}", ""]
     tagged = any(group.tag is not None for group in recap.answered)
     if not recap.any_answered:

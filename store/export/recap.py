@@ -3,22 +3,28 @@
 Answered questions come in the order they were answered, grouped by their
 first tag when the session used tags (untagged last); then the approved
 questions still waiting, then (with `only="all"`) the unreviewed and the
-dismissed ones, each in arrival order. Both writers walk this one structure,
+dismissed ones, each in arrival order. Before them, the most-asked
+near-duplicate groups (`TOP_GROUPS`, of two questions or more) and the share
+of each session topic; the figures count what each hold rule held. Both writers walk this one structure,
 so the Markdown and HTML recaps always hold the same content.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from store.events import Revision
 from store.export import i18n
 from store.export.figures import Figures, Timeline, figures, response_seconds, timeline
 from store.export.safe import one_line, safe_url
 from store.export.selection import answered_in_order, bucket, selected
-from store.model import REASONS, Answer, OutboxPart, Question, Settings, parse_time
+from store.groups import GroupView, hold_counts, ranked_groups, topic_shares
+from store.model import ALL_REASONS, Answer, OutboxPart, Question, Settings, parse_time
 from store.parts import by_question, standing
 from store.state import SessionState
+from store.triage.rules import RULES
+
+TOP_GROUPS = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +68,9 @@ class Recap:
     waiting: tuple[Entry, ...]
     new: tuple[Entry, ...]
     dismissed: tuple[Entry, ...]
+    groups: tuple[GroupView, ...] = ()  # the most asked, of two questions or more
+    topics: dict[str, float] = field(default_factory=dict)  # topic -> share of the questions asked, then "other"
+    holds: dict[str, int] = field(default_factory=dict)  # hold rule -> questions it held
 
     @property
     def multi_day(self) -> bool:
@@ -136,6 +145,9 @@ def build(state: SessionState, only: str) -> Recap:
         waiting=of("waiting"),
         new=of("new"),
         dismissed=of("dismissed"),
+        groups=tuple(ranked_groups(state, min_size=2)[:TOP_GROUPS]),
+        topics=topic_shares(state),
+        holds=hold_counts(state),
     )
 
 
@@ -166,6 +178,8 @@ def figure_rows(recap: Recap, words: dict[str, str]) -> list[tuple[str, str]]:
     if f.median_response is not None and f.p90_response is not None:
         rows.append((words["response"], words["response_value"].format(
             median=i18n.duration(f.median_response), p90=i18n.duration(f.p90_response))))
+    if recap.holds:
+        rows.append((words["held_rules"], ", ".join(f"{words[rule]} {count}" for rule, count in recap.holds.items())))
     if f.busiest_minute:
         rows.append((words["busiest"], words["busiest_value"].format(
             time=i18n.clock(f.busiest_minute, with_date=recap.multi_day) + " UTC", count=f.busiest_count)))
@@ -174,8 +188,10 @@ def figure_rows(recap: Recap, words: dict[str, str]) -> list[tuple[str, str]]:
 
 def dismissal_line(entry: Entry, words: dict[str, str]) -> str:
     """`Dismissed: duplicate (duplicate of @x)`, as plain text."""
-    reason = entry.question.reason if entry.question.reason in REASONS else "other"
+    reason = entry.question.reason if entry.question.reason in ALL_REASONS else "other"
     line = f"{words['dismissed_as']} {words[reason]}"
+    if entry.question.held_by in RULES:
+        line += f" ({words[entry.question.held_by]})"
     if entry.duplicate_of is not None:
         line += " (" + words["duplicate_of"].format(author=one_line(entry.duplicate_of.author)) + ")"
     return line
@@ -211,3 +227,19 @@ def change_line(change: Change, recap: Recap, words: dict[str, str]) -> str:
     moment = parse_time(change.revision["at"])
     time = (i18n.clock(moment, with_date=recap.multi_day) + " UTC") if moment else "?"
     return words[f"{change.revision['kind']}_at"].format(time=time)
+
+
+def group_line(group: GroupView, words: dict[str, str]) -> str:
+    """`asked 57 times · 120 votes · rete, lavoro`, as plain text."""
+    bits = [words["group_count"].format(count=len(group.members))]
+    if group.votes:
+        bits.append(words["vote"] if group.votes == 1 else words["votes"].format(count=group.votes))
+    if group.topics:
+        bits.append(", ".join(group.topics))
+    return " · ".join(bits)
+
+
+def topic_rows(recap: Recap, words: dict[str, str]) -> list[tuple[str, str]]:
+    """(topic, share) pairs, as plain text: `rete`, `12%`; the last is the questions of no topic."""
+    return [(words["topic_other"] if n == len(recap.topics) - 1 else name, f"{share:.0%}")
+            for n, (name, share) in enumerate(recap.topics.items())]

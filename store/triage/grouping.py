@@ -189,6 +189,9 @@ class Grouper:
     def __len__(self) -> int:
         return len(self._group_of)
 
+    def __contains__(self, qid: object) -> bool:
+        return qid in self._group_of
+
     # ---- arrival -----------------------------------------------------------
 
     def add(self, qid: str, text: str, votes: int = 0) -> str | None:
@@ -226,7 +229,11 @@ class Grouper:
         for question in questions:
             self.add(question.id, question.text, question.votes)
 
-    def _new_group(self, qid: str) -> Group:
+    def _new_group(self, qid: str, gid: str | None = None) -> Group:
+        if gid is not None and gid not in self._groups:
+            group = self._groups[gid] = Group(gid, [qid], qid)
+            self._group_of[qid] = gid
+            return group
         gid = f"g-{qid}"
         suffix = 1
         while gid in self._groups:
@@ -330,15 +337,18 @@ class Grouper:
         if self._rank(qid) < self._rank(group.representative):
             group.representative = qid
 
-    def split(self, qid: str) -> str:
-        """Take `qid` out of its group (a moderator says it is another question); its new group's id."""
+    def split(self, qid: str, gid: str | None = None) -> str:
+        """Take `qid` out of its group (a moderator says it is another question); its new group's id.
+
+        `gid` names the new group (as the stored `group.split` event did) when no group has that id yet.
+        """
         old = self._groups[self._group_of[qid]]
         if len(old.members) == 1:
             return old.id
         old.members.remove(qid)
         old.representative = min(old.members, key=self._rank)
         self._why.pop(qid, None)
-        return self._new_group(qid).id
+        return self._new_group(qid, gid).id
 
     # ---- reading -------------------------------------------------------------
 

@@ -2,6 +2,13 @@
 
     qtime session --store S --show
     qtime session --store S --title "Ask the CEO" --hashtag askceo --read-tags "ceo cto" --profile mastodon --tz Europe/Rome
+    qtime session --store S --topics "rete: fibra, adsl, banda larga; lavoro: giovani, talenti"
+    qtime session --store S --blocked-words "casino, free followers" --blocked-authors "@spam1 @spam2" \
+                            --hold-link-only --flood-authors 20 --flood-minutes 5
+
+Topics tag questions as they arrive (by keyword); hold rules dismiss the
+questions they catch as "held", naming the rule (`store.arrivals`). Both
+apply to questions that arrive after the change.
 
 Every process on the session sees a change within a second (it is an event
 in the store, like any action). Accounts are not settings: a credential and
@@ -29,13 +36,27 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, help="the limit (custom profile, or the platform's own)")
     parser.add_argument("--tz", help="the recap's time zone, e.g. Europe/Rome ('' = this machine's)")
     parser.add_argument("--lang", choices=("en", "it"), help="the recap's language")
+    parser.add_argument("--group-copies", action=argparse.BooleanOptionalAction,
+                        help="group near-duplicates as they arrive (about doubles the cost of ingesting)")
+    parser.add_argument("--topics", help="topics, 'name: keyword, keyword' separated by ';' ('' clears)")
+    parser.add_argument("--blocked-words", metavar="WORDS", help="words or phrases to hold, comma separated ('' clears)")
+    parser.add_argument("--blocked-authors", metavar="HANDLES", help="accounts to hold, space or comma separated ('' clears)")
+    parser.add_argument("--hold-link-only", action=argparse.BooleanOptionalAction,
+                        help="hold posts with nothing but links, mentions, hashtags and emoji")
+    parser.add_argument("--flood-authors", type=int, metavar="K", help="hold a text posted by K accounts (0: never)...")
+    parser.add_argument("--flood-minutes", type=int, metavar="T", help="...within T minutes")
     parser.add_argument("--show", action="store_true", help="print the settings (after any change) as JSON")
 
 
 def changes(args: argparse.Namespace) -> dict[str, Any]:
     wanted = {name: getattr(args, name) for name in EDITABLE_SETTINGS if getattr(args, name, None) is not None}
-    if "read_tags" in wanted:
-        wanted["read_tags"] = wanted["read_tags"].replace(",", " ").split()
+    for name in ("read_tags", "blocked_authors"):
+        if name in wanted:
+            wanted[name] = wanted[name].replace(",", " ").split()
+    if "topics" in wanted:
+        wanted["topics"] = [line for line in wanted["topics"].split(";") if line.strip()]
+    if "blocked_words" in wanted:
+        wanted["blocked_words"] = [word for word in wanted["blocked_words"].split(",") if word.strip()]
     return wanted
 
 

@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Protocol
 
 from store import session_store, team
+from store.arrivals import Arrivals
+from store.arrivals import wanted as triage_wanted
 from store.compaction import Compactor
 from store.errors import SessionReplaced, StoreError
 from store.events import Event, RevisionKind, SourceItem, qids_of
@@ -82,10 +84,12 @@ class SessionService:
         role: str = "both",
         clock: Callable[[], datetime] = utc_now,
         compact_here: bool = False,
+        triage: bool = True,
     ) -> None:
         """`actor` names who added questions in the store's history (default: the store's actor);
         `role` is what this process does, as the others see it (moderator, host, both, ingest);
-        `clock` is the real time that presence is judged by (a test may move it on)."""
+        `clock` is the real time that presence is judged by (a test may move it on);
+        `triage` False stores questions ungrouped, untagged and never held (the benchmark's baseline)."""
         self.store = store
         self.clock = clock
         self.compact_here = compact_here
@@ -104,6 +108,9 @@ class SessionService:
         self._resume.set()
         self._stop = threading.Event()
         self._told: str | None = None  # the last write error the listener heard of
+        self._triage = triage
+        self._arrivals: Arrivals | None = None  # built at the first page stored: only a process that ingests pays
+        self._arriving = threading.Lock()
 
     # -- reading (any thread) --------------------------------------------------------
 
@@ -198,6 +205,10 @@ class SessionService:
 
     def mark_duplicate(self, qid: str, of: str) -> Event | None:
         return self._committed(self.store.mark_duplicate(qid, of))
+
+    def split_group(self, qid: str) -> Event | None:
+        """A moderator's split of a wrong merge: `qid` leaves its near-duplicate group."""
+        return self._committed(self.store.split_group(qid))
 
     def undo(self) -> Event | None:
         return self._committed(self.store.undo())
@@ -333,13 +344,27 @@ class SessionService:
     async def _emit(self, batch: list[SourceItem], /, *, source_state: SourceRecord | None = None) -> None:
         """Store a page of posts and, in the same commit, the source's cursor after it."""
         await self._resume.wait()  # paused: the source waits here, keeping its place
-        result = await asyncio.to_thread(self.store.add_questions, batch, actor=self._actor, source_state=source_state)
+        result = await asyncio.to_thread(self._store_page, batch, source_state)
         self.ingested += result
         self.listener.changed(frozenset())
         if self.store.write_error and self.store.write_error != self._told:
             self.listener.warn(self.store.write_error)
         self._told = self.store.write_error
         await asyncio.to_thread(self.maybe_compact)
+
+    def _store_page(self, batch: list[SourceItem], source_state: SourceRecord | None) -> IngestResult:
+        """Triage and store a page (blocking). One page at a time: the sources share one grouper.
+
+        The grouper first reads the history it has not read (the whole store,
+        the first time) from a snapshot, outside the store's lock; the commit
+        then reads only what other processes added meanwhile.
+        """
+        with self._arriving:
+            if self._triage and self._arrivals is None and triage_wanted(self.store.settings):
+                self._arrivals = Arrivals()
+            if self._arrivals is not None:
+                self._arrivals.catch_up(self.store.snapshot())
+            return self.store.add_questions(batch, actor=self._actor, source_state=source_state, arrivals=self._arrivals)
 
     def _report(self, state: SourceState) -> None:
         self.source_states[state.spec] = state
