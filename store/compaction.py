@@ -15,6 +15,7 @@ journal and does nothing.
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -56,6 +57,8 @@ class Compactor:
 
 
 def main(argv: list[str]) -> int:
+    if hasattr(os, "nice"):  # background work: on a busy machine the screen's process gets the cores first
+        os.nice(19)
     path, min_events = Path(argv[0]), int(argv[1])
     try:
         store = SessionStore.open(path, actor="compaction", create=False)
