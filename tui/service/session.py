@@ -21,15 +21,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from store import session_store, team
-from store.arrivals import Arrivals
-from store.arrivals import wanted as triage_wanted
 from store.compaction import Compactor
 from store.errors import SessionReplaced, StoreError
 from store.events import Event, RevisionKind, SourceItem, qids_of
-from store.export import render
 from store.export.files import write_export
 from store.model import IngestResult, OutboxPart, Presence, Question, Settings, SourceRecord
 from store.parts import of_question, posted_links, retryable
@@ -40,6 +37,9 @@ from tui.platforms.http import make_client
 from tui.platforms.outbox import Outbox
 from tui.platforms.publishers import Publisher, Target
 from tui.service.jobs import JobQueue
+
+if TYPE_CHECKING:
+    from store.arrivals import Arrivals
 
 
 def utc_now() -> datetime:
@@ -282,6 +282,8 @@ class SessionService:
 
     def export(self, fmt: str, path: Path, *, lang: str | None = None, only: str = "all") -> Path:
         """Render a snapshot and write it (never onto the store's own files)."""
+        from store.export import render  # here: the recaps' modules load only when one is made
+
         snapshot = self.snapshot()
         language = lang or (snapshot.settings.lang if snapshot.settings.lang in ("en", "it") else "en")
         write_export(path, render(snapshot, fmt, only=only, lang=language).encode("utf-8"), store=self.store.path)
@@ -359,8 +361,11 @@ class SessionService:
         the first time) from a snapshot, outside the store's lock; the commit
         then reads only what other processes added meanwhile.
         """
+        # here: the triage engine (rapidfuzz, stemmers, stop words) loads only in a session that asks for it
+        from store.arrivals import Arrivals, wanted
+
         with self._arriving:
-            if self._triage and self._arrivals is None and triage_wanted(self.store.settings):
+            if self._triage and self._arrivals is None and wanted(self.store.settings):
                 self._arrivals = Arrivals()
             if self._arrivals is not None:
                 self._arrivals.catch_up(self.store.snapshot())
