@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from store.events import Event, GroupSet
+from store.events import Event, GroupSet, QuestionHeld
 from store.model import HELD, Question, Settings, parse_time
 from store.state import SessionState
 from store.triage.grouping import Grouper
@@ -83,7 +83,9 @@ class Arrivals:
         self._grouping = False
 
     def arrive(self, questions: list[Question], state: SessionState) -> tuple[list[Question], list[Event]]:
-        """The new questions as they are to be stored (topics, holds), and their `group.join` events.
+        """The new questions as they are to be stored (topics, holds), and the events that go with
+        them (`question.hold` naming the rule that caught one, `group.join`): the caller commits these
+        after the questions, in the same journal line.
 
         `state` must be caught up with every commit (`SessionStore` calls this under its lock).
         """
@@ -91,7 +93,10 @@ class Arrivals:
         triaged: list[Question] = []
         joins: list[Event] = []
         for question in questions:
-            question = self._triage(question)
+            question, rule = self._triage(question)
+            if rule:
+                held: QuestionHeld = {"action": "question.hold", "qid": question.id, "rule": rule}
+                joins.append(held)
             group = self.grouper.add(question.id, question.shown_text(), question.votes) if self._grouping else None
             if group is not None:
                 join: GroupSet = {"action": "group.join", "qid": question.id, "group": group}
@@ -143,8 +148,9 @@ class Arrivals:
             self._floods = FloodWatch(settings.flood_minutes)
         self._flood_minutes = settings.flood_minutes
 
-    def _triage(self, question: Question) -> Question:
-        """`question` with its topics among its tags, dismissed as held when a rule catches it."""
+    def _triage(self, question: Question) -> tuple[Question, str]:
+        """`question` with its topics among its tags, dismissed as held when a rule catches it;
+        and the rule that did ("" when none)."""
         text = question.shown_text()
         topics = [] if self._topics is None else [t for t in self._topics.match(text) if t not in question.tags]
         tags = [*question.tags, *topics]
@@ -153,5 +159,5 @@ class Arrivals:
             flood = 0 if self._floods is None else self._floods.see(question.author, text, seconds(question))
             hold = check(self._rules, question.author, text, flood)
         if hold is None:
-            return replace(question, tags=tags) if topics else question
-        return replace(question, tags=tags, status="dismissed", reason=HELD, held_by=hold.rule)
+            return (replace(question, tags=tags) if topics else question), ""
+        return replace(question, tags=tags, status="dismissed", reason=HELD), hold.rule

@@ -30,7 +30,7 @@ from __future__ import annotations
 from typing import Any, Literal, NotRequired, TypedDict, TypeGuard, cast, get_args
 
 Status = Literal["new", "approved", "dismissed", "answered"]
-# "held": a hold rule caught the question as it arrived (`Question.held_by` names the rule); no moderator picks it.
+# "held": a hold rule caught the question as it arrived (a `question.hold` event names the rule); no moderator picks it.
 Reason = Literal["spam", "off-topic", "duplicate", "abusive", "other", "held"]
 # posted: done (for an edit or a delete: carried out); cancelled: never sent, and need not be
 PartState = Literal["pending", "posted", "failed", "cancelled"]
@@ -143,6 +143,14 @@ class PresenceSet(_Stamped):
     presence: dict[str, Any]  # a `Presence`: who, which role, answering what, last seen
 
 
+class QuestionHeld(_Stamped):
+    """A hold rule caught the question as it arrived (it arrives dismissed, reason "held")."""
+
+    action: Literal["question.hold"]
+    qid: str
+    rule: str  # one of `triage.rules.RULES`
+
+
 class GroupSet(_Stamped):
     """A question's near-duplicate group. A question never named by one is alone: its group is `g-<qid>`."""
 
@@ -160,7 +168,7 @@ class JournalBase(TypedDict):
 
 
 Event = (QuestionAdded | Moderated | AnswerAdded | AnswerRevised | Undone | DraftSet | PartSet | SettingsSet
-         | SourceSet | PresenceSet | GroupSet)
+         | QuestionHeld | SourceSet | PresenceSet | GroupSet)
 # What a journal line holds: events, and the marker a compaction starts the new journal with.
 JournalEntry = Event | JournalBase
 

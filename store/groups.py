@@ -1,7 +1,7 @@
 """What triage made of a session, read from its state: groups, topic shares, hold counts.
 
 Every figure here comes from what the store holds (`group.join` / `group.split`
-events, tags, `Question.held_by`), so every process and every export says the
+events, tags, `SessionState.holds`), so every process and every export says the
 same. Only questions still asked count for groups and topic shares: dismissed
 ones (held by a rule, spam, duplicates whose votes went to the original) are
 left out, so a held flood is never the most-asked question.
@@ -76,5 +76,5 @@ def topic_shares(state: SessionState) -> dict[str, float]:
 
 def hold_counts(state: SessionState) -> dict[str, int]:
     """Questions each hold rule caught on arrival (also those a moderator let through since), in rule order."""
-    counts = Counter(q.held_by for q in state.questions.values() if q.held_by)
+    counts = Counter(state.holds.values())
     return {rule: counts[rule] for rule in RULES if counts[rule]}

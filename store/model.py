@@ -14,7 +14,7 @@ from typing import Any, Final, Self, get_args
 from store.events import PartOp, PartState, Reason, Revision, Status
 
 ALL_REASONS: tuple[str, ...] = get_args(Reason)
-HELD: Final = "held"  # the reason of a question a hold rule caught on arrival (`Question.held_by`)
+HELD: Final = "held"  # the reason of a question a hold rule caught on arrival (`SessionState.holds` names the rule)
 REASONS: tuple[str, ...] = tuple(r for r in ALL_REASONS if r != HELD)  # what a moderator picks
 
 
@@ -129,7 +129,6 @@ class Question(Record):
     # Links as the platform expanded them: [{"shown": text in `text`, "url": real destination}].
     # `text` keeps what the platform sent (t.co); `shown_text()` shows the destinations.
     links: list[dict[str, str]] = field(default_factory=list)
-    held_by: str = ""  # the hold rule that dismissed it on arrival (`triage.rules.RULES`), kept if reopened
 
     def shown_text(self) -> str:
         """The text with each shortened link replaced by its real destination (what

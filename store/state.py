@@ -39,6 +39,9 @@ class SessionState:
     # question id -> its near-duplicate group, from `group.join` / `group.split` events only;
     # a question not in it is alone (`group_of`).
     groups: dict[str, str] = field(default_factory=dict)
+    # qid -> the hold rule that dismissed it on arrival. Kept apart, and only for the few held:
+    # one more field on every question would cost 67 MB while a 100,000-question snapshot loads.
+    holds: dict[str, str] = field(default_factory=dict)
     events: list[Event] = field(default_factory=list)
     last_seq: int = 0
     # Bumped when `take` replaces the whole state (a reload): readers that keep
@@ -79,6 +82,8 @@ class SessionState:
             self.presence[presence.id] = presence
         elif event["action"] == "group.join" or event["action"] == "group.split":
             self.groups[event["qid"]] = event["group"]
+        elif event["action"] == "question.hold":
+            self.holds[event["qid"]] = event["rule"]
         for change in changes_of(event):
             changed = self.questions.get(change["qid"])
             if changed is not None:
@@ -110,7 +115,8 @@ class SessionState:
         """
         return SessionState(settings=self.settings, questions=dict(self.questions), answers=dict(self.answers),
                             drafts=dict(self.drafts), outbox=dict(self.outbox), sources=dict(self.sources),
-                            presence=dict(self.presence), groups=dict(self.groups), events=list(self.events),
+                            presence=dict(self.presence), groups=dict(self.groups), holds=dict(self.holds),
+                            events=list(self.events),
                             last_seq=self.last_seq, generation=self.generation)
 
     def take(self, other: SessionState) -> None:
@@ -119,7 +125,7 @@ class SessionState:
         Readers (the app's widgets) hold references to `questions` and the
         rest; a reload must not leave them looking at stale copies.
         """
-        for name in ("questions", "answers", "drafts", "outbox", "sources", "presence", "groups"):
+        for name in ("questions", "answers", "drafts", "outbox", "sources", "presence", "groups", "holds"):
             mine = getattr(self, name)
             mine.clear()
             mine.update(getattr(other, name))
@@ -171,5 +177,7 @@ class SessionState:
             if event["action"] in GROUPING:
                 grouped = cast(GroupSet, event)
                 state.groups[grouped["qid"]] = grouped["group"]
+            elif event["action"] == "question.hold":
+                state.holds[event["qid"]] = event["rule"]
         return state
 

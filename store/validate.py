@@ -78,7 +78,7 @@ def _time(record: Mapping[str, Any], where: str, name: str) -> None:
 
 
 QUESTION_TEXTS = ("id", "source", "remote_id", "author", "text", "received_at", "author_name", "url", "posted_at",
-                  "spoiler", "lang", "held_by")
+                  "spoiler", "lang")
 
 
 def _question_ok(record: dict[str, Any]) -> bool:
@@ -90,7 +90,6 @@ def _question_ok(record: dict[str, Any]) -> bool:
             and type(get("author")) is str and type(get("text")) is str and type(get("received_at")) is str
             and type(get("author_name", "")) is str and type(get("url", "")) is str
             and type(get("posted_at", "")) is str and type(get("spoiler", "")) is str and type(get("lang", "")) is str
-            and type(get("held_by", "")) is str
             and type(votes) is int and 0 <= votes < MAX_INT and type(remote) is int and 0 <= remote < MAX_INT
             and get("status", "new") in STATUSES and (reason is None or reason in REASONS)
             and type(get("starred", False)) is bool and type(tags) is list and (not tags or all(type(t) is str for t in tags))
@@ -195,6 +194,8 @@ def event(record: object, where: str) -> None:
         settings(after, f"{where}.after")
     elif action == "draft.set":
         _texts(record, where, ("text",))
+    elif action == "question.hold":
+        _texts(record, where, ("qid", "rule"))
     elif action in ("group.join", "group.split"):
         _texts(record, where, ("qid", "group"))
         if not record.get("qid") or not record.get("group"):

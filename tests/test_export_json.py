@@ -17,7 +17,8 @@ def expected(store: SessionStore) -> dict[str, object]:
         "version": 1,
         "only": "all",
         "session": state.settings.to_dict(),
-        "questions": [{**q.to_dict(), "group": state.group_of(q.id), "topics": []} for q in state.questions.values()],
+        "questions": [{**q.to_dict(), "group": state.group_of(q.id), "topics": [], "held_by": ""}
+                      for q in state.questions.values()],
         "answers": [a.to_dict() for a in state.answers.values()],
         "drafts": [d.to_dict() for d in state.drafts.values()],
         "outbox": [p.to_dict() for p in state.outbox.values()],

@@ -170,8 +170,8 @@ def test_each_hold_rule_dismisses_what_it_catches_naming_the_rule(
     store.add_questions([*before, post(13, GIOVANI, minute=1)], arrivals=arrivals)  # two accounts: not yet a flood
     store.add_questions([held], arrivals=arrivals)
     question = store.state.questions[qid(store, str(held["remote_id"]))]
-    assert (question.status, question.reason, question.held_by) == ("dismissed", "held", rule)
-    assert [q.remote_id for q in store.state.questions.values() if q.held_by] == [held["remote_id"]]
+    assert (question.status, question.reason, store.state.holds[question.id]) == ("dismissed", "held", rule)
+    assert [store.state.questions[qid].remote_id for qid in store.state.holds] == [held["remote_id"]]
     assert hold_counts(store.state) == {rule: 1}
     assert orjson.loads(render(store.state, "json"))["holds"] == {rule: 1}
     recap = render(store.state, "md")
@@ -195,7 +195,7 @@ def test_no_rule_holds_anything_by_default(tmp_path: Path) -> None:
     {"action": "group.join", "qid": "a", "group": 3},
     {"action": "group.split", "qid": "", "group": "g-a"},
     {"action": "question.add", "qid": "a", "question": {"id": "a", "source": "s", "remote_id": "r", "author": "@a",
-                                                        "text": "t", "received_at": "", "held_by": ["flood"]}},
+                                                        "text": "t", "received_at": "", "tags": ["flood", 1]}},
     {"action": "session.set", "before": {}, "after": {"flood_minutes": 0}},
     {"action": "session.set", "before": {}, "after": {"topics": "rete: fibra"}},
     {"action": "session.set", "before": {}, "after": {"hold_link_only": "yes"}},

@@ -3,7 +3,8 @@
 It holds exactly what the store holds: settings, questions in arrival order,
 answers, drafts, outbox parts and events in `seq` order, as plain JSON. Each
 question also says its near-duplicate `group` (a question alone is its own
-group, `g-<id>`) and its `topics` (its tags that are session topics); `holds`
+group, `g-<id>`), its `topics` (its tags that are session topics) and the
+hold rule that dismissed it on arrival (`held_by`, "" for none); `holds`
 counts the questions each hold rule caught, `topics` gives each topic's share
 of the questions asked (`store.groups`).
 With `only` other than `all`, questions (and the answers, drafts, outbox
@@ -48,7 +49,8 @@ def document(state: SessionState, only: str) -> dict[str, Any]:
         "version": VERSION,
         "only": only,
         "session": state.settings.to_dict(),
-        "questions": [{**q.to_dict(), "group": state.group_of(q.id), "topics": topics_of(q, names)} for q in questions],
+        "questions": [{**q.to_dict(), "group": state.group_of(q.id), "topics": topics_of(q, names),
+                       "held_by": state.holds.get(q.id, "")} for q in questions],
         "answers": [a.to_dict() for a in state.answers.values() if about(a.question_id)],
         "drafts": [d.to_dict() for d in state.drafts.values() if about(d.question_id)],
         "outbox": [p.to_dict() for p in state.outbox.values() if about(p.question_id)],

@@ -51,6 +51,7 @@ class Entry:
     links: tuple[Link, ...]  # published parts of the answer, still up (none once it is retracted)
     duplicate_of: Question | None
     changes: tuple[Change, ...] = ()  # what happened to the answer after it was sent, oldest first
+    held_by: str = ""  # the hold rule that dismissed it on arrival
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,7 @@ def build(state: SessionState, only: str) -> Recap:
             links=() if answer and answer.retracted_at else published_links(parts),
             duplicate_of=state.questions.get(question.duplicate_of or ""),
             changes=answer_changes(answer, parts),
+            held_by=state.holds.get(question.id, ""),
         )
 
     answered = [entry(q) for q, _ in answered_in_order(state, questions)]
@@ -190,8 +192,8 @@ def dismissal_line(entry: Entry, words: dict[str, str]) -> str:
     """`Dismissed: duplicate (duplicate of @x)`, as plain text."""
     reason = entry.question.reason if entry.question.reason in ALL_REASONS else "other"
     line = f"{words['dismissed_as']} {words[reason]}"
-    if entry.question.held_by in RULES:
-        line += f" ({words[entry.question.held_by]})"
+    if entry.held_by in RULES:
+        line += f" ({words[entry.held_by]})"
     if entry.duplicate_of is not None:
         line += " (" + words["duplicate_of"].format(author=one_line(entry.duplicate_of.author)) + ")"
     return line
