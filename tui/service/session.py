@@ -33,13 +33,12 @@ from store.parts import of_question, posted_links, retryable
 from store.session_store import SessionStore
 from store.state import SessionState
 from tui.platforms.base import Source, SourceState, limit_changes
-from tui.platforms.http import make_client
-from tui.platforms.outbox import Outbox
-from tui.platforms.publishers import Publisher, Target
 from tui.service.jobs import JobQueue
 
 if TYPE_CHECKING:
     from store.arrivals import Arrivals
+    from tui.platforms.outbox import Outbox
+    from tui.platforms.publishers import Publisher, Target
 
 
 def utc_now() -> datetime:
@@ -72,6 +71,16 @@ class Silent:
         pass
 
 
+def _outbox(store: SessionStore, publishers: Sequence[Publisher]) -> Outbox | None:
+    """The outbox, where an account is connected. Imported only then: `qtime ingest` never
+    publishes, and starts without httpx and the counting rules."""
+    if not publishers:
+        return None
+    from tui.platforms.outbox import Outbox
+
+    return Outbox(store, list(publishers))
+
+
 class SessionService:
     def __init__(
         self,
@@ -97,7 +106,7 @@ class SessionService:
         self.replaced = ""  # why this process stopped writing: its store now holds another session
         self.sources = list(sources)
         self.source_states = {s.spec: SourceState(s.spec, "starting") for s in self.sources}
-        self.outbox = Outbox(store, list(publishers)) if publishers else None
+        self.outbox = _outbox(store, publishers)
         self.listener: Listener = listener or Silent()
         self.jobs = JobQueue()
         self.compactor = Compactor(store.path)
@@ -390,6 +399,8 @@ class SessionService:
         """Each connected account's counting rules (a Mastodon instance's limits), best effort."""
         if self.outbox is None:
             return
+        from tui.platforms.http import make_client
+
         async with make_client(self.outbox.transport) as client:
             for publisher in self.outbox.publishers:
                 await publisher.learn(client)
