@@ -40,6 +40,7 @@ from tui.widgets.question_view import QuestionView, question_content
 from tui.widgets.queue_index import QueueIndex, counts_as_starred, in_view
 from tui.widgets.queue_list import QueueList
 from tui.widgets.session_header import SessionHeader
+from tui.widgets.shown import shown
 from tui.widgets.view_bar import ViewBar
 
 ROLES = ("both", "moderator", "host")
@@ -337,7 +338,9 @@ class MainScreen(Screen[None]):
             if yes:
                 then()
 
-        ask = Content.assemble(f"The {claimed.role} ({claimed.actor}) is answering ", (question.author, "bold"),
+        # Names and reasons come from the store (other processes, hand edits): cleaned as shown.
+        ask = Content.assemble("The ", shown(f"{claimed.role} ({claimed.actor})", multiline=False), " is answering ",
+                               shown(question.author, "bold", multiline=False),
                                f"'s question right now. {doing} it anyway? They are told at once.")
         self.app.push_screen(ConfirmScreen(ask, doing), chosen)
 
@@ -423,7 +426,7 @@ class MainScreen(Screen[None]):
             if yes:
                 self.post_message(self.Retract(question.id))
 
-        ask = Content.assemble("Retract the answer to ", (question.author, "bold"),
+        ask = Content.assemble("Retract the answer to ", shown(question.author, "bold", multiline=False),
                                "? Every post of it is deleted on every platform; this cannot be undone.")
         self.app.push_screen(ConfirmScreen(ask, "Retract"), chosen)
 
@@ -473,7 +476,8 @@ class MainScreen(Screen[None]):
             if yes:
                 self.post_message(replace(send, override=True))
 
-        ask = Content.assemble((who, "bold"), f"'s question was {dismissal}. Send the answer anyway?",
+        ask = Content.assemble(shown(who, "bold", multiline=False), "'s question was ",
+                               shown(dismissal, multiline=False), ". Send the answer anyway?",
                                "\nThe answered log and the recap will say the dismissal was overridden.")
         self.app.push_screen(ConfirmScreen(ask, "Send anyway"), chosen)
 
