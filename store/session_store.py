@@ -27,7 +27,7 @@ import secrets
 import stat
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -667,12 +667,7 @@ class SessionStore:
         return self._commit(build)[0]
 
     def tag(self, qid: str, tags: Iterable[str]) -> Event:
-        clean = []
-        for tag in tags:
-            tag = clean_line(tag, limit=40).lstrip("#")
-            if tag and tag not in clean:
-                clean.append(tag)
-        return self._act("tag", qid, {"tags": clean})
+        return self._act("tag", qid, {"tags": question_tags(tags)})
 
     def mark_duplicate(self, qid: str, of: str) -> Event:
         """Dismiss `qid` as a duplicate of `of`; its votes go to the original."""
@@ -707,6 +702,80 @@ class SessionStore:
             return [{"action": "group.split", "qid": qid, "group": f"{alone(qid)}-{seq}"}]
 
         return self._commit(build)[0]
+
+    # -- one action over many questions: a group, a filtered view, an author -----
+
+    def act_on_many(self, verb: ChangeVerb, qids: Iterable[str], after: Callable[[Question], QuestionFields | None],
+                    *, counted: Mapping[str, str] | None = None) -> Event | None:
+        """One action over many questions: one event, so one `u` undoes all of it.
+
+        `after(question)` gives the fields to set (None or {} leaves it alone).
+        Questions gone from the store are skipped; with `counted` (qid -> the
+        status it had when the moderator confirmed the count), so is any whose
+        status changed since: a bulk move acts only on what was counted and
+        never overrides a decision made while its confirmation was open.
+        None when nothing is left to change.
+        """
+        wanted = list(dict.fromkeys(qids))
+
+        def build() -> list[Event]:
+            updates: list[tuple[str, QuestionFields]] = []
+            for qid in wanted:
+                question = self.state.questions.get(qid)
+                if question is None or (counted is not None and counted.get(qid) != question.status):
+                    continue
+                fields = after(question)
+                if fields and any(getattr(question, k) != v for k, v in fields.items()):
+                    updates.append((qid, fields))
+            return [self._change(verb, updates)] if updates else []
+
+        events = self._commit(build)
+        return events[0] if events else None
+
+    def approve_many(self, qids: Iterable[str], *, counted: Mapping[str, str] | None = None) -> Event | None:
+        return self.act_on_many("approve", qids, lambda q: {"status": "approved", "reason": None}, counted=counted)
+
+    def dismiss_many(self, qids: Iterable[str], reason: str, *,
+                     counted: Mapping[str, str] | None = None) -> Event | None:
+        if reason not in REASONS:
+            raise ActionError(f"unknown dismiss reason {reason!r} (one of: {', '.join(REASONS)})")
+        fields: QuestionFields = {"status": "dismissed", "reason": cast(Reason, reason)}
+        return self.act_on_many("dismiss", qids, lambda q: fields, counted=counted)
+
+    def star_many(self, qids: Iterable[str], on: bool, *, counted: Mapping[str, str] | None = None) -> Event | None:
+        return self.act_on_many("star" if on else "unstar", qids, lambda q: {"starred": on}, counted=counted)
+
+    def tag_many(self, qids: Iterable[str], tags: Iterable[str], *,
+                 counted: Mapping[str, str] | None = None) -> Event | None:
+        """Add `tags` to each question (its own tags stay)."""
+        added = question_tags(tags)
+        return self.act_on_many("tag", qids, lambda q: {"tags": list(dict.fromkeys([*q.tags, *added]))},
+                                counted=counted)
+
+    def approve_group(self, qids: Iterable[str]) -> Event | None:
+        """Approve a near-duplicate group as one question: its representative (the most voted
+        of `qids` still open, the earliest given on a tie) is approved with every member's
+        votes, and the other members are dismissed as its duplicates. One event: one undo.
+        Members already answered or dismissed are left as they are."""
+        wanted = list(dict.fromkeys(qids))
+
+        def build() -> list[Event]:
+            members = [q for qid in wanted if (q := self.state.questions.get(qid)) is not None
+                       and q.status in ("new", "approved")]
+            if not members:
+                return []
+            rep = min(range(len(members)), key=lambda n: (-members[n].votes, n))
+            head = members[rep]
+            others = [q for q in members if q.id != head.id]
+            votes = head.votes + sum(q.votes for q in others)
+            updates: list[tuple[str, QuestionFields]] = [(head.id, {"status": "approved", "reason": None,
+                                                                     "votes": votes})]
+            updates += [(q.id, {"status": "dismissed", "reason": "duplicate", "duplicate_of": head.id})
+                        for q in others]
+            return [self._change("approve", updates)]
+
+        events = self._commit(build)
+        return events[0] if events else None
 
     def last_undoable(self) -> Moderated | None:
         """This actor's most recent committed action that was not undone yet."""
@@ -945,6 +1014,16 @@ def digest(snapshot: bytes) -> str:
     against someone who can write the store's files: they can change anything.
     """
     return hashlib.blake2b(snapshot, digest_size=16).hexdigest()
+
+
+def question_tags(tags: Iterable[str]) -> list[str]:
+    """A question's tags as stored: no leading `#`, at most 40 characters, each once."""
+    clean: list[str] = []
+    for tag in tags:
+        tag = clean_line(tag, limit=40).lstrip("#")
+        if tag and tag not in clean:
+            clean.append(tag)
+    return clean
 
 
 def clean_tags(tags: Iterable[object]) -> list[str]:
