@@ -253,6 +253,11 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         call = partial(getattr(service, intent.verb), intent.qid, *intent.args)
         self._job(intent.verb.replace("_", " "), call, lambda event: Moderated(qids_of(event) if event else frozenset()))
 
+    @on(MainScreen.ModerateMany)
+    def _moderate_many(self, intent: MainScreen.ModerateMany) -> None:
+        call = partial(getattr(self._session, intent.verb), intent.qids, *intent.args)
+        self._job(intent.verb.replace("_", " "), call, lambda event: Moderated(qids_of(event) if event else frozenset()))
+
     @on(MainScreen.Undo)
     def _undo(self) -> None:
         self._job("undo", self._session.undo, Undone)

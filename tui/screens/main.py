@@ -75,6 +75,15 @@ class MainScreen(Screen[None]):
         args: tuple[object, ...] = ()
 
     @dataclass
+    class ModerateMany(Message):
+        """One action over many questions, undone by one `u`: `verb` is a `SessionService`
+        method taking the ids first (approve_group, dismiss_many...)."""
+
+        verb: str
+        qids: tuple[str, ...]
+        args: tuple[object, ...] = ()
+
+    @dataclass
     class Send(Message):
         qid: str
         text: str

@@ -17,7 +17,7 @@ import asyncio
 import secrets
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -214,6 +214,25 @@ class SessionService:
 
     def mark_duplicate(self, qid: str, of: str) -> Event | None:
         return self._committed(self.store.mark_duplicate(qid, of))
+
+    # One action over many questions (a group, the filtered view, an author): one event, one undo.
+    # `counted` maps each question to the status it had when the moderator confirmed the count.
+
+    def approve_group(self, qids: Sequence[str]) -> Event | None:
+        return self._committed(self.store.approve_group(qids))
+
+    def approve_many(self, qids: Sequence[str], counted: Mapping[str, str] | None = None) -> Event | None:
+        return self._committed(self.store.approve_many(qids, counted=counted))
+
+    def dismiss_many(self, qids: Sequence[str], reason: str, counted: Mapping[str, str] | None = None) -> Event | None:
+        return self._committed(self.store.dismiss_many(qids, reason, counted=counted))
+
+    def star_many(self, qids: Sequence[str], on: bool, counted: Mapping[str, str] | None = None) -> Event | None:
+        return self._committed(self.store.star_many(qids, on, counted=counted))
+
+    def tag_many(self, qids: Sequence[str], tags: Iterable[str],
+                 counted: Mapping[str, str] | None = None) -> Event | None:
+        return self._committed(self.store.tag_many(qids, tags, counted=counted))
 
     def split_group(self, qid: str) -> Event | None:
         """A moderator's split of a wrong merge: `qid` leaves its near-duplicate group."""
