@@ -258,7 +258,7 @@ async def test_help_lists_the_keys_and_closes(session, clock):
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
         assert "a  approve the selected question" in text and "starred first, then by votes" in text
-        assert "?  keys, flags and queue order" in text
+        assert "? f1  keys, flags and queue order" in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 

@@ -1,4 +1,4 @@
-"""Snapshots of the main screen in each role, at 160x48 and 100x30, on a fixed session and a frozen clock."""
+"""Snapshots of the main screen in each role, at 160x48, 100x30 and 80x24, on a fixed session and a frozen clock."""
 from __future__ import annotations
 
 import pytest
@@ -23,7 +23,7 @@ def worked_session(session):
 
 
 @pytest.mark.parametrize("role", ["both", "moderator", "host"])
-@pytest.mark.parametrize("size", [(160, 48), (100, 30)], ids=["160x48", "100x30"])
+@pytest.mark.parametrize("size", [(160, 48), (100, 30), (80, 24)], ids=["160x48", "100x30", "80x24"])
 def test_main_screen(snap_compare, worked_session, clock, role, size):
     app = QuestionTimeApp(worked_session, role=role, clock=clock, live=False)
     assert snap_compare(app, terminal_size=size)

@@ -64,8 +64,9 @@ ACTIONS: tuple[Action, ...] = (
     Action("settings", "comma", "app.settings", "Session settings",
            "title, hashtags, counting profile, time zone (shared by everyone on the session)"),
     Action("export", "ctrl+e", "app.export", "Export", "export the session log (md, html, csv, json)", "Export"),
-    Action("help", "question_mark", "app.help", "Help", "keys, flags and queue order", "Help"),
-    Action("quit", "q", "quit", "Quit", "quit (drafts are kept)", "Quit", queue_only=True),
+    # f1 also works while typing (a `?` is typed into the text instead); so does the app's ctrl+q.
+    Action("help", "question_mark,f1", "app.help", "Help", "keys, flags and queue order", "Help"),
+    Action("quit", "q", "quit", "Quit", "quit (drafts are kept; ctrl+q also while typing)", "Quit", queue_only=True),
     _view("1", "new"),
     _view("2", "approved"),
     _view("3", "starred"),
@@ -91,8 +92,8 @@ def palette_actions() -> list[Action]:
 
 def welcome(role: str, keys: dict[str, str]) -> str:
     """The first-run hint for `role`, with the keys as they are bound now (plain text, not markup)."""
-    def key(action_id: str) -> str:
-        return keys.get(action_id, BY_ID[action_id].keys)
+    def key(action_id: str) -> str:  # the first of its keys
+        return keys.get(action_id, BY_ID[action_id].keys).split(" ")[0].split(",")[0]
 
     triage = " · ".join(f"{key(i)} {word}" for i, word in
                         (("approve", "approve"), ("dismiss", "dismiss"), ("star", "star"), ("duplicate", "duplicate"),

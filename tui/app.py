@@ -26,6 +26,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -109,7 +110,12 @@ class _Listener:
 class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "questiontime"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]
+    # Textual's own ctrl+q, shown: the footer offers it while typing, when `q` types a letter.
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=True, priority=True, id="app.quit")]
+    # Sizes the stylesheet lays out for: under 100 columns the panes stack; under 32 lines the
+    # answered log gives way to the draft (see app.tcss, "small screens").
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (130, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(
         self,
@@ -149,6 +155,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         self.service: SessionService | None = None if opened is None else self._service(opened)
         self.config = config if config is not None else Config()
         self.welcome = welcome
+        self._early_notices: list[partial[None]] = []
         self.poll_every = poll_every
         self.live = live
         self.index = QueueIndex()
@@ -220,6 +227,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         service = self._session
         self.main = MainScreen(self.role, Reading(service, self.index, self.clock, self.composer))
         self.push_screen(self.main)
+        self.call_after_refresh(self._flush_notices)
         self.set_interval(DRAIN_EVERY, self.drain)
         self.set_interval(1.0, self._tick)
         self.call_after_refresh(self._refresh_header)  # once the screen has indexed the session (the counts)
@@ -599,9 +607,28 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         if outcome is not None:
             await self._close_and_exit(lose_unwritten=True)
 
-    def notify(self, message: str, **kwargs: Any) -> None:
-        """Every toast, cleaned: messages quote authors, links and errors from the store."""
-        super().notify(clean_shown(message), **kwargs)
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notice, cleaned (messages quote authors, links and errors from the store). On the
+        main screen it goes to the notice lines, which never cover the draft or a dialog; before
+        it is up (the first-run form), a toast."""
+        text = clean_shown(message)
+        wait = self.NOTIFICATION_TIMEOUT if timeout is None else timeout
+        if self._showing():
+            self._screen.notice(text, title=title, severity=severity, timeout=wait)
+        elif self.main is not None and not self.main.is_mounted:  # pushed, not up yet: shown once it is
+            self._early_notices.append(partial(self.notify, text, title=title, severity=severity, timeout=wait))
+        else:
+            super().notify(text, title=title, severity=severity, timeout=wait, markup=False)
+
+    def _flush_notices(self) -> None:
+        """The notices sent while the main screen was being put up (a toast if it still is not)."""
+        early, self._early_notices = self._early_notices, []
+        for notice in early:
+            if self._showing():
+                notice()
+            else:
+                super().notify(*notice.args, **notice.keywords, markup=False)
 
     def on_unmount(self) -> None:
         if self.service is not None:

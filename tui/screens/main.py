@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from store.model import Question
 from tui.actions import BY_NAME, bindings
@@ -36,6 +36,8 @@ from tui.service.session import SessionService
 from tui.widgets.answered_log import AnsweredLog
 from tui.widgets.composer import Composer
 from tui.widgets.draft_pane import DraftPane
+from tui.widgets.key_bar import KeyBar
+from tui.widgets.notice_bar import NoticeBar
 from tui.widgets.question_view import QuestionView, question_content
 from tui.widgets.queue_index import QueueIndex, counts_as_starred, in_view
 from tui.widgets.queue_list import QueueList
@@ -127,10 +129,11 @@ class MainScreen(Screen[None]):
         draft: DraftPane.SaveDraft | None = field(default=None)
 
     def __init__(self, role: str, reading: Reading) -> None:
-        super().__init__(classes=f"-role-{role}")
+        view = "approved" if role == "host" else "new"
+        super().__init__(classes=f"-role-{role} -view-{view}")
         self.role = role
         self.reading = reading
-        self.view = "approved" if role == "host" else "new"
+        self.view = view
         self.text_filter = ""
         self._publish_keys: tuple[bool | None, bool | None] = (False, False)
         self._filter_timer: Timer | None = None
@@ -150,7 +153,8 @@ class MainScreen(Screen[None]):
                 with Vertical(id="right-pane"):
                     yield DraftPane(reading.composer, id="draft")
                     yield AnsweredLog(id="log")
-        yield Footer(compact=True)
+        yield NoticeBar(id="notices")
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
@@ -318,8 +322,17 @@ class MainScreen(Screen[None]):
         return question
 
     def action_view(self, view: str) -> None:
+        self.remove_class(f"-view-{self.view}")
         self.view = view
+        self.add_class(f"-view-{view}")
         self.refresh_view()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """`-drafting` while the answer is being typed: a small screen then gives the draft all its room."""
+        self.set_class(self.role != "moderator" and bool(event.widget.id == "answer"), "-drafting")
+
+    def notice(self, message: str, *, title: str, severity: str, timeout: float) -> None:
+        self.query_one(NoticeBar).add(message, title=title, severity=severity, timeout=timeout)
 
     def _step_past(self, question: Question, status: str) -> None:
         """Move the cursor off a question this action takes out of the view, now,

@@ -30,40 +30,47 @@ class ViewBar(Static):
         self.view = "new"
         self.counts: Mapping[str, int] = {}
         self.text_filter = ""
-        self._spans: list[tuple[int, int, str]] = []
+        self._spans: list[tuple[int, int, int, str]] = []  # row, first and last column, view
 
     def show(self, view: str, counts: Mapping[str, int], text_filter: str) -> None:
         self.view, self.counts, self.text_filter = view, dict(counts), text_filter
-        parts: list[str | tuple[str, str]] = []
-        self._spans = []
-        x = 0
         width = self.content_size.width or 200
-        for labels in (LABELS, SHORT):
-            labelled = [f" {n} {labels[name]} {self.counts.get(name, 0)} " for n, name in enumerate(VIEWS, 1)]
-            if sum(len(label) for label in labelled) <= width:
-                break
-        else:
-            labelled = [f" {TINY[name]}{self.counts.get(name, 0)} " for name in VIEWS]
-        for name, label in zip(VIEWS, labelled):
-            style = "bold reverse $accent" if name == view else ""
-            parts.append((label, style))
-            self._spans.append((x, x + len(label), name))
-            x += len(label)
+        rows = self._tabs(LABELS, [VIEWS], width) or self._tabs(SHORT, [VIEWS], width)
+        if rows is None:  # too narrow for one line: the short labels on two, never bare letters
+            rows = self._tabs(SHORT, [VIEWS[:3], VIEWS[3:]], width) or self._tabs(TINY, [VIEWS], width) or []
         order = ORDER_NOTE[view in HOST_ORDER_VIEWS]
-        if text_filter:  # the filter first: it is why a view may look emptier than its count
-            second = Content.assemble(("filter ", "bold $warning"), (text_filter, "bold $warning"),
-                                      ("  (/ to change or clear it)", "$text-muted"))
-        else:
-            second = Content.assemble(("keys 1-6 switch · order: ", "$text-muted"), (order, "$text-muted"))
-        lines = [Content.assemble(*parts), second]
-        self.update(Content("\n").join(lines))
+        if text_filter:  # the filter always shows: it is why a view may look emptier than its count
+            note = Content.assemble(("filter ", "bold $warning"), (text_filter, "bold $warning"),
+                                    ("  (/ to change or clear it)", "$text-muted"))
+            rows.append(note)
+        elif len(rows) == 1:
+            rows.append(Content.assemble(("keys 1-6 switch · order: ", "$text-muted"), (order, "$text-muted")))
+        self.update(Content("\n").join(rows))
+
+    def _tabs(self, labels: Mapping[str, str], lines: list[tuple[str, ...]], width: int) -> list[Content] | None:
+        """The tabs laid out on `lines`, recording where each can be clicked; None if a line is too wide."""
+        spans: list[tuple[int, int, int, str]] = []
+        rows: list[Content] = []
+        for y, names in enumerate(lines):
+            x = 0
+            parts: list[tuple[str, str]] = []
+            for name in names:
+                number = VIEWS.index(name) + 1
+                label = f" {TINY[name]}{self.counts.get(name, 0)} " if labels is TINY else \
+                    f" {number} {labels[name]} {self.counts.get(name, 0)} "
+                parts.append((label, "bold reverse $accent" if name == self.view else ""))
+                spans.append((y, x, x + len(label), name))
+                x += len(label)
+            if x > width:
+                return None
+            rows.append(Content.assemble(*parts))
+        self._spans = spans
+        return rows
 
     def on_resize(self) -> None:
         self.show(self.view, self.counts, self.text_filter)
 
     def on_click(self, event: events.Click) -> None:
-        if event.y != 0:
-            return
-        for start, end, name in self._spans:
-            if start <= event.x < end:
+        for y, start, end, name in self._spans:
+            if y == event.y and start <= event.x < end:
                 self.post_message(self.Picked(name))
