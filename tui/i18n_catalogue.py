@@ -13,6 +13,7 @@ import io
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -27,8 +28,9 @@ TRANSLATED = [lang for lang in LANGS if lang != "en"]  # the strings are written
 
 
 # Fixed, so that updating a catalogue changes only its strings.
-HEADER = {"project": "questiontime", "version": "", "copyright_holder": "the questiontime authors",
-          "creation_date": datetime(2026, 12, 1, tzinfo=UTC), "revision_date": datetime(2026, 12, 1, tzinfo=UTC)}
+DATE = datetime(2026, 12, 1, tzinfo=UTC)
+HEADER: dict[str, Any] = {"project": "questiontime", "version": "", "copyright_holder": "the questiontime authors",
+                          "creation_date": DATE, "revision_date": DATE}
 
 
 def template() -> Catalog:
