@@ -84,7 +84,7 @@ class Settings(Record):
     started_at: str = ""
     lang: str = ""
     read_tags: list[str] = field(default_factory=list)  # more hashtags the sources read, besides `hashtag`
-    tz: str = ""  # the recap's time zone (IANA name); "" = the machine's
+    tz: str = ""  # the zone the app and the recaps show times in (IANA name); "" = each machine's (`store.zones`)
     session_id: str = ""  # set once at creation: a process that finds another id here stops writing
     # Triage on arrival (`store.arrivals`): near-duplicates form groups (when `group_copies`: it
     # about doubles the cost of ingesting), topics tag questions, hold rules dismiss them as "held".

@@ -32,7 +32,6 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, cast, get_args
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import orjson
 from filelock import FileLock, Timeout
@@ -77,6 +76,7 @@ from store.model import (
 from store.sanitize import MAX_TEXT, clean_line, clean_text
 from store.state import SessionState, alone
 from store.storage import atomic_write, remove_orphans
+from store.zones import UnknownZone, zone_named
 
 if TYPE_CHECKING:  # the triage engine (rapidfuzz, stemmers) loads only in a process that ingests
     from store.arrivals import Arrivals
@@ -1057,9 +1057,9 @@ def check_settings(changes: dict[str, Any]) -> dict[str, Any]:
             raise ActionError(f"{name} must be a whole number above 0, not {value!r}")
     if clean.get("tz"):
         try:
-            ZoneInfo(clean["tz"])
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ActionError(f"unknown time zone {clean['tz']!r} (an IANA name such as Europe/Rome)") from None
+            zone_named(clean["tz"])
+        except UnknownZone as error:
+            raise ActionError(str(error)) from None
     return _check_triage(clean)
 
 

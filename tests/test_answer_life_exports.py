@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+from zoneinfo import ZoneInfo
 
 import orjson
 import pytest
@@ -10,6 +11,8 @@ from textual.content import Content
 
 from store.export import render
 from store.export.csv_export import COLUMNS
+from store.model import parse_time
+from store.zones import clock, stamp
 from tests.httpserver import LocalServer
 from tests.publish_fakes import FakeMastodon, answered_session
 from tests.test_export_markdown import assert_inert, quoted_texts, squash
@@ -21,6 +24,7 @@ PARTS = ["@asker Our 5G rollout starts in Milan #twittertime"]
 FIXED = ["@asker Our 5G rollout starts in Turin #twittertime"]
 MORE = ["@asker Update: Naples is next #twittertime"]
 HOSTILE = '[@click=app.quit]boom[/] <script>alert(1)</script> =HYPERLINK("http://evil.example")'
+ROME = ZoneInfo("Europe/Rome")
 
 
 @pytest.fixture
@@ -36,7 +40,7 @@ def csv_row(text: str) -> dict[str, str]:
 
 def log_text(service: SessionService, qid: str) -> str:
     state = service.snapshot()
-    entry = answer_entry(state.answers[qid], state.questions[qid], service.parts_of(qid))
+    entry = answer_entry(state.answers[qid], state.questions[qid], service.parts_of(qid), ROME)
     assert isinstance(entry, Content)
     return entry.plain
 
@@ -65,7 +69,11 @@ async def test_a_corrected_followed_up_then_retracted_answer_in_every_export_and
     assert row["corrected_at"] and row["retracted_at"] == ""
     assert row["published_urls"] == f"{answer_url} {follow_url}"
     log = log_text(service, qid)
-    assert "corrected " in log and "mastodon: corrected 1/1" in log and f"A′ {FIXED[0]}" in log
+    corrected = parse_time(service.snapshot().answers[qid].revisions[0]["at"])
+    assert corrected is not None
+    assert f"corrected {clock(corrected, ROME)}" in log and "mastodon: corrected 1/1" in log and f"A′ {FIXED[0]}" in log
+    assert f"Corrected at {stamp(corrected, ROME)}:" in render(service.snapshot(), "md", tz="Europe/Rome")
+    assert row["corrected_at"] == service.snapshot().answers[qid].revisions[0]["at"]  # the CSV keeps UTC
     assert "follow-up " in log and f"+ {MORE[0]}" in log
 
     service.retract(qid)

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from store.export import render
+from store.model import Settings
 from store.session_store import SessionStore
 from tests.sessions import demo_like
 from tests.test_export_html import assert_only_template_markup, parse
@@ -133,3 +134,46 @@ def test_real_demo_session_exports_in_every_format(tmp_path: Path) -> None:
     table = list(csv.reader(io.StringIO(outputs["csv"], newline="")))
     assert [row[1] for row in table[1:]] == [q.source for q in state.questions.values()]
     assert [q["id"] for q in json.loads(outputs["json"])["questions"]] == list(state.questions)
+
+
+@pytest.fixture
+def rome_session(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A session set to Europe/Rome with one question received at 18:07 UTC in May, store closed."""
+    monkeypatch.setattr("store.session_store.now_iso", lambda: "2024-05-14T18:07:00.000Z")
+    path = tmp_path / "store" / "rome.json"
+    path.parent.mkdir()
+    store = SessionStore.open(path, settings=Settings(title="Roma", hashtag="roma", tz="Europe/Rome"))
+    store.add_questions([{"source": "file", "remote_id": "1", "author": "@a", "text": "Quando?"}])
+    store.close()
+    return path
+
+
+def test_tz_overrides_the_sessions_zone_without_changing_the_store(rome_session: Path, tmp_path: Path) -> None:
+    before = files(rome_session.parent)
+    as_set = qtime("--store", rome_session, "--format", "md")
+    assert as_set.returncode == 0, as_set.stderr
+    assert b"asked at 20:07 CEST" in as_set.stdout and b"Europe/Rome time zone" in as_set.stdout
+    target = tmp_path / "recap.html"
+    result = qtime("--store", rome_session, "--format", "html", "--tz", "America/New_York", "-o", target)
+    assert result.returncode == 0, result.stderr
+    page = target.read_text("utf-8")
+    assert "asked at 14:07 EDT" in page and "America/New_York time zone" in page and "20:07" not in page
+    assert files(rome_session.parent) == before
+    assert SessionStore.open(rome_session, create=False).settings.tz == "Europe/Rome"
+    csv_out = qtime("--store", rome_session, "--format", "csv", "--tz", "America/New_York")
+    assert b'"2024-05-14T18:07:00.000Z"' in csv_out.stdout  # the CSV keeps UTC, as stored
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv"])
+def test_an_unknown_zone_exits_2_and_writes_nothing(rome_session: Path, tmp_path: Path, fmt: str) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    before = files(rome_session.parent)
+    for args in (("-o", out / f"recap.{fmt}"), ()):
+        result = qtime("--store", rome_session, "--format", fmt, "--tz", "Mars/Olympus_Mons", *args)
+        assert result.returncode == 2
+        assert result.stderr.decode().strip() == ("qtime export: unknown time zone 'Mars/Olympus_Mons'"
+                                                  " (an IANA name such as Europe/Rome)")
+        assert result.stdout == b""
+    assert list(out.iterdir()) == []
+    assert files(rome_session.parent) == before

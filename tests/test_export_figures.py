@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -24,9 +25,9 @@ def question(n: int, received: str, *, status: str = "new", reason: str | None =
                     received_at=received, status=status, reason=reason, tags=tags or [], starred=starred)
 
 
-def session() -> SessionState:
-    """Six questions 18:00-18:03; three answered after 60, 300 and 120 s (in that order)."""
-    state = SessionState(settings=Settings(title="Q&A", hashtag="twittertime"))
+def session(tz: str = "UTC") -> SessionState:
+    """Six questions 18:00-18:03 UTC; three answered after 60, 300 and 120 s (in that order)."""
+    state = SessionState(settings=Settings(title="Q&A", hashtag="twittertime", tz=tz))
     qs = [
         question(1, at("18:00:10"), status="answered", tags=["cloud"]),
         question(2, at("18:00:50"), status="answered"),
@@ -110,7 +111,7 @@ def test_only_selects_buckets_in_arrival_order(only: str, expected: list[str]) -
 
 
 def test_recap_groups_by_first_tag_in_answer_order_untagged_last() -> None:
-    recap = build(session(), "all")
+    recap = build(session(), "all", ZoneInfo("UTC"))
     assert [(g.tag, [e.question.id for e in g.entries]) for g in recap.answered] == [
         ("cloud", ["q1"]), ("rete", ["q3"]), (None, ["q2"])]
     assert [e.question.id for e in recap.waiting] == ["q5"]
@@ -122,8 +123,10 @@ def test_recap_groups_by_first_tag_in_answer_order_untagged_last() -> None:
     assert recap.answered[0].entries[0].links == ()  # the failed part is not a link
 
 
-def test_header_states_date_span_and_duration_in_utc() -> None:
-    assert header_line(build(session(), "all")) == "#twittertime · 2024-05-14, 18:00–18:05 UTC (5 min 40 s)"
+def test_header_states_date_span_and_duration_in_the_session_zone() -> None:
+    assert header_line(build(session(), "all", ZoneInfo("UTC"))) == "#twittertime · 2024-05-14, 18:00–18:05 UTC (5 min 40 s)"
+    rome = header_line(build(session(), "all", ZoneInfo("Europe/Rome")))
+    assert rome == "#twittertime · 2024-05-14, 20:00–20:05 CEST (5 min 40 s)"
 
 
 def test_duration_format() -> None:
@@ -136,6 +139,7 @@ def test_markdown_figures_and_order() -> None:
     assert "- Dismissed: 2 (spam 1, duplicate 1)" in md
     assert "- Response time: median 2 min 00 s, 90th percentile 5 min 00 s" in md
     assert "- Busiest minute: 18:01 UTC, 3 questions received" in md
+    assert md.rstrip().endswith("*All times are in the UTC time zone.*")
     order = [md.index(f"question {n}") for n in (1, 3, 2, 5)]
     assert order == sorted(order)
     assert "question 4" not in md and "question 7" not in md  # only approved + answered

@@ -7,7 +7,9 @@ intents; the app runs each as a service job in a thread worker (group
 processes' commits and source batches reach the app as messages from the
 service's listener. The user's own actions are drawn as soon as the store
 has them; arrivals and other processes' changes are drawn in batches, at
-most every `DRAIN_EVERY` seconds; either way only what changed.
+most every `DRAIN_EVERY` seconds; either way only what changed. Clock times
+are shown in `tz` (this process's `--tz`), else the session's zone, else
+the machine's; the store keeps UTC.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual import on
@@ -36,6 +39,7 @@ from store.locations import person
 from store.model import parse_time
 from store.sanitize import clean_shown
 from store.session_store import SessionStore
+from store.zones import UnknownZone, local_zone_name, session_zone, stamp, zone_named
 from tui.actions import ACTIONS, palette_actions, welcome
 from tui.config import Config
 from tui.crash_report import NoLocalsInCrashReport
@@ -130,6 +134,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         live: bool = True,
         publishers: Sequence[Publisher] = (),
         account_notes: Sequence[str] = (),
+        tz: str | None = None,
     ) -> None:
         """`store`: an open store, or a path (opened here; a missing file asks for a new session).
 
@@ -137,11 +142,14 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         answers are logged locally only); `account_notes` say what is missing
         before answers can be published (shown in the header). `welcome`: a
         first line for the welcome hint (the keys follow). `live=False` starts
-        no polling and no source (snapshots, benchmarks).
+        no polling and no source (snapshots, benchmarks). `tz`: show times in
+        this zone rather than the session's (not stored); `UnknownZone` if it is none.
         """
         super().__init__()
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}")
+        if tz:
+            zone_named(tz)
         self.owns_store = not isinstance(store, SessionStore)
         self.store_path = Path(store.path if isinstance(store, SessionStore) else store)
         opened = store if isinstance(store, SessionStore) else None
@@ -152,6 +160,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         self.account_notes = tuple(account_notes)
         self.role = role
         self.clock = clock
+        self.tz = tz or None
         self.service: SessionService | None = None if opened is None else self._service(opened)
         self.config = config if config is not None else Config()
         self.welcome = welcome
@@ -162,6 +171,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         self.composer = Composer(lambda: self._session.settings, lambda question: self._session.posting_target(question))
         self._settings_seen: object = None  # the settings last drawn (records are replaced when they change)
         self._told_overrides: set[str] = set()
+        self._told_zone = ""  # the unknown zone setting last warned about
         self._dirty = False
         self._changed: set[str] = set()
         self._learning = False
@@ -225,7 +235,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
 
     def _start(self) -> None:
         service = self._session
-        self.main = MainScreen(self.role, Reading(service, self.index, self.clock, self.composer))
+        self.main = MainScreen(self.role, Reading(service, self.index, self.clock, self.composer), self.shown_zone())
         self.push_screen(self.main)
         self.call_after_refresh(self._flush_notices)
         self.set_interval(DRAIN_EVERY, self.drain)
@@ -439,10 +449,11 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         changed = frozenset(self._changed)
         self._dirty = False
         self._changed.clear()
-        self._screen.changes = changed
         if self._session.settings is not self._settings_seen:  # another process (or the settings screen) changed them
             self._settings_seen = self._session.settings
+            self._screen.zone = self.shown_zone()
             self._recount()
+        self._screen.changes = changed
         self._tell_overrides(changed)
         self._refresh_header()
         self.call_after_refresh(self.queue_drawn)
@@ -489,15 +500,29 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
             if int(self.clock().timestamp()) % 30 == 0:
                 self._screen.queue.refresh()
 
+    def shown_zone(self) -> ZoneInfo:
+        """The zone clock times are shown in: `--tz`, else the session's, else this machine's."""
+        name = self._session.settings.tz
+        try:
+            return session_zone(name, self.tz)
+        except UnknownZone as error:  # a store written where the zone database knows more zones
+            if name != self._told_zone:
+                self._told_zone = name
+                self.notify(f"The session's {error}: times are shown in this machine's zone.", severity="warning",
+                            markup=False)
+            return zone_named(local_zone_name())
+
     def header_content(self) -> Content:
         service = self._session
         settings = service.settings
         started = parse_time(settings.started_at) or parse_time(settings.created_at)
         elapsed = (self.clock() - started).total_seconds() if started else 0.0
         publishing = "; ".join(t for t in (service.publishing, *self.account_notes) if t)
+        since = stamp(started, self.main.zone) if started and self.main is not None else ""
         return header_content(settings, self.index.counts, elapsed, service.source_states,
                               paused=service.paused, write_error=service.replaced or service.store.write_error,
-                              publishing=publishing, others=service.others(), feeds=service.feeds(), now=utc_now())
+                              publishing=publishing, others=service.others(), feeds=service.feeds(), now=utc_now(),
+                              since=since)
 
     def _refresh_header(self) -> None:
         if self.main is not None:
@@ -538,7 +563,8 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         if choice is None or self.service is None:
             return
         fmt, path = choice
-        self._job(f"export {fmt}", partial(self.service.export, fmt, path), lambda written: Exported(fmt, written))
+        tz = self.shown_zone().key  # the zone the screen shows: the recap reads as the app does
+        self._job(f"export {fmt}", partial(self.service.export, fmt, path, tz=tz), lambda written: Exported(fmt, written))
 
     @on(Exported)
     def _exported(self, message: Exported) -> None:

@@ -4,7 +4,8 @@ RFC 4180: every field quoted, `\\r\\n` between records (line breaks inside
 a post stay inside its quoted cell). A cell a spreadsheet would read as a
 formula (starting with `= + - @`, tab, CR, LF or their full-width forms) gets
 a leading `'`; NULs and other control characters are dropped. Times are ISO
-8601 in UTC as stored. What happened to an answer after it was sent is in
+8601 in UTC as stored (`2024-05-14T18:07:00.000Z`), whatever the session's
+zone or `--tz`: the CSV is data, for scripts and spreadsheets. What happened to an answer after it was sent is in
 the last columns (the last correction and its time, the follow-ups one per
 line, the retraction's time); `published_urls` lists the posts still up, and
 none once the answer is retracted.

@@ -77,6 +77,9 @@ def percentile(values: list[float], share: float) -> float | None:
 
 
 def minute_of(moment: datetime) -> datetime:
+    """The minute `moment` falls in, in UTC. It is the same minute in the session's zone (every
+    offset in use since 1972 is whole minutes); the arithmetic stays in UTC because Python subtracts
+    two times of one zone as wall-clock times, wrong across a change of the clocks."""
     return moment.astimezone(UTC).replace(second=0, microsecond=0)
 
 

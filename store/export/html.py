@@ -19,6 +19,7 @@ from store.export.recap import (
     figure_rows,
     group_line,
     header_line,
+    times_line,
     topic_rows,
     when_text,
 )
@@ -168,7 +169,7 @@ def render(recap: Recap, lang: str) -> str:
         out.append(f'<p class="meta">{text(header)}</p>')
     out += ["</header>", "<main>", "<section>", f"<h2>{text(words['figures'])}</h2>", *_figures(recap, words)]
     if recap.timeline is not None:
-        out += ["<figure>", svg.chart(recap.timeline, words), "</figure>"]
+        out += ["<figure>", svg.chart(recap.timeline, words, recap.zone), "</figure>"]
     out += ["</section>", *_triage(recap, words), "<section>", f"<h2>{text(words['answers'])}</h2>"]
     tagged = any(group.tag is not None for group in recap.answered)
     if not recap.any_answered:
@@ -190,5 +191,5 @@ def render(recap: Recap, lang: str) -> str:
             for item in entries:
                 out += _entry(item, recap, words, 3)
             out.append("</section>")
-    out += ["</main>", f"<footer><p>{text(words['times'])}</p></footer>", "</body>", "</html>", ""]
+    out += ["</main>", f"<footer><p>{text(times_line(recap, words))}</p></footer>", "</body>", "</html>", ""]
     return "\n".join(out)

@@ -1,12 +1,16 @@
 """Words of the Markdown and HTML recaps, in English and Italian, and time formats.
 
-Times are shown in UTC and say so; dates are ISO (`2024-05-14`) in every
-language. Templates use `str.format` with our own numbers and times only:
-post text never goes through `format`.
+Times are shown in the session's zone (`store.zones.session_zone`), each
+with the zone's abbreviation at that moment (`20:07 CEST`, `store.zones.stamp`),
+and the recap's last line names the zone (`Europe/Rome`). Dates are ISO
+(`2024-05-14`) in every language. Templates use `str.format` with our own
+numbers and times only: post text never goes through `format`.
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
+
+from store.zones import abbreviation, clock, stamp
 
 LANGS: tuple[str, ...] = ("en", "it")
 
@@ -44,11 +48,11 @@ WORDS: dict[str, dict[str, str]] = {
         "dismissed_heading": "Dismissed",
         "dismissed_as": "Dismissed:",
         "duplicate_of": "duplicate of {author}",
-        "times": "All times are in UTC.",
+        "times": "All times are in the {zone} time zone.",
         "chart_title": "Questions received and answered {unit}",
         "per_minute": "per minute",
         "per_minutes": "per {step} minutes",
-        "chart_desc": "From {start} to {end} UTC; at most {most} in one bar.",
+        "chart_desc": "From {start} to {end}; at most {most} in one bar.",
         "legend_received": "received",
         "legend_answered": "answered",
         "none": "none",
@@ -101,11 +105,11 @@ WORDS: dict[str, dict[str, str]] = {
         "dismissed_heading": "Scartate",
         "dismissed_as": "Scartata, motivo:",
         "duplicate_of": "duplicato di {author}",
-        "times": "Tutti gli orari sono in UTC.",
+        "times": "Tutti gli orari sono nel fuso orario {zone}.",
         "chart_title": "Domande ricevute e con risposta {unit}",
         "per_minute": "al minuto",
         "per_minutes": "ogni {step} minuti",
-        "chart_desc": "Dalle {start} alle {end} UTC; al massimo {most} in una barra.",
+        "chart_desc": "Dalle {start} alle {end}; al massimo {most} in una barra.",
         "legend_received": "ricevute",
         "legend_answered": "con risposta",
         "none": "nessuna",
@@ -136,17 +140,20 @@ def words(lang: str) -> dict[str, str]:
         raise ValueError(f"unknown language {lang!r} (one of: {', '.join(LANGS)})") from None
 
 
-def utc(moment: datetime) -> datetime:
-    return moment.astimezone(UTC)
+def span(start: datetime, end: datetime, zone: tzinfo, *, with_date: bool = False) -> str:
+    """`20:00–21:02 CEST`; `02:30 CEST–02:10 CET` across a change of the clocks."""
+    first, last = abbreviation(start, zone), abbreviation(end, zone)
+    begin = clock(start, zone) if first == last else stamp(start, zone)
+    return f"{begin}–{stamp(end, zone, with_date=with_date)}"
 
 
-def clock(moment: datetime, *, with_date: bool = False) -> str:
-    """`18:07` (or `2024-05-14 18:07` for a session that spans days), in UTC."""
-    return utc(moment).strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
+def day(moment: datetime, zone: tzinfo) -> str:
+    return moment.astimezone(zone).strftime("%Y-%m-%d")
 
 
-def day(moment: datetime) -> str:
-    return utc(moment).strftime("%Y-%m-%d")
+def same_day(start: datetime, end: datetime, zone: tzinfo) -> bool:
+    """Whether two moments fall on one calendar day in `zone` (its midnight, not UTC's)."""
+    return start.astimezone(zone).date() == end.astimezone(zone).date()
 
 
 def duration(seconds: float | timedelta) -> str:

@@ -26,6 +26,7 @@ from store.export.recap import (
     figure_rows,
     group_line,
     header_line,
+    times_line,
     topic_rows,
     when_text,
 )
@@ -175,5 +176,5 @@ def render(recap: Recap, lang: str) -> str:
             out += [f"## {words[heading]}", ""]
             for item in entries:
                 out += _entry(item, recap, words, 3)
-    out += [f"*{words['times']}*", ""]
+    out += [f"*{text(times_line(recap, words))}*", ""]
     return "\n".join(out)

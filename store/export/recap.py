@@ -7,11 +7,17 @@ dismissed ones, each in arrival order. Before them, the most-asked
 near-duplicate groups (`TOP_GROUPS`, of two questions or more) and the share
 of each session topic; the figures count what each hold rule held. Both writers walk this one structure,
 so the Markdown and HTML recaps always hold the same content.
+
+Every time is stated in the recap's `zone` with that zone's name at the
+moment (`store.zones.stamp`); whether the session spans days is decided at that
+zone's midnight. The figures themselves are computed in UTC, as stored.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from store.events import Revision
 from store.export import i18n
@@ -23,6 +29,7 @@ from store.model import ALL_REASONS, Answer, OutboxPart, Question, Settings, par
 from store.parts import by_question, standing
 from store.state import SessionState
 from store.triage.rules import RULES
+from store.zones import stamp
 
 TOP_GROUPS = 10
 
@@ -63,6 +70,7 @@ class Group:
 @dataclass(frozen=True, slots=True)
 class Recap:
     settings: Settings
+    zone: ZoneInfo  # every time is shown in this zone
     figures: Figures
     timeline: Timeline | None
     answered: tuple[Group, ...]
@@ -76,7 +84,7 @@ class Recap:
     @property
     def multi_day(self) -> bool:
         start, end = self.figures.start, self.figures.end
-        return bool(start and end and start.date() != end.date())
+        return bool(start and end and not i18n.same_day(start, end, self.zone))
 
     @property
     def any_answered(self) -> bool:
@@ -105,7 +113,7 @@ def answer_changes(answer: Answer | None, parts: list[OutboxPart]) -> tuple[Chan
                  for number, revision in enumerate(answer.revisions, 1))
 
 
-def build(state: SessionState, only: str) -> Recap:
+def build(state: SessionState, only: str, zone: ZoneInfo) -> Recap:
     questions = selected(state, only)
     outbox = by_question(state.outbox.values())
 
@@ -141,6 +149,7 @@ def build(state: SessionState, only: str) -> Recap:
 
     return Recap(
         settings=state.settings,
+        zone=zone,
         figures=figures(state),
         timeline=timeline(state),
         answered=tuple(ordered),
@@ -154,14 +163,24 @@ def build(state: SessionState, only: str) -> Recap:
 
 
 def header_line(recap: Recap) -> str:
-    """`#hashtag · 2024-05-14, 18:00–19:02 UTC (1 h 02 min)`, as plain text."""
+    """`#hashtag · 2024-05-14, 20:00–21:02 CEST (1 h 02 min)`, as plain text."""
     f = recap.figures
     hashtag = one_line(recap.settings.hashtag)
     bits = [f"#{hashtag}"] if hashtag else []
     if f.start and f.end and f.duration is not None:
-        end = i18n.clock(f.end, with_date=recap.multi_day)
-        bits.append(f"{i18n.day(f.start)}, {i18n.clock(f.start)}–{end} UTC ({i18n.duration(f.duration)})")
+        times = i18n.span(f.start, f.end, recap.zone, with_date=recap.multi_day)
+        bits.append(f"{i18n.day(f.start, recap.zone)}, {times} ({i18n.duration(f.duration)})")
     return " · ".join(bits)
+
+
+def time_of(recap: Recap, moment: datetime) -> str:
+    """`20:07 CEST` in the recap's zone; with the date when the session spans days there."""
+    return stamp(moment, recap.zone, with_date=recap.multi_day)
+
+
+def times_line(recap: Recap, words: dict[str, str]) -> str:
+    """`All times are in the Europe/Rome time zone.`, as plain text."""
+    return words["times"].format(zone=recap.zone.key)
 
 
 def figure_rows(recap: Recap, words: dict[str, str]) -> list[tuple[str, str]]:
@@ -184,7 +203,7 @@ def figure_rows(recap: Recap, words: dict[str, str]) -> list[tuple[str, str]]:
         rows.append((words["held_rules"], ", ".join(f"{words[rule]} {count}" for rule, count in recap.holds.items())))
     if f.busiest_minute:
         rows.append((words["busiest"], words["busiest_value"].format(
-            time=i18n.clock(f.busiest_minute, with_date=recap.multi_day) + " UTC", count=f.busiest_count)))
+            time=time_of(recap, f.busiest_minute), count=f.busiest_count)))
     return rows
 
 
@@ -209,15 +228,15 @@ def when_text(entry: Entry, recap: Recap, words: dict[str, str],
 
 
 def when_line(entry: Entry, recap: Recap, words: dict[str, str]) -> str:
-    """`asked at 18:02 UTC · answered at 18:05 UTC, after 3 min 05 s · 4 votes`, plain text."""
+    """`asked at 20:02 CEST · answered at 20:05 CEST, after 3 min 05 s · 4 votes`, plain text."""
     bits = []
     received = parse_time(entry.question.received_at)
     if received:
-        bits.append(words["asked"].format(time=i18n.clock(received, with_date=recap.multi_day) + " UTC"))
+        bits.append(words["asked"].format(time=time_of(recap, received)))
     answered = parse_time(entry.answer.answered_at) if entry.answer else None
     if answered and entry.response is not None:
         bits.append(words["answered_at"].format(
-            time=i18n.clock(answered, with_date=recap.multi_day) + " UTC", after=i18n.duration(entry.response)))
+            time=time_of(recap, answered), after=i18n.duration(entry.response)))
     if entry.question.votes:
         votes = entry.question.votes
         bits.append(words["vote"] if votes == 1 else words["votes"].format(count=votes))
@@ -225,9 +244,9 @@ def when_line(entry: Entry, recap: Recap, words: dict[str, str]) -> str:
 
 
 def change_line(change: Change, recap: Recap, words: dict[str, str]) -> str:
-    """`Corrected at 19:14 UTC:`, `Follow-up at 19:16 UTC:`, `Retracted at 19:20 UTC`, as plain text."""
+    """`Corrected at 21:14 CEST:`, `Follow-up at 21:16 CEST:`, `Retracted at 21:20 CEST`, as plain text."""
     moment = parse_time(change.revision["at"])
-    time = (i18n.clock(moment, with_date=recap.multi_day) + " UTC") if moment else "?"
+    time = time_of(recap, moment) if moment else "?"
     return words[f"{change.revision['kind']}_at"].format(time=time)
 
 

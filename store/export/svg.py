@@ -2,15 +2,19 @@
 
 No script, no external reference; colours come from the page's CSS classes
 (`received`, `answered`, `axis`) so the chart follows light and dark mode.
-Every label is our own number or time, escaped all the same.
+Every label is our own number or time, escaped all the same. Times are in
+the recap's zone, named under the axis (`Europe/Rome`); the description
+gives the span with the zone's abbreviations (`20:00 CEST`).
 """
 from __future__ import annotations
 
 from datetime import timedelta
 from html import escape
+from zoneinfo import ZoneInfo
 
 from store.export import i18n
 from store.export.figures import Timeline
+from store.zones import clock, stamp
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 40, 10, 30, 40  # plot margins
@@ -20,11 +24,13 @@ def _number(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
-def chart(line: Timeline, words: dict[str, str]) -> str:
+def chart(line: Timeline, words: dict[str, str], zone: ZoneInfo) -> str:
     unit = words["per_minute"] if line.step == 1 else words["per_minutes"].format(step=line.step)
     title = words["chart_title"].format(unit=unit)
     most = max(max(line.received, default=0), max(line.answered, default=0), 1)
-    desc = words["chart_desc"].format(start=i18n.clock(line.start), end=i18n.clock(line.end), most=most)
+    dated = not i18n.same_day(line.start, line.end, zone)
+    desc = words["chart_desc"].format(start=stamp(line.start, zone, with_date=dated),
+                                      end=stamp(line.end, zone, with_date=dated), most=most)
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / len(line.received)
     bar = min(max(slot * 0.4, 0.5), 24.0)
@@ -52,9 +58,9 @@ def chart(line: Timeline, words: dict[str, str]) -> str:
     for x, moment, anchor in ((LEFT, line.start, "start"), (LEFT + plot_w / 2, middle, "middle"),
                               (WIDTH - RIGHT, line.end, "end")):
         out.append(f'<text class="label" x="{_number(x)}" y="{base + 18}" text-anchor="{anchor}">'
-                   f'{escape(i18n.clock(moment))}</text>')
+                   f'{escape(clock(moment, zone))}</text>')
     out.append(f'<text class="label" x="{_number(LEFT + plot_w / 2)}" y="{HEIGHT - 4}" text-anchor="middle">'
-               f'{escape("UTC")}</text>')
+               f'{escape(zone.key)}</text>')
     legend_x = LEFT
     for kind in ("received", "answered"):
         label = words[f"legend_{kind}"]

@@ -15,7 +15,7 @@ from store.errors import StoreError
 from store.locations import demo_store
 from store.model import Settings, now_iso
 from store.session_store import SessionStore
-from tui.commands.run import ROLE_HELP
+from tui.commands.run import ROLE_HELP, TZ_HELP, check_tz
 
 DEMO_TITLE = "Marco Patuano, AD di Telecom Italia, risponde"
 # The welcome's first line per role; the app adds the keys, as they are bound now.
@@ -32,6 +32,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         " by each new demo; --role host joins the running one)")
     parser.add_argument("--speed", type=float, default=1.0, help="replay speed (2 = twice as fast)")
     parser.add_argument("--role", choices=("moderator", "host", "both"), default="both", help=ROLE_HELP)
+    parser.add_argument("--tz", metavar="ZONE", help=TZ_HELP)
 
 
 # Who acts in a demo, as the other terminal names them (one person plays every part).
@@ -73,6 +74,8 @@ def run(args: argparse.Namespace) -> int:
     if not (math.isfinite(args.speed) and args.speed > 0):
         print("qtime demo: --speed must be a number above 0", file=sys.stderr)
         return 2
+    if not check_tz(args.tz, "qtime demo"):
+        return 2
     try:
         store = open_demo(args.store, args.role)
     except StoreError as error:
@@ -84,7 +87,8 @@ def run(args: argparse.Namespace) -> int:
 
     joined = args.store is None and args.role == "host"  # the moderator's process replays the feed
     sources = [] if joined else [parse_spec("demo", demo_speed=args.speed)]
-    app = QuestionTimeApp(store, sources=sources, role=args.role, config=load_config(), welcome=WELCOME[args.role])
+    app = QuestionTimeApp(store, sources=sources, role=args.role, config=load_config(), welcome=WELCOME[args.role],
+                          tz=args.tz)
     try:
         app.run()
     finally:

@@ -3,7 +3,9 @@
 Reads the store without changing it: no store is created, nothing is
 compacted, and a file that is not a store is refused untouched (exit 2).
 Output goes to stdout, or with `-o FILE` is written atomically (the path is
-then printed to stderr). Imports no Textual.
+then printed to stderr). `--tz` shows the recap's times in another zone for
+this export only (the session's setting is not changed); an unknown zone
+exits 2 with nothing written. Imports no Textual.
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ import sys
 from pathlib import Path
 
 from store.errors import StoreError
-from store.export import FORMATS, LANGS, ONLY, render
+from store.export import FORMATS, LANGS, ONLY, UnknownZone, render
 from store.export.files import ExportRefused, write_export
 from store.session_store import SessionStore
 
@@ -25,6 +27,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--only", choices=ONLY, default="all",
                         help="answered; approved (approved and answered); all (the default)")
     parser.add_argument("--lang", choices=LANGS, help="language of the recap (md, html); default: the session's, else en")
+    parser.add_argument("--tz", metavar="ZONE", help="show the recap's times in ZONE, e.g. America/New_York (md, html;"
+                        " not stored); default: the session's, else this machine's. CSV and JSON keep UTC")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,7 +40,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"qtime export: {error}", file=sys.stderr)
         return 2
     lang = args.lang or (store.settings.lang if store.settings.lang in LANGS else "en")
-    data = render(store.state, args.format, only=args.only, lang=lang).encode("utf-8")
+    try:
+        data = render(store.state, args.format, only=args.only, lang=lang, tz=args.tz).encode("utf-8")
+    except UnknownZone as error:
+        print(f"qtime export: {error}", file=sys.stderr)
+        return 2
     if args.output is None:
         try:
             sys.stdout.buffer.write(data)

@@ -1,6 +1,7 @@
 """`qtime`: the live session app on a store (a new one starts with a short form).
 
 Without `--source`, an existing session runs the sources it was created with.
+`--tz` shows times in another zone in this process only (not stored).
 """
 from __future__ import annotations
 
@@ -11,19 +12,35 @@ from pathlib import Path
 from store.errors import StoreError
 from store.locations import default_store, person
 from store.session_store import SessionStore
+from store.zones import UnknownZone, zone_named
 from tui.platforms.base import Source, SpecError
 from tui.platforms.specs import SPEC_HELP, parse_spec, with_read_tags
 
 ROLE_HELP = "moderator: triage the queue; host: answer approved questions; both: everything (default)"
+TZ_HELP = "show times in ZONE, e.g. Europe/Rome, in this window only (not stored); default: the session's, else this machine's"
+
+
+def check_tz(tz: str | None, command: str) -> bool:
+    """Whether `--tz` is a zone (or not given); says why not on stderr."""
+    try:
+        if tz:
+            zone_named(tz)
+    except UnknownZone as error:
+        print(f"{command}: {error}", file=sys.stderr)
+        return False
+    return True
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", type=Path, help=f"the session store file (default {default_store()})")
     parser.add_argument("--source", action="append", default=[], metavar="SPEC", help=SPEC_HELP)
     parser.add_argument("--role", choices=("moderator", "host", "both"), default="both", help=ROLE_HELP)
+    parser.add_argument("--tz", metavar="ZONE", help=TZ_HELP)
 
 
 def run(args: argparse.Namespace) -> int:
+    if not check_tz(args.tz, "qtime"):
+        return 2
     path: Path = args.store or default_store()
     store: SessionStore | None = None
     try:
@@ -51,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
             store.close()
         return 2
     app = QuestionTimeApp(store or path, sources=sources, role=args.role, config=config, publishers=publishers,
-                          account_notes=notes)
+                          account_notes=notes, tz=args.tz)
     try:
         app.run()
     finally:

@@ -34,7 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--read-tags", metavar="TAGS", help="more hashtags to read, space separated ('' clears)")
     parser.add_argument("--profile", help="counting rules when no account posts the answer: x, classic, mastodon, bluesky, custom")
     parser.add_argument("--limit", type=int, help="the limit (custom profile, or the platform's own)")
-    parser.add_argument("--tz", help="the recap's time zone, e.g. Europe/Rome ('' = this machine's)")
+    parser.add_argument("--tz", help="the session's time zone (the app and the recaps), e.g. Europe/Rome ('' = each machine's own)")
     parser.add_argument("--lang", choices=("en", "it"), help="the recap's language")
     parser.add_argument("--group-copies", action=argparse.BooleanOptionalAction,
                         help="group near-duplicates as they arrive (about doubles the cost of ingesting)")

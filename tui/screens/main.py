@@ -5,13 +5,15 @@ session through the service it is given. It never changes the session
 itself: every intent goes up as a message (`Moderate`, `Send`, `Retry`,
 `Undo`, `Quit`, and the draft pane's `SaveDraft`) for the app to run off
 the UI thread. The app hands values down as reactive attributes: `header`,
-`changes` (questions that may look different), `sent`, `flags_known`.
+`changes` (questions that may look different), `sent`, `flags_known`, and
+`zone`, the time zone clock times are shown in (`--tz`, else the session's,
+else the machine's: never the machine's when the session names one).
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import UTC, datetime, tzinfo
 from typing import ClassVar
 
 from textual import events, on
@@ -67,6 +69,7 @@ class MainScreen(Screen[None]):
     sent: reactive[str] = reactive("", always_update=True, init=False)
     flags_known: reactive[int] = reactive(0, init=False)
     can_pause: reactive[bool] = reactive(False, init=False)
+    zone: reactive[tzinfo] = reactive(UTC, init=False)
 
     @dataclass
     class Moderate(Message):
@@ -128,11 +131,12 @@ class MainScreen(Screen[None]):
 
         draft: DraftPane.SaveDraft | None = field(default=None)
 
-    def __init__(self, role: str, reading: Reading) -> None:
+    def __init__(self, role: str, reading: Reading, zone: tzinfo = UTC) -> None:
         view = "approved" if role == "host" else "new"
         super().__init__(classes=f"-role-{role} -view-{view}")
         self.role = role
         self.reading = reading
+        self.set_reactive(MainScreen.zone, zone)
         self.view = view
         self.text_filter = ""
         self._publish_keys: tuple[bool | None, bool | None] = (False, False)
@@ -191,6 +195,10 @@ class MainScreen(Screen[None]):
     def watch_can_pause(self) -> None:
         self.refresh_bindings()
 
+    def watch_zone(self) -> None:
+        """The session's time zone changed (its setting, from any process): redraw the clock times."""
+        self.refresh_view()
+
     # -- what is shown -----------------------------------------------------------
 
     @property
@@ -224,12 +232,12 @@ class MainScreen(Screen[None]):
         self.show_selected(shown.changed)
         if self.role != "moderator":
             answers, outbox = reading.service.store.answered()
-            self.query_one(AnsweredLog).show(answers, state.questions, outbox)
+            self.query_one(AnsweredLog).show(answers, state.questions, outbox, self.zone)
         self._sync_bindings()
 
     def _content(self, question: Question | None) -> Content:
         reading = self.reading
-        return question_content(question, reading.service.state.questions, reading.index, reading.clock)
+        return question_content(question, reading.service.state.questions, reading.index, reading.clock, self.zone)
 
     def show_selected(self, changed: frozenset[str] = frozenset()) -> None:
         question = self.selected()

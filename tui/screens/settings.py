@@ -37,7 +37,7 @@ class SettingsScreen(ModalScreen[dict[str, Any] | None]):
             yield Select(PROFILE_CHOICES, value=settings.profile, allow_blank=False, id="profile")
             yield Label("Limit (custom profile, or to override the platform's)")
             yield Input("" if settings.limit is None else str(settings.limit), id="limit", type="integer")
-            yield Label("Time zone of the recap (e.g. Europe/Rome; empty: this machine's)")
+            yield Label("Time zone of the app's times and the recap (e.g. Europe/Rome; empty: each machine's own)")
             yield Input(settings.tz, id="tz")
             yield Label(Content(""), id="settings-error")
             with Horizontal(classes="buttons"):

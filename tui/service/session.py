@@ -308,13 +308,14 @@ class SessionService:
                 self.outbox.retry(part.id)
         return True
 
-    def export(self, fmt: str, path: Path, *, lang: str | None = None, only: str = "all") -> Path:
-        """Render a snapshot and write it (never onto the store's own files)."""
+    def export(self, fmt: str, path: Path, *, lang: str | None = None, only: str = "all", tz: str | None = None) -> Path:
+        """Render a snapshot and write it (never onto the store's own files); `tz` overrides the session's zone."""
         from store.export import render  # here: the recaps' modules load only when one is made
 
         snapshot = self.snapshot()
         language = lang or (snapshot.settings.lang if snapshot.settings.lang in ("en", "it") else "en")
-        write_export(path, render(snapshot, fmt, only=only, lang=language).encode("utf-8"), store=self.store.path)
+        data = render(snapshot, fmt, only=only, lang=language, tz=tz).encode("utf-8")
+        write_export(path, data, store=self.store.path)
         return path
 
     def use_source_limits(self) -> None:

@@ -1,8 +1,11 @@
 """The answered log: each answer with its question, when, how fast, and where it was published;
-then what happened to it after it was sent (corrected, followed up, retracted), and where that went."""
+then what happened to it after it was sent (corrected, followed up, retracted), and where that went.
+
+Clock times are in the session's zone (the header names it), never the machine's."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import tzinfo
 
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -13,6 +16,7 @@ from store.events import Revision
 from store.export.i18n import duration
 from store.model import Answer, OutboxPart, Question, parse_time
 from store.parts import by_question, held_back, of_revision
+from store.zones import clock
 from tui.widgets.queue_list import question_time
 from tui.widgets.shown import shown, shown_line
 
@@ -55,11 +59,11 @@ def _joined(states: list[tuple[str, str]]) -> list[str | tuple[str, str]]:
     return out
 
 
-def revision_lines(revision: Revision, number: int, parts: list[OutboxPart]) -> list[Content]:
+def revision_lines(revision: Revision, number: int, parts: list[OutboxPart], zone: tzinfo) -> list[Content]:
     """`corrected 19:14  mastodon: corrected 2/2` and the new text, or `retracted 19:20 ...`."""
     at = parse_time(revision["at"])
     word, style = REVISION_HEAD[revision["kind"]]
-    head: list[str | tuple[str, str]] = [(f"{word} {at.astimezone().strftime('%H:%M') if at else '?'}", style), "  "]
+    head: list[str | tuple[str, str]] = [(f"{word} {clock(at, zone) if at else '?'}", style), "  "]
     if parts:
         head += _joined(publish_state(parts, number, REVISION_DONE[revision["kind"]]))
     lines = [Content.assemble(*head)]
@@ -69,10 +73,10 @@ def revision_lines(revision: Revision, number: int, parts: list[OutboxPart]) -> 
     return lines
 
 
-def answer_entry(answer: Answer, question: Question | None, parts: Iterable[OutboxPart]) -> Content:
+def answer_entry(answer: Answer, question: Question | None, parts: Iterable[OutboxPart], zone: tzinfo) -> Content:
     answered = parse_time(answer.answered_at)
     asked = question_time(question) if question else None
-    when = answered.astimezone().strftime("%H:%M:%S") if answered else "?"
+    when = answered.astimezone(zone).strftime("%H:%M:%S") if answered else "?"
     took = f"answered in {duration(max(0.0, (answered - asked).total_seconds()))}" if answered and asked else ""
     head: list[str | tuple[str, str]] = [(when, "bold"), "  "]
     head.append((shown_line(question.author) if question else "?", "bold $accent"))
@@ -93,7 +97,7 @@ def answer_entry(answer: Answer, question: Question | None, parts: Iterable[Outb
     if len(answer.parts) > 1:
         lines.append(Content.styled(f"  a thread of {len(answer.parts)} posts", "$text-muted"))
     for number, revision in enumerate(answer.revisions, 1):
-        lines += revision_lines(revision, number, parts)
+        lines += revision_lines(revision, number, parts, zone)
     return Content("\n").join(lines)
 
 
@@ -107,15 +111,16 @@ class AnsweredLog(VerticalScroll):
     def compose(self) -> ComposeResult:
         yield Static(Content.styled("No answers yet.", "$text-muted"), id="answered-entries")
 
-    def show(self, answers: Mapping[str, Answer], questions: Mapping[str, Question], outbox: Mapping[str, OutboxPart]) -> None:
-        """Redraw when something the log shows changed (the app calls this on every drain)."""
-        shown = what_is_shown(answers, questions, outbox)
+    def show(self, answers: Mapping[str, Answer], questions: Mapping[str, Question], outbox: Mapping[str, OutboxPart],
+             zone: tzinfo) -> None:
+        """Redraw when something the log shows changed (the app calls this on every drain), or the zone."""
+        shown = (zone, *what_is_shown(answers, questions, outbox))
         if shown == self._shown:
             return
         self._shown = shown
         parts = by_question(outbox.values())
         ordered = sorted(answers.values(), key=lambda a: a.answered_at, reverse=True)
-        entries = [answer_entry(a, questions.get(a.question_id), parts.get(a.question_id, ())) for a in ordered]
+        entries = [answer_entry(a, questions.get(a.question_id), parts.get(a.question_id, ()), zone) for a in ordered]
         static = self.query_one("#answered-entries", Static)
         if entries:
             static.update(Content("\n\n").join(entries))

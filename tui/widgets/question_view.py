@@ -1,16 +1,19 @@
 """One question in full: who asked, when, votes, state, tags, flags, text.
 
-Everything from the post is put in `Content` objects (never parsed as markup).
+When it was asked is shown both ways: the clock time in the session's zone
+(`20:07 CEST`) and how long ago. Everything from the post is put in
+`Content` objects (never parsed as markup).
 """
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from textual.content import Content
 from textual.widgets import Static
 
 from store.model import Question
+from store.zones import stamp
 from tui.widgets.queue_index import QueueIndex
 from tui.widgets.queue_list import ago_text, question_time
 from tui.widgets.shown import shown
@@ -21,11 +24,12 @@ def question_content(
     questions: Mapping[str, Question],
     index: QueueIndex,
     clock: Callable[[], datetime],
+    zone: tzinfo,
 ) -> Content:
     if question is None:
         return Content.styled("No question selected.", "$text-muted")
     asked = question_time(question)
-    age = ago_text((clock() - asked).total_seconds()) if asked else ""
+    age = f"{stamp(asked, zone)} · {ago_text((clock() - asked).total_seconds())}" if asked else ""
     status = question.status + (f" ({question.reason})" if question.reason else "")
     head: list[Content | tuple[str, str]] = [
         shown(question.author, "bold $accent", multiline=False),

@@ -1,4 +1,5 @@
-"""The header: session title, hashtag, elapsed time, counts, each source's state."""
+"""The header: session title, hashtag, elapsed time (since when, in the session's zone: this names
+the zone every clock time on the screen is in), counts, each source's state."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
@@ -35,13 +36,17 @@ def header_content(
     others: Sequence[Presence] = (),
     feeds: Sequence[Feed] = (),
     now: datetime | None = None,
+    since: str = "",
 ) -> Content:
+    """`since`: when the session started, as the app shows times (`20:00 CEST`); "" leaves it out."""
     first = Content.assemble(
         shown(settings.title, "bold", multiline=False),
         "  ",
         shown(f"#{settings.hashtag}", "bold $accent", multiline=False) if settings.hashtag else "",
         ("   elapsed ", "$text-muted"),
         elapsed_text(elapsed),
+        (" since ", "$text-muted") if since else "",
+        since,
     )
     parts: list[str | tuple[str, str] | Content] = []
     for name in ("new", "approved", "answered", "dismissed"):
