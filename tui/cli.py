@@ -14,6 +14,7 @@ from collections.abc import Sequence
 COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("tui.commands.run", "open the live session app (the default)"),
     "demo": ("tui.commands.demo", "replay the seed #twittertime session, no network"),
+    "serve": ("tui.commands.serve", "serve the app in a browser tab (loopback, behind a token)"),
     "ingest": ("tui.commands.ingest", "feed questions into a store, headless"),
     "export": ("tui.commands.export", "export the session log (md, html, csv, json)"),
     "session": ("tui.commands.session", "show or change the session's shared settings"),
