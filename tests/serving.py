@@ -4,6 +4,8 @@
         served.url                         # http://127.0.0.1:PORT/?token=...
         served.base, served.token
     served.stdout, served.stderr           # everything it printed, once it stopped (SIGINT)
+
+and what a browser test needs to read the page's terminal (`KEEP_TERMINAL`, `SCREEN`).
 """
 from __future__ import annotations
 
@@ -23,6 +25,28 @@ from tests.sessions import DEMO_QUESTIONS
 
 TITLE = "Serve test"
 T = TypeVar("T")
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's; Playwright drives it (never `playwright install`)
+
+# textual-serve's page draws the terminal with xterm.js on a canvas. This init
+# script keeps the xterm `Terminal` the page creates (it assigns
+# `this.terminal`) on `window`, and SCREEN reads its rows as text.
+KEEP_TERMINAL = """
+Object.defineProperty(Object.prototype, "terminal", {configurable: true, set(value) {
+  Object.defineProperty(this, "terminal", {value, writable: true, configurable: true, enumerable: true});
+  if (value && value.buffer && !window.qtimeTerminal) window.qtimeTerminal = value;
+}});
+"""
+SCREEN = """() => {
+  const terminal = window.qtimeTerminal;
+  if (!terminal) return "";
+  const buffer = terminal.buffer.active, rows = [];
+  for (let y = 0; y < terminal.rows; y++) {
+    const line = buffer.getLine(buffer.viewportY + y);
+    rows.push(line ? line.translateToString(true) : "");
+  }
+  return rows.join("\\n");
+}"""
+
 URL_LINE = re.compile(r"^\s+(http://[^\s?]+/)\?token=([A-Za-z0-9_-]+)\s*$")
 
 

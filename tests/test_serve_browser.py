@@ -1,8 +1,7 @@
 """`qtime serve` in a real browser: headless Chromium (Debian's) driven by Playwright.
 
-The page draws the terminal with xterm.js on a canvas, so the test reads the
-terminal's own buffer: an init script keeps the xterm `Terminal` that
-textual-serve's page creates (it assigns `this.terminal`) on `window`.
+The page draws the terminal with xterm.js on a canvas: the test reads the
+terminal's own buffer (`tests/serving.py`: `KEEP_TERMINAL`, `SCREEN`).
 """
 from __future__ import annotations
 
@@ -12,30 +11,13 @@ import pytest
 from playwright.sync_api import Response, sync_playwright
 
 from store.session_store import SessionStore
-from tests.serving import TITLE, Served, make_store, wait_until
+from tests.serving import CHROMIUM, KEEP_TERMINAL, SCREEN, TITLE, Served, make_store, wait_until
 
-CHROMIUM = Path("/usr/bin/chromium")
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium (.ci/run installs it: apt-get install chromium)"),
     pytest.mark.timeout(240),
 ]
 
-KEEP_TERMINAL = """
-Object.defineProperty(Object.prototype, "terminal", {configurable: true, set(value) {
-  Object.defineProperty(this, "terminal", {value, writable: true, configurable: true, enumerable: true});
-  if (value && value.buffer && !window.qtimeTerminal) window.qtimeTerminal = value;
-}});
-"""
-SCREEN = """() => {
-  const terminal = window.qtimeTerminal;
-  if (!terminal) return "";
-  const buffer = terminal.buffer.active, rows = [];
-  for (let y = 0; y < terminal.rows; y++) {
-    const line = buffer.getLine(buffer.viewportY + y);
-    rows.push(line ? line.translateToString(true) : "");
-  }
-  return rows.join("\\n");
-}"""
 ANSWER = "Entro il 2026"
 # The classic profile counts the post: "@lucia_r " + answer + " #twittertime".
 EMPTY_COUNT, TYPED_COUNT = "22/140", f"{9 + len(ANSWER) + 13}/140"

@@ -6,7 +6,10 @@ declares is shown to need the token.
 """
 from __future__ import annotations
 
+import os
 import shlex
+import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -121,3 +124,21 @@ def test_a_file_that_is_not_a_store_is_refused_before_serving(tmp_path: Path, ca
     assert str(foreign) in capsys.readouterr().err
     assert foreign.read_text() == '{"someone": "else"}'
     assert main(["serve", "--store", str(foreign), "--port", "70000"]) == 2
+
+
+def test_allow_remote_warns_and_a_port_it_cannot_bind_exits_2(tmp_path: Path) -> None:
+    """192.0.2.1 (TEST-NET-1) is no address of this machine: the bind fails, nothing is sent anywhere."""
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp_path)}
+    command = [sys.executable, "-m", "tui", "serve", "--store", str(tmp_path / "s.json"), "--port", "0"]
+    remote = subprocess.run([*command, "--host", "192.0.2.1", "--allow-remote"], capture_output=True, text=True,
+                            timeout=60, env=env)
+    assert remote.returncode == 2
+    assert "warning: listening on 192.0.2.1, not loopback: the page is plain http" in remote.stderr
+    assert "cannot listen on 192.0.2.1:0" in remote.stderr and "Traceback" not in remote.stderr
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = subprocess.run([*command[:-1], str(port)], capture_output=True, text=True, timeout=60, env=env)
+    assert busy.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in busy.stderr
+    assert "token=" not in busy.stdout + remote.stdout  # no URL for a server that is not there
