@@ -52,7 +52,7 @@ class GuardedServer(Server):
         """textual-serve prints a banner and the command here; `run` prints the URL instead."""
 
     async def on_shutdown(self, app: web.Application) -> None:
-        """Close every session: textual-serve then tells its app to quit and waits for it."""
+        """Close every session: textual-serve then tells its app to quit (`wait_for_apps` waits for it)."""
         for websocket in list(self.sessions):
             await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"qtime serve stopped")
 
