@@ -1,7 +1,7 @@
 """The app with a connected account: send posts the answer as a reply, and the log says so."""
 from __future__ import annotations
 
-from store.model import Settings
+from store.model import OutboxPart, Settings, part_id
 from store.session_store import SessionStore
 from tests.conftest import screen_text, settle
 from tests.httpserver import LocalServer
@@ -135,3 +135,29 @@ async def test_the_counter_counts_for_the_posting_accounts_instance(tmp_path, cl
             await settle(pilot)
             assert counter(app).startswith("x 19/280")  # a file question is posted nowhere: the session's profile
         app.store.close()
+
+
+async def test_o_opens_only_web_links(tmp_path, clock, monkeypatch):
+    """A part's URL comes from the store, which another tool may have written: only http(s) opens."""
+    store = SessionStore.open(tmp_path / "s.json", settings=Settings(profile="mastodon", hashtag="qtime"))
+    store.add_questions([{"source": "file", "remote_id": str(n), "author": f"@a{n}", "text": f"Question {n}?"}
+                         for n in (1, 2)])
+    hostile, fine = list(store.state.questions)
+    for qid, url in ((hostile, "JavaScript:fetch('/ws')"), (fine, "https://social.example/@ceo/2")):
+        store.approve(qid)
+        store.add_answer(qid, "Yes", ["@a Yes #qtime"], "mastodon")
+        store.set_part(OutboxPart(part_id(qid, "mastodon", 1), qid, "mastodon", 1, 1, "@a Yes #qtime", state="posted",
+                                  remote_id="9", url=url))
+    app = QuestionTimeApp(store, clock=clock, live=False)
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    async with app.run_test(size=(160, 48)) as pilot:
+        await pilot.press("5")
+        await settle(pilot)
+        for qid in (hostile, fine):
+            app.main.queue.select(qid)
+            await settle(pilot)
+            await pilot.press("o")
+            await settle(pilot)
+    store.close()
+    assert opened == ["https://social.example/@ceo/2"]

@@ -34,6 +34,7 @@ BAD_FILES: dict[str, tuple[bytes | None, str]] = {
 COMMANDS = {
     "ingest": lambda store, tmp: ["ingest", "--store", str(store), "--source", f"file:{tmp / 'in.jsonl'}", "--once"],
     "export": lambda store, tmp: ["export", "--store", str(store), "--format", "json", "-o", str(tmp / "out.json")],
+    "serve": lambda store, tmp: ["serve", "--store", str(store), "--port", "0"],  # refused before it listens
 }
 
 
@@ -68,7 +69,7 @@ def test_open_refuses_and_touches_nothing(tmp_path: Path, kind: str) -> None:
 
 @pytest.mark.parametrize(
     "command",
-    ["ingest", pytest.param("export", marks=pytest.mark.skipif(not EXPORT_EXISTS, reason="tui/commands/export.py not written yet"))],
+    ["ingest", "serve", pytest.param("export", marks=pytest.mark.skipif(not EXPORT_EXISTS, reason="tui/commands/export.py not written yet"))],
 )
 @pytest.mark.parametrize("kind", list(BAD_FILES))
 def test_commands_exit_2_naming_the_file(tmp_path: Path, kind: str, command: str) -> None:

@@ -16,6 +16,7 @@ from tui.i18n import LANGS, N_, _, use, user_lang
 COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("tui.commands.run", N_("open the live session app (the default)")),
     "demo": ("tui.commands.demo", N_("replay the seed #twittertime session, no network")),
+    "serve": ("tui.commands.serve", N_("serve the app in a browser tab (loopback, behind a token)")),
     "ingest": ("tui.commands.ingest", N_("feed questions into a store, headless")),
     "export": ("tui.commands.export", N_("export the session log (md, html, csv, json)")),
     "session": ("tui.commands.session", N_("show or change the session's shared settings")),

@@ -144,7 +144,10 @@ class SessionService:
         return self.outbox is not None and retryable(self.parts_of(qid))
 
     def links_of(self, qid: str) -> list[str]:
-        return posted_links(self.parts_of(qid))
+        """The posted answer's web links, to open. A store another tool wrote may hold any text as a
+        part's URL: a `javascript:` one, opened by a served session's page (`qtime serve`), would run
+        in the page's origin with its websocket."""
+        return [url for url in posted_links(self.parts_of(qid)) if url.lower().startswith(("https://", "http://"))]
 
     def can_revise(self, qid: str) -> bool:
         """An answer was logged for `qid` and not retracted: correct, follow up and retract apply."""
