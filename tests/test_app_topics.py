@@ -233,3 +233,4 @@ async def test_hostile_topic_names_and_rising_words_show_inert(session, clock):
         await pilot.press("tab", "enter")  # a hostile post's word becomes a topic like any other
         await settled(pilot)
         assert app.is_running and len(reopened(session).settings.topics) == 2
+

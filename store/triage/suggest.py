@@ -7,8 +7,11 @@ session's size: only the newest `MAX_POSTS` questions are read. Run it off
 the UI thread all the same (about 20 µs a question).
 
 What a suggestion is made of: the question's own words (`normalise.shape`:
-no retweet prefix, link, mention or framing hashtag), Italian and English
-stop words left out, words compared by their Snowball stems. Copies count
+no retweet prefix, link, mention or framing hashtag), words compared by
+their Snowball stems. Stop words are those of both packages, `stop-words`
+(what grouping uses) and the longer `stopwordsiso` lists, which also drop
+the words every question is made of ("quando", "perché", "please"): losing
+a content word costs a suggestion at most, never a grouping. Copies count
 once (one post per near-duplicate group, or per exact text when grouping is
 off), retweets and dismissed questions (spam, held) not at all, and the
 session's hashtags and its topics' names and keywords are never suggested.
@@ -16,10 +19,11 @@ session's hashtags and its topics' names and keywords are never suggested.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from store.arrivals import seconds
 from store.model import Question, Settings
-from store.triage.normalise import shape
+from store.triage.normalise import shape, words
 from store.triage.topics import Rising, RisingTerms
 
 WINDOW_MINUTES = 10.0
@@ -39,18 +43,18 @@ def suggest(questions: Sequence[Question], settings: Settings, group_of: Callabl
     if not posts:
         return []
     terms = RisingTerms(window_minutes, MIN_RECENT)
-    for at, words, stems in posts:
-        terms.add_words(words, stems, at)
+    for at, folded, stems in posts:
+        terms.add_words(folded, stems, at)
     return terms.rising(posts[-1][0], limit, exclude=covered(settings))
 
 
 def covered(settings: Settings) -> list[str]:
     """Words never suggested: the session's hashtags, its topics' names and keywords."""
-    words = [settings.hashtag, *settings.read_tags]
+    named = [settings.hashtag, *settings.read_tags]
     for line in settings.topics:
         name, _, keywords = line.partition(":")
-        words += [name, *keywords.split(",")]
-    return [word for word in words if word.strip()]
+        named += [name, *keywords.split(",")]
+    return [word for word in named if word.strip()]
 
 
 def _recent(questions: Sequence[Question], group_of: Callable[[str], str] | None,
@@ -64,6 +68,7 @@ def _recent(questions: Sequence[Question], group_of: Callable[[str], str] | None
     horizon = max(times) - span
     posts: list[tuple[float, tuple[str, ...], tuple[str, ...]]] = []
     seen: set[str] = set()
+    noise = more_stop_words()
     for question, at in sorted(zip(newest, times), key=lambda pair: pair[1]):
         if at < horizon:
             continue
@@ -72,8 +77,17 @@ def _recent(questions: Sequence[Question], group_of: Callable[[str], str] | None
         if folded.shared or not folded.key or key in seen or folded.key in seen:
             continue
         seen.update((key, folded.key))
-        posts.append((at, folded.words, folded.stems))
+        posts.append((at, folded.words, tuple("" if word in noise else stem
+                                              for word, stem in zip(folded.words, folded.stems))))
     return posts
+
+
+@lru_cache(maxsize=1)
+def more_stop_words() -> frozenset[str]:
+    """`stopwordsiso`'s Italian and English lists, folded like the words they filter."""
+    import stopwordsiso
+
+    return frozenset(w for lang in ("it", "en") for word in stopwordsiso.stopwords(lang) for w in words(word))
 
 
 def as_topic(rising: Rising) -> str:

@@ -23,6 +23,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from store.errors import ActionError
 from store.session_store import topic_name, with_topic
@@ -120,9 +121,12 @@ class TopicsScreen(ModalScreen[str | None]):
     @work(thread=True, exclusive=True, group="triage", name="find rising words")
     def find_suggestions(self) -> None:
         found = self.reading.suggest()
-        self.app.call_from_thread(self.show_suggestions, found)
+        if not get_current_worker().is_cancelled:  # a newer look, or the dialog closed meanwhile
+            self.app.call_from_thread(self.show_suggestions, found)
 
     def show_suggestions(self, found: list[Rising]) -> None:
+        if not self.is_mounted:
+            return
         self.suggestions = found
         listed = self.query_one("#suggestions", OptionList)
         listed.clear_options()
