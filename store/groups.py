@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from store.events import qids_of
 from store.model import Question, Settings
 from store.state import SessionState
 from store.triage.rules import RULES
@@ -78,3 +79,93 @@ def hold_counts(state: SessionState) -> dict[str, int]:
     """Questions each hold rule caught on arrival (also those a moderator let through since), in rule order."""
     counts = Counter(state.holds.values())
     return {rule: counts[rule] for rule in RULES if counts[rule]}
+
+
+class TriageTally:
+    """`topic_shares` and `hold_counts`, kept up to date from what changed: the header's live figures.
+
+    `sync(state)` reads only the events since its last call: a `question.add`
+    counts the new question, a `question.hold` its rule, any other event
+    recounts the questions it names. So an arrival costs the same at 170,000
+    questions as at ten. Each question's part is remembered only when it is
+    not the plain one (asked, no topic). `count(snapshot)` starts again from a
+    consistent copy (`SessionStore.snapshot`): needed at first, after the store
+    reloaded its state and when the session's topics change (`sync` says so).
+    """
+
+    def __init__(self) -> None:
+        self.names: list[str] = []
+        self._parts: dict[str, tuple[str, ...] | None] = {}  # qid -> its topics, None when not asked
+        self._counts: Counter[str] = Counter()  # topic (or OTHER) -> asked questions with it
+        self._asked = 0
+        self._held: Counter[str] = Counter()
+        self._events_read = 0
+        self._generation: int | None = None
+
+    def count(self, snapshot: SessionState) -> None:
+        """Count everything afresh from `snapshot` (a consistent copy: its events match its questions)."""
+        self.names = names = topic_names(snapshot.settings)
+        parts: dict[str, tuple[str, ...] | None] = {}
+        counts: Counter[str] = Counter()
+        plain = 0
+        for question in snapshot.questions.values() if names else ():  # `_see`, unrolled: 170,000 of them
+            if not asked(question):
+                parts[question.id] = None
+            elif question.tags and (part := tuple(name for name in names if name in question.tags)):
+                parts[question.id] = part
+                counts.update(part)
+            else:
+                plain += 1
+        counts[OTHER] += plain
+        self._parts, self._counts = parts, counts
+        self._asked = sum(part is not None for part in parts.values()) + plain
+        self._held = Counter(snapshot.holds.values())
+        self._events_read = len(snapshot.events)
+        self._generation = snapshot.generation
+
+    def sync(self, state: SessionState) -> bool:
+        """Count what changed in the live `state` since the last call; False (nothing read) when it
+        needs `count` first: never counted, reloaded, or the session's topics changed."""
+        if (self._generation != state.generation or len(state.events) < self._events_read
+                or topic_names(state.settings) != self.names):
+            return False
+        events = state.events[self._events_read:]  # one call: workers append to it
+        self._events_read += len(events)
+        for event in events:
+            if event["action"] == "question.hold":
+                self._held[event["rule"]] += 1
+            if self.names:
+                new = event["action"] == "question.add"
+                for qid in qids_of(event):
+                    question = state.questions.get(qid)
+                    if question is not None:
+                        self._see(question, None if new else self._parts.get(qid, ()))
+        return True
+
+    def _see(self, question: Question, before: tuple[str, ...] | None) -> None:
+        """Count `question` as it is now, in place of `before` (its part as counted; None counts nothing)."""
+        part = tuple(topics_of(question, self.names)) if asked(question) else None
+        if part != before:
+            self._add(before, -1)
+            self._add(part, 1)
+        if part == ():
+            self._parts.pop(question.id, None)
+        else:
+            self._parts[question.id] = part
+
+    def _add(self, part: tuple[str, ...] | None, step: int) -> None:
+        if part is not None:
+            self._asked += step
+            for name in part or (OTHER,):
+                self._counts[name] += step
+
+    def shares(self) -> dict[str, float]:
+        """As `topic_shares` says, for the state last synced."""
+        if not self.names:
+            return {}
+        return {name: self._counts[name] / self._asked if self._asked else 0.0 for name in [*self.names, OTHER]}
+
+    @property
+    def holds(self) -> dict[str, int]:
+        """As `hold_counts` says, for the state last synced."""
+        return {rule: self._held[rule] for rule in RULES if self._held[rule]}

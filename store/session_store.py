@@ -27,7 +27,7 @@ import secrets
 import stat
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -752,6 +752,12 @@ class SessionStore:
         return self.act_on_many("tag", qids, lambda q: {"tags": list(dict.fromkeys([*q.tags, *added]))},
                                 counted=counted)
 
+    def tag_each(self, tags: Mapping[str, Iterable[str]]) -> Event | None:
+        """Add to each question its own tags (qid -> tags): the questions a new topic matches, in one
+        event, so one `u` takes them all off again."""
+        added = {qid: question_tags(more) for qid, more in tags.items()}
+        return self.act_on_many("tag", added, lambda q: {"tags": list(dict.fromkeys([*q.tags, *added[q.id]]))})
+
     def approve_group(self, qids: Iterable[str]) -> Event | None:
         """Approve a near-duplicate group as one question: its representative (the most voted
         of `qids` still open, the earliest given on a tie) is approved with every member's
@@ -942,6 +948,23 @@ class SessionStore:
 
         self._commit(build)
 
+    def edit_topic(self, line: str | None, *, replacing: str = "") -> str:
+        """Add a topic, change one (`replacing` names it) or remove it (`line` None), against the
+        session's topics as they are at commit time; the topic line as stored ("" when removed).
+        `ActionError` says what does not fit (see `with_topic`)."""
+        stored = ""
+
+        def build() -> list[Event]:
+            nonlocal stored
+            before = list(self.settings.topics)
+            after = with_topic(before, line, replacing=replacing)
+            stored = topic_line(line) if line is not None else ""
+            return [] if after == before else [{"action": "session.set", "before": {"topics": before},
+                                                "after": {"topics": after}}]
+
+        self._commit(build)
+        return stored
+
     # -- snapshots ---------------------------------------------------------------
 
     def _write_snapshot(self) -> None:
@@ -1084,6 +1107,31 @@ def topic_line(line: str) -> str:
     if not name:
         raise ActionError(f"a topic needs a name: {line!r}")
     return f"{name[0]}: {', '.join(topic.keywords)}"
+
+
+def topic_name(line: str) -> str:
+    """The name of a stored topic line (what questions are tagged with)."""
+    return line.partition(":")[0]
+
+
+def with_topic(lines: Sequence[str], line: str | None, *, replacing: str = "") -> list[str]:
+    """The session's topic `lines` with `line` added, or put in place of the topic named `replacing`
+    (else of the one with its name), or with `replacing` removed when `line` is None; checked as
+    `check_settings` checks them (`ActionError`: no name, no keyword, two topics with one name)."""
+    names = [topic_name(old) for old in lines]
+    if line is None:
+        kept = [old for old, name in zip(lines, names) if name != replacing]
+    else:
+        new = topic_line(line)
+        name = topic_name(new)
+        if replacing and name != replacing and name in names:
+            raise ActionError(f"there is a topic named {name!r} already: change that one instead")
+        target = replacing if replacing in names else name
+        kept = [new if old_name == target else old for old, old_name in zip(lines, names)]
+        if target not in names:
+            kept.append(new)
+    checked: list[str] = check_settings({"topics": kept})["topics"]
+    return checked
 
 
 def _check_triage(clean: dict[str, Any]) -> dict[str, Any]:

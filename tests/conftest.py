@@ -83,7 +83,7 @@ async def settle(pilot) -> None:
     app = pilot.app
     for _ in range(3):
         await pilot.pause()
-        workers = [w for w in app.workers if w.group in ("store", "export") and not w.is_finished]
+        workers = [w for w in app.workers if w.group in ("store", "export", "triage") and not w.is_finished]
         for worker in workers:
             await worker.wait()
         await pilot.pause()

@@ -1,4 +1,5 @@
-"""The real `qtime demo` in tmux: approve a question, answer it, send, quit; the store holds the answer."""
+"""The real `qtime demo` in tmux: topics and held spam in the header; approve a question, answer it, send, quit;
+the store holds the answer."""
 from __future__ import annotations
 
 import os
@@ -46,6 +47,8 @@ def test_demo_approve_answer_send_quit(tmp_path):
         subprocess.run(["tmux", "-L", tmux.socket, "new-session", "-d", "-s", "demo", "-x", "160", "-y", "48", command],
                        check=True, env=env)
         tmux.wait_for("@nerthase")
+        tmux.wait_for("topics: rete")  # the demo's topics, then its hold rules at work (the replay lasts 4 s here)
+        tmux.wait_for("held: blocked-word 1 · link-only 2")
         tmux.keys("j")  # @nerthase, the second post
         tmux.wait_for("Come navighereste oggi in 56k? Se volete")
         tmux.keys("a")

@@ -79,6 +79,16 @@ def test_controls_and_nul_are_dropped() -> None:
     assert row["response_seconds"] == "60"
 
 
+def test_each_held_question_names_its_rule() -> None:
+    """One row per question: a spreadsheet counts each hold rule's hits from the held_by column."""
+    questions = {f"q{n}": Question(f"q{n}", "demo", str(n), "@a", "x", "2024-05-14T18:00:00.000Z",
+                                   status="dismissed", reason="held") for n in range(3)}
+    state = SessionState(questions=questions, holds={"q0": "flood", "q1": "flood", "q2": "link only"})
+    table = [dict(zip(COLUMNS, row)) for row in rows(render(state, "csv"))[1:]]
+    assert [(row["reason"], row["held_by"]) for row in table] == [("held", "flood"), ("held", "flood"),
+                                                                   ("held", "link only")]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40))
 def test_any_cell_round_trips_defused(value: str) -> None:

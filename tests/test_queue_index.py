@@ -29,7 +29,8 @@ TEXTS = [
     "When will the roadmap be public? @host",
 ]
 AUTHORS = ["@ann", "@bob", "@cyd", "@dee", "@eve"]
-FILTERS = ["", "", "", "r", "ro", "roadmap", "roadmap be", "@ann", "pric", "pricing", "urgent", "  Cloud "]
+FILTERS = ["", "", "", "r", "ro", "roadmap", "roadmap be", "@ann", "pric", "pricing", "urgent", "  Cloud ",
+           "topic", "topic:", "topic:urg", "topic:urgent", "topic:Cloud", "topic:pricing x"]
 TAGS = [[], ["urgent"], ["pricing", "roadmap"], ["cloud"]]
 
 
@@ -47,6 +48,8 @@ def expected(state: SessionState, view: str, text_filter: str) -> tuple[tuple[st
         starred = q.starred and q.status != "dismissed"
         if not (view == "all" or q.status == view or (view == "starred" and starred)):
             return False
+        if needle.startswith("topic:"):  # a tag, whole
+            return needle[len("topic:"):].strip() in [fold(tag) for tag in q.tags]
         return needle in fold(f"{q.author}\n{q.author_name}\n{q.text}\n{' '.join(q.tags)}")
 
     picked = [q for q in questions if shown(q)]

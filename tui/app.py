@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -40,7 +40,7 @@ from store.model import parse_time
 from store.sanitize import clean_shown
 from store.session_store import SessionStore
 from store.zones import UnknownZone, local_zone_name, session_zone, stamp, zone_named
-from tui.actions import ACTIONS, palette_actions, welcome
+from tui.actions import ACTIONS, BY_NAME, palette_actions, welcome
 from tui.config import Config
 from tui.crash_report import NoLocalsInCrashReport
 from tui.messages import (
@@ -55,6 +55,10 @@ from tui.messages import (
     SettingsChanged,
     SourceReport,
     StoreChanged,
+    TallyCounted,
+    TopicMatched,
+    TopicSaved,
+    TopicTagged,
     Undone,
 )
 from tui.platforms.base import Source, SourceState
@@ -65,12 +69,17 @@ from tui.screens.first_run import FirstRunScreen, NewSession
 from tui.screens.help import HelpScreen
 from tui.screens.main import ROLES, MainScreen, Reading
 from tui.screens.quit_pending import QuitPendingScreen
+from tui.screens.rules import RulesScreen
 from tui.screens.settings import SettingsScreen
+from tui.screens.topics import TopicsReading, TopicsScreen
 from tui.service.session import SessionService, utc_now
 from tui.widgets.composer import Composer
 from tui.widgets.draft_pane import DraftPane
-from tui.widgets.queue_index import QueueIndex
+from tui.widgets.queue_index import TOPIC_FILTER, QueueIndex
 from tui.widgets.session_header import header_content
+
+if TYPE_CHECKING:
+    from store.groups import TriageTally
 
 DRAIN_EVERY = 0.15  # seconds: arrivals and others' changes are drawn in one batch at most this often
 LEARN_STEP = 100  # questions whose row flags are learned in one go (under 1 ms)...
@@ -168,6 +177,8 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         self.poll_every = poll_every
         self.live = live
         self.index = QueueIndex()
+        self.tally: TriageTally | None = None  # topic shares and hold counts: only once a session has some
+        self._counting = False
         self.composer = Composer(lambda: self._session.settings, lambda question: self._session.posting_target(question))
         self._settings_seen: object = None  # the settings last drawn (records are replaced when they change)
         self._told_overrides: set[str] = set()
@@ -519,10 +530,36 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         elapsed = (self.clock() - started).total_seconds() if started else 0.0
         publishing = "; ".join(t for t in (service.publishing, *self.account_notes) if t)
         since = stamp(started, self.main.zone) if started and self.main is not None else ""
+        topics, holds = self._triage_figures()
         return header_content(settings, self.index.counts, elapsed, service.source_states,
                               paused=service.paused, write_error=service.replaced or service.store.write_error,
                               publishing=publishing, others=service.others(), feeds=service.feeds(), now=utc_now(),
-                              since=since)
+                              since=since, topics=topics, holds=holds)
+
+    def _triage_figures(self) -> tuple[dict[str, float], dict[str, int]]:
+        """Topic shares and hold counts, brought up to date from what changed since the last look.
+
+        A full count (at first, after a reload, when the topics change: about 0.1 s a
+        100,000 questions) runs in a thread worker; meanwhile the last figures stay up."""
+        tally, state = self.tally, self._session.state
+        if (tally is None or not tally.sync(state)) and not self._counting and (
+                tally is not None or state.settings.topics or state.holds):
+            self._counting = True
+            self.run_worker(self._count_triage, name="count the topics and holds", group="triage", thread=True,
+                            exit_on_error=False)
+        return ({}, {}) if tally is None else (tally.shares(), tally.holds)
+
+    def _count_triage(self) -> None:
+        from store.groups import TriageTally  # here: the triage engine loads only in a session that uses it
+
+        tally = TriageTally()
+        tally.count(self._session.snapshot())  # should it fail, the error is shown once and no count starts again
+        self.post_message(TallyCounted(tally))
+
+    @on(TallyCounted)
+    def _tally_counted(self, message: TallyCounted) -> None:
+        self.tally, self._counting = message.tally, False
+        self._refresh_header()
 
     def _refresh_header(self) -> None:
         if self.main is not None:
@@ -549,6 +586,70 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
             return
         self._job("change the settings", partial(self.service.store.update_settings, **changes),
                   lambda _: SettingsChanged(tuple(changes)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The app's actions in `ACTIONS` follow the main screen's rules (moderation only, not while typing)."""
+        if f"app.{action}" in BY_NAME and self._showing() and self.screen is self.main:
+            return self._screen.check_action(f"app.{action}", parameters)
+        return super().check_action(action, parameters)
+
+    def action_topics(self) -> None:
+        if self.service is None:
+            return
+        service = self.service
+        reading = TopicsReading(topics=lambda: list(service.settings.topics), shares=lambda: self._triage_figures()[0],
+                                suggest=service.suggest_topics)
+        self.push_screen(TopicsScreen(reading), self._topic_chosen)
+
+    def _topic_chosen(self, name: str | None) -> None:
+        if name and self._showing():
+            self._screen.filter_by(f"{TOPIC_FILTER}{name}")
+
+    @on(TopicsScreen.Edit)
+    def _edit_topic(self, intent: TopicsScreen.Edit) -> None:
+        removed = intent.replacing if intent.line is None else ""
+        self._job("save the topic", partial(self._session.edit_topic, intent.line, intent.replacing),
+                  lambda line: TopicSaved(line, removed))
+
+    @on(TopicSaved)
+    def _topic_saved(self, message: TopicSaved) -> None:
+        """Saved for everyone; the questions already stored that a new or changed topic matches are
+        tagged too, in the background (`topic_matches`, then one `tag_each` action: `u` undoes it)."""
+        name = message.line.partition(":")[0]
+        if message.line:
+            self.notify(f"Topic {name} saved; everyone on the session sees it. Tagging the questions it matches…",
+                        markup=False)
+            self.run_worker(partial(self._match_topic, message.line), name="find the questions a topic matches",
+                            group="triage", thread=True, exit_on_error=False)
+        else:
+            self.notify(f"Topic {message.removed} removed (questions keep their tags).", markup=False)
+        if isinstance(self.screen, TopicsScreen):
+            self.screen.saved()
+        self.mark_dirty()
+        self.drain()
+
+    def _match_topic(self, line: str) -> None:
+        self.post_message(TopicMatched(line.partition(":")[0], self._session.topic_matches(line)))
+
+    @on(TopicMatched)
+    def _topic_matched(self, message: TopicMatched) -> None:
+        if not message.matches:
+            self.notify(f"No question stored so far is about {message.name}.", markup=False)
+            return
+        self._job("tag the questions", partial(self._session.tag_each, message.matches),
+                  lambda event: TopicTagged(message.name, qids_of(event) if event else frozenset()))
+
+    @on(TopicTagged)
+    def _topic_tagged(self, message: TopicTagged) -> None:
+        self.notify(f"Tagged {len(message.qids)} question(s) with {message.name} (u undoes it).", markup=False)
+        self.mark_dirty(message.qids)
+        self.drain()
+
+    def action_rules(self) -> None:
+        if self.service is None:
+            return
+        holds = self.tally.holds if self.tally is not None else {}
+        self.push_screen(RulesScreen(self.service.settings, holds), self._settings_chosen)
 
     @on(SettingsChanged)
     def _settings_changed(self, message: SettingsChanged) -> None:
@@ -669,6 +770,6 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
             return
         for action in palette_actions():
             name = action.action.split("(")[0]
-            if name.startswith("app.") or name == "view" or main.check_action(name, ()):
+            if name == "view" or main.check_action(name, ()):
                 yield SystemCommand(action.title, action.help[:1].upper() + action.help[1:],
                                     partial(main.run_action, action.action))

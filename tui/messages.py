@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
@@ -10,6 +11,9 @@ from store.events import Event
 from store.session_store import SessionStore
 from tui.platforms.base import SourceState
 from tui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from store.groups import TriageTally
 
 
 @dataclass
@@ -88,3 +92,32 @@ class SessionOpened(Message):
 @dataclass
 class SessionRefused(Message):
     reason: str
+
+
+@dataclass
+class TopicSaved(Message):
+    """A topic is in the session: `line` as stored ("" when `removed` names the topic taken out)."""
+
+    line: str
+    removed: str = ""
+
+
+@dataclass
+class TopicMatched(Message):
+    """The stored questions topic `name` matches and that are not tagged with it yet: qid -> [name]."""
+
+    name: str
+    matches: dict[str, list[str]]
+
+
+@dataclass
+class TopicTagged(Message):
+    name: str
+    qids: frozenset[str]
+
+
+@dataclass
+class TallyCounted(Message):
+    """Topic shares and hold counts counted afresh in a worker: the header's figures from now on."""
+
+    tally: TriageTally

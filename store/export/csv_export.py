@@ -8,7 +8,8 @@ a leading `'`; NULs and other control characters are dropped. Times are ISO
 zone or `--tz`: the CSV is data, for scripts and spreadsheets. What happened to an answer after it was sent is in
 the last columns (the last correction and its time, the follow-ups one per
 line, the retraction's time); `published_urls` lists the posts still up, and
-none once the answer is retracted.
+none once the answer is retracted. `held_by` names the hold rule that held a
+question on arrival (its reason is "held"): a spreadsheet counts each rule's hits.
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from store.parts import by_question
 from store.state import SessionState
 
 COLUMNS: tuple[str, ...] = (
-    "id", "source", "author", "author_name", "text", "received", "status", "reason", "votes",
+    "id", "source", "author", "author_name", "text", "received", "status", "reason", "held_by", "votes",
     "starred", "tags", "answer", "answered_at", "response_seconds", "published_urls",
     "corrected_answer", "corrected_at", "follow_ups", "retracted_at",
 )
@@ -59,7 +60,7 @@ def render(state: SessionState, only: str) -> str:
         links = () if answer is None or answer.retracted_at else published_links(outbox.get(question.id, []), None)
         row = (
             question.id, question.source, question.author, question.author_name, question.shown_text(),
-            question.received_at, question.status, question.reason or "", question.votes,
+            question.received_at, question.status, question.reason or "", state.holds.get(question.id, ""), question.votes,
             "yes" if question.starred else "no", "; ".join(question.tags),
             answer.text if answer else "", answer.answered_at if answer else "",
             "" if seconds is None else round(seconds), " ".join(link.url for link in links),

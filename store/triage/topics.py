@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter, deque
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from store.triage.normalise import plain_stems, stems, words
 
 OTHER = "other"  # the share of posts that match no topic
+VARIANTS = 4  # spellings of a rising term kept (a suggested topic's keywords)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,7 +30,9 @@ def parse_topic(line: str) -> Topic:
     name, colon, rest = line.partition(":")
     keywords = tuple(dict.fromkeys(k.strip() for k in rest.split(",") if words(k)))
     if not colon or not name.strip() or not keywords:
-        raise ValueError(f"a topic is 'name: keyword, keyword, ...', not {line!r}")
+        missing = "no name before ':'" if colon and not name.strip() else "no keyword after ':'" if colon else "no ':'"
+        raise ValueError(f"{line.strip()[:60]!r} has {missing}: a topic is 'name: keyword, keyword, ...'"
+                         " (e.g. 'jobs: lavoro, giovani')")
     return Topic(name.strip(), keywords)
 
 
@@ -68,9 +71,10 @@ class TopicMatcher:
 
 @dataclass(frozen=True, slots=True)
 class Rising:
-    term: str  # the word as people most often wrote it
+    term: str  # the word as people most often wrote it (folded: lower case, no accents)
     recent: int  # posts in the window that use it
     score: float
+    variants: tuple[str, ...] = ()  # the ways it was written, most used first (`term` first)
 
 
 class RisingTerms:
@@ -95,8 +99,12 @@ class RisingTerms:
     def add(self, text: str, at: float) -> None:
         """A post at `at` seconds (any clock, non-decreasing)."""
         folded = words(text)
+        self.add_words(folded, stems(folded), at)
+
+    def add_words(self, folded: Sequence[str], stemmed: Sequence[str], at: float) -> None:
+        """A post already folded into words, with their `stems` ("" for a stop word), at `at` seconds."""
         terms = []
-        for word, stem in zip(folded, stems(folded)):
+        for word, stem in zip(folded, stemmed):
             if len(stem) > 2 and not stem.isdigit():
                 terms.append(stem)
                 self._spelling.setdefault(stem, Counter())[word] += 1
@@ -123,6 +131,7 @@ class RisingTerms:
         for stem, recent in self._in_window.items():
             if recent >= self.min_recent and stem not in skip:
                 rarity = math.log((self._posts_before + 1) / (self._before[stem] + 1)) + 1
-                scored.append(Rising(self._spelling[stem].most_common(1)[0][0], recent, recent * rarity))
+                spellings = tuple(word for word, _ in self._spelling[stem].most_common(VARIANTS))
+                scored.append(Rising(spellings[0], recent, recent * rarity, spellings))
         scored.sort(key=lambda item: (-item.score, item.term))
         return scored[:limit]

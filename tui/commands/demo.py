@@ -2,7 +2,10 @@
 
 The session counts answers with the `classic` profile (140 characters): it
 was 2012, and the 140 limit is what made the CEO's answers the short,
-punchy posts the article quotes. No network, no configuration.
+punchy posts the article quotes. It groups copies on arrival, has three
+topics and holds link-only posts and a blocked word, so the replay's first
+minute shows a retweet burst grouped, the topic shares and held spam.
+No network, no configuration.
 """
 from __future__ import annotations
 
@@ -39,8 +42,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
 DEMO_ACTORS = {"both": "you", "moderator": "moderator", "host": "host"}
 
 
+# Triage on arrival, so that groups, topics and held posts show up in the replay's first minute.
+DEMO_TOPICS = ["rete: fibra, adsl, 56k, banda larga, digital divide, lte",
+               "lavoro: giovani, talenti, neolaureati, graduate program, startup",
+               "clienti: clienti, 187, assistenza"]
+DEMO_BLOCKED_WORDS = ["follower"]
+
+
 def demo_settings() -> Settings:
-    return Settings(title=DEMO_TITLE, hashtag="twittertime", profile="classic", sources=["demo"], started_at=now_iso())
+    return Settings(title=DEMO_TITLE, hashtag="twittertime", profile="classic", sources=["demo"], started_at=now_iso(),
+                    group_copies=True, topics=list(DEMO_TOPICS), blocked_words=list(DEMO_BLOCKED_WORDS),
+                    hold_link_only=True)
 
 
 def remove_session(path: Path) -> None:

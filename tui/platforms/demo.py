@@ -2,8 +2,10 @@
 
 The questions live in `demo_session.jsonl` beside this module: the ones the
 article quotes (paraphrased), plausible others, and the noise a moderator
-has to triage (spam, off-topic, a manual retweet that duplicates a question,
-a rude one). Each line says how many seconds after the previous one it
+has to triage (spam, off-topic, a rude one; bursts of retweets and
+near-copies of two questions: RT, MT, cut with "…", case, emoji; link-only
+spam and a post with a blocked word, which the demo session's hold rules
+catch). Each line says how many seconds after the previous one it
 arrives; the first few arrive at once so the screen is never empty.
 """
 from __future__ import annotations

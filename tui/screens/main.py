@@ -148,7 +148,8 @@ class MainScreen(Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="queue-pane"):
                 yield ViewBar(id="views")
-                yield Input(placeholder="filter: text or @author (enter keeps it, escape clears)", id="filter")
+                yield Input(placeholder="filter: text, @author or topic:NAME (enter keeps it, escape clears)",
+                            id="filter")
                 yield QueueList(reading.service.state.questions, reading.index, reading.clock, id="queue")
             if self.role == "moderator":
                 with VerticalScroll(id="detail-pane"):
@@ -237,7 +238,9 @@ class MainScreen(Screen[None]):
 
     def _content(self, question: Question | None) -> Content:
         reading = self.reading
-        return question_content(question, reading.service.state.questions, reading.index, reading.clock, self.zone)
+        state = reading.service.state
+        return question_content(question, state.questions, reading.index, reading.clock, self.zone,
+                                held_by=state.holds.get(question.id, "") if question else "")
 
     def show_selected(self, changed: frozenset[str] = frozenset()) -> None:
         question = self.selected()
@@ -289,6 +292,15 @@ class MainScreen(Screen[None]):
     def _filter_now(self) -> None:
         self._filter_timer = None
         self.refresh_view()
+
+    def filter_by(self, text: str) -> None:
+        """Filter the queue by `text` now, shown in the filter box (the topics dialog picks `topic:NAME`)."""
+        box = self.query_one("#filter", Input)
+        box.value = text
+        box.display = True
+        self.text_filter = text
+        self.refresh_view()
+        self.queue.focus()
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self, event: Input.Submitted) -> None:

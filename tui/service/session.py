@@ -31,12 +31,13 @@ from store.export.files import write_export
 from store.model import IngestResult, OutboxPart, Presence, Question, Settings, SourceRecord
 from store.parts import of_question, posted_links, retryable
 from store.session_store import SessionStore
-from store.state import SessionState
+from store.state import SessionState, alone
 from tui.platforms.base import Source, SourceState, limit_changes
 from tui.service.jobs import JobQueue
 
 if TYPE_CHECKING:
     from store.arrivals import Arrivals
+    from store.triage.topics import Rising
     from tui.platforms.outbox import Outbox
     from tui.platforms.publishers import Publisher, Target
 
@@ -170,6 +171,26 @@ class SessionService:
     def local_only(self) -> bool:
         return self.outbox is None or self.outbox.local_only
 
+    # -- triage read off the UI thread: each walks a one-call copy of the questions -------------
+
+    def topic_matches(self, line: str) -> dict[str, list[str]]:
+        """The stored questions the topic `line` is about and not tagged with yet: qid -> [its name].
+        About 12 µs a question (2 s at 170,000): call it from a worker thread."""
+        from store.triage.topics import TopicMatcher, parse_topic  # here: the stemmers load only when used
+
+        topic = parse_topic(line)
+        matcher = TopicMatcher([topic])
+        return {q.id: [topic.name] for q in tuple(self.store.state.questions.values())
+                if topic.name not in q.tags and matcher.match(q.shown_text())}
+
+    def suggest_topics(self) -> list[Rising]:
+        """Words rising in the last minutes (`store.triage.suggest`): from a worker thread."""
+        from store.triage.suggest import suggest
+
+        state = self.store.state
+        groups = dict(state.groups)  # one call each: workers change them
+        return suggest(tuple(state.questions.values()), state.settings, lambda qid: groups.get(qid) or alone(qid))
+
     # -- the team: who else is here, who answers what, how the feeds are ------------------
 
     def others(self) -> list[Presence]:
@@ -236,6 +257,14 @@ class SessionService:
     def tag_many(self, qids: Sequence[str], tags: Iterable[str],
                  counted: Mapping[str, str] | None = None) -> Event | None:
         return self._committed(self.store.tag_many(qids, tags, counted=counted))
+
+    def tag_each(self, tags: Mapping[str, Sequence[str]]) -> Event | None:
+        """Each question gets its own tags (the questions a new topic matches): one event, one undo."""
+        return self._committed(self.store.tag_each(tags))
+
+    def edit_topic(self, line: str | None, replacing: str = "") -> str:
+        """Add, change or remove one session topic (see `SessionStore.edit_topic`); the line as stored."""
+        return self.store.edit_topic(line, replacing=replacing)
 
     def split_group(self, qid: str) -> Event | None:
         """A moderator's split of a wrong merge: `qid` leaves its near-duplicate group."""

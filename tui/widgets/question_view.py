@@ -12,7 +12,7 @@ from datetime import datetime, tzinfo
 from textual.content import Content
 from textual.widgets import Static
 
-from store.model import Question
+from store.model import HELD, Question
 from store.zones import stamp
 from tui.widgets.queue_index import QueueIndex
 from tui.widgets.queue_list import ago_text, question_time
@@ -25,12 +25,16 @@ def question_content(
     index: QueueIndex,
     clock: Callable[[], datetime],
     zone: tzinfo,
+    *,
+    held_by: str = "",
 ) -> Content:
+    """`held_by`: the hold rule that dismissed it on arrival (`SessionState.holds`), shown as its reason."""
     if question is None:
         return Content.styled("No question selected.", "$text-muted")
     asked = question_time(question)
     age = f"{stamp(asked, zone)} · {ago_text((clock() - asked).total_seconds())}" if asked else ""
-    status = question.status + (f" ({question.reason})" if question.reason else "")
+    reason = f"{question.reason}: {held_by}" if question.reason == HELD and held_by else question.reason
+    status = question.status + (f" ({reason})" if reason else "")
     head: list[Content | tuple[str, str]] = [
         shown(question.author, "bold $accent", multiline=False),
         shown(f"  {question.author_name}" if question.author_name else "", "$text-muted", multiline=False),

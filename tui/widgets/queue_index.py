@@ -46,6 +46,8 @@ _NON_WORD = re.compile(r"\W+")
 SortKey = int | tuple[bool, int, int]
 
 
+TOPIC_FILTER = "topic:"  # a filter that starts so matches a tag whole: a longer one is not a narrower one
+
 FOLDED_MAX = 12_000  # folded characters of one question the filter searches
 FOLD_FIRST = 64  # characters folded first; each next piece twice as many, up to...
 FOLD_CHUNK = 4096
@@ -187,7 +189,11 @@ class QueueIndex:
         )
 
     def matches(self, question: Question, needle: str) -> bool:
-        """`needle` (already folded) is in the question's text, author, name or tags."""
+        """`needle` (already folded) is in the question's text, author, name or tags; `topic:NAME`
+        matches the questions tagged NAME (a session topic, or any tag), whole."""
+        if needle.startswith(TOPIC_FILTER):
+            name = needle[len(TOPIC_FILTER):].strip()
+            return any(fold(tag) == name for tag in question.tags)
         folded = self._folded.get(question.id)
         if folded is None:
             folded = fold(f"{question.author}\n{question.author_name}\n{question.shown_text()}\n{' '.join(question.tags)}")
@@ -221,7 +227,7 @@ class QueueIndex:
         # A copy taken in one C call: worker threads add questions to this dict.
         arrived = list(tuple(questions.values())[start:]) if len(questions) > start else []
         regroup = (view != self.view or len(arrived) > REGROUP_ARRIVALS
-                   or (needle != self.needle and self.needle not in needle))
+                   or (needle != self.needle and (self.needle not in needle or needle.startswith(TOPIC_FILTER))))
         if not regroup and needle != self.needle:
             self._narrow(needle)
         for question in arrived:

@@ -37,8 +37,12 @@ def header_content(
     feeds: Sequence[Feed] = (),
     now: datetime | None = None,
     since: str = "",
+    topics: Mapping[str, float] | None = None,
+    holds: Mapping[str, int] | None = None,
 ) -> Content:
-    """`since`: when the session started, as the app shows times (`20:00 CEST`); "" leaves it out."""
+    """`since`: when the session started, as the app shows times (`20:00 CEST`); "" leaves it out.
+    `topics`: each topic's share of the asked questions, then "other"; `holds`: questions each hold rule held."""
+    topics, holds = topics or {}, holds or {}
     first = Content.assemble(
         shown(settings.title, "bold", multiline=False),
         "  ",
@@ -59,6 +63,8 @@ def header_content(
     for spec, state in sources.items():
         parts += [shown(f"{spec} ", "bold", multiline=False), shown(state.describe(), STATE_STYLE.get(state.state, ""), multiline=False), "   "]
     lines = [first, Content.assemble(*parts)]
+    if topics or holds:
+        lines.append(triage_line(topics, holds))
     if others or feeds:
         lines.append(team_line(others, feeds, now or datetime.now(UTC)))
     if publishing:  # what the outbox is doing: sending, waiting for a rate limit, an account refused
@@ -66,6 +72,20 @@ def header_content(
     if write_error:
         lines.append(Content.assemble(("⚠ ", "bold $error"), shown(write_error, "$error", multiline=False)))
     return Content("\n").join(lines)
+
+
+def triage_line(topics: Mapping[str, float], holds: Mapping[str, int]) -> Content:
+    """`topics: jobs 32% · taxes 18% · other 29%   held: link-only 12 · flood 40` (topic names are
+    whatever a moderator typed, maybe in another process: shown, never markup)."""
+    parts: list[str | tuple[str, str] | Content] = []
+    if topics:
+        parts.append(("topics: ", "$text-muted"))
+        for number, (name, share) in enumerate(topics.items()):
+            parts += [(" · " if number else "", "$text-muted"), shown(name, "bold", multiline=False), f" {share:.0%}"]
+    if holds:
+        parts.append(("   held: " if topics else "held: ", "$text-muted"))
+        parts.append(" · ".join(f"{rule.replace(' ', '-')} {count}" for rule, count in holds.items()))
+    return Content.assemble(*parts)
 
 
 def seconds_text(seconds: float | None) -> str:
