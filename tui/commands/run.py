@@ -11,16 +11,17 @@ from pathlib import Path
 from store.errors import StoreError
 from store.locations import default_store, person
 from store.session_store import SessionStore
+from tui.i18n import N_, _
 from tui.platforms.base import Source, SpecError
 from tui.platforms.specs import SPEC_HELP, parse_spec, with_read_tags
 
-ROLE_HELP = "moderator: triage the queue; host: answer approved questions; both: everything (default)"
+ROLE_HELP = N_("moderator: triage the queue; host: answer approved questions; both: everything (default)")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", type=Path, help=f"the session store file (default {default_store()})")
-    parser.add_argument("--source", action="append", default=[], metavar="SPEC", help=SPEC_HELP)
-    parser.add_argument("--role", choices=("moderator", "host", "both"), default="both", help=ROLE_HELP)
+    parser.add_argument("--store", type=Path, help=_("the session store file (default {path})").format(path=default_store()))
+    parser.add_argument("--source", action="append", default=[], metavar="SPEC", help=_(SPEC_HELP))  # marked in specs
+    parser.add_argument("--role", choices=("moderator", "host", "both"), default="both", help=_(ROLE_HELP))
 
 
 def run(args: argparse.Namespace) -> int:
