@@ -92,7 +92,12 @@ async def settle(pilot) -> None:
 
 
 def screen_text(app) -> str:
-    """Everything on screen as plain text, one line per terminal row (from the SVG screenshot)."""
+    """Everything on screen as plain text, one line per terminal row with text (from the SVG screenshot)."""
+    return "\n".join(screen_lines(app).values())
+
+
+def screen_lines(app) -> dict[int, str]:
+    """Each terminal row with text on it, by its row number (rows left blank are not in the screenshot)."""
     svg = app.export_screenshot()
     cells: dict[int, dict[int, str]] = {}
     pattern = r'<text [^>]*x="([\d.]+)"[^>]*textLength="([\d.]+)"[^>]*clip-path="url\(#[\w-]+-line-(\d+)\)"[^>]*>(.*?)</text>'
@@ -104,8 +109,8 @@ def screen_text(app) -> str:
         for char in body:
             row[column] = char
             column += cell_len(char)
-    return "\n".join("".join(row.get(x, " ") for x in range(max(row, default=-1) + 1)).rstrip()
-                     for _, row in sorted(cells.items()))
+    return {y: "".join(row.get(x, " ") for x in range(max(row, default=-1) + 1)).rstrip()
+            for y, row in sorted(cells.items())}
 
 
 def record_notifications(app) -> list[str]:

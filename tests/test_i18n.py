@@ -1,13 +1,16 @@
 """The interface's language: gettext with Babel catalogues, `--lang`, the user's locale, a complete catalogue."""
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from tests.pseudo import pseudo_locale, unmarked
 from tui import cli, i18n
+from tui.config import check_keymap, load_config
 from tui.i18n_catalogue import problems
 
 
@@ -44,3 +47,39 @@ def test_every_line_of_the_usage_goes_through_gettext() -> None:
     with pseudo_locale():
         shown = cli.usage()
     assert unmarked(shown, [*cli.COMMANDS, "qtime", "COMMAND", "OPTIONS", "help", "md html csv json"]) == set()
+
+
+def argparse_own(parser: argparse.ArgumentParser) -> list[str]:
+    """What argparse writes itself: its headings, the program, the options' names, metavars and choices."""
+    words = ["usage", "options", "positional arguments", "show this help message and exit", parser.prog]
+    for action in parser._actions:
+        words += [*action.option_strings, str(action.metavar or action.dest.upper()), *map(str, action.choices or ())]
+    return words
+
+
+@pytest.mark.parametrize("name", ["run", "ingest", "export", "session", "groups", "count"])
+def test_every_option_of_a_command_is_explained_through_gettext(name: str) -> None:
+    with pseudo_locale():
+        parser = cli.build_parser(name)
+        shown = parser.format_help()
+    assert unmarked(shown, argparse_own(parser)) == set(), shown
+
+
+def test_a_commands_help_and_messages_speak_the_users_language() -> None:
+    assert "il file della sessione da esportare" in run_qtime("export", "--help", lang="it_IT.UTF-8").stdout
+    refused = run_qtime("groups", "--store", "none.json", "--top", "-1", lang="it_IT.UTF-8")
+    assert refused.returncode == 2 and "qtime groups: --top deve essere 0 o più" in refused.stderr
+    assert "the session store file to export" in run_qtime("export", "--help", lang="en_GB.UTF-8").stdout
+
+
+def test_every_keymap_problem_goes_through_gettext(tmp_path: Path) -> None:
+    keymap = {"nope": "y", "approve": 5, "dismiss": "ctrl+", "star": "q", "tag": "ctrl+p"}
+    bad_toml, not_a_table = tmp_path / "bad.toml", tmp_path / "table.toml"
+    bad_toml.write_text("keymap = [", encoding="utf-8")
+    not_a_table.write_text('keymap = "y"', encoding="utf-8")
+    with pseudo_locale():
+        _accepted, problems = check_keymap(keymap)
+        problems += load_config(bad_toml).problems + load_config(not_a_table).problems
+    assert len(problems) == 7, problems
+    names = [*keymap, "ctrl+p", "quit", str(tmp_path), "keymap", "y"]
+    assert all(unmarked(problem, names) == set() for problem in problems), problems

@@ -23,6 +23,7 @@ from textual.keys import Keys, _character_to_key
 
 from store.locations import config_file
 from tui.actions import ACTIONS, BY_ID
+from tui.i18n import _
 
 MODIFIERS = frozenset({"ctrl", "shift", "alt", "meta", "super", "hyper"})
 # Key names Textual knows without a modifier: named keys, and the names of printable characters.
@@ -61,11 +62,12 @@ def check_keymap(keymap: dict[str, object]) -> tuple[dict[str, str], list[str]]:
     chosen: dict[str, str] = {}
     for action_id, value in keymap.items():
         if action_id not in BY_ID:
-            problems.append(f"unknown action id {action_id!r} in [keymap]")
+            problems.append(_("unknown action id {id} in [keymap]").format(id=repr(action_id)))
         elif not isinstance(value, str) or not value.strip():
-            problems.append(f"[keymap] {action_id} must be a key string, e.g. \"y\" or \"y,ctrl+y\"")
+            problems.append(_('[keymap] {id} must be a key string, e.g. "y" or "y,ctrl+y"').format(id=action_id))
         elif None in (names := _keys(value)):
-            problems.append(f"[keymap] {action_id} = {value!r}: not a key Textual knows (e.g. \"y\", \"/\", \"ctrl+y\", \"f5\")")
+            problems.append(_('[keymap] {id} = {value}: not a key Textual knows (e.g. "y", "/", "ctrl+y", "f5")')
+                            .format(id=action_id, value=repr(value)))
         else:
             chosen[action_id] = ",".join(n for n in names if n)
     owner: dict[str, str] = {}  # key -> the action that has it: defaults first, remaps win only where free
@@ -78,8 +80,9 @@ def check_keymap(keymap: dict[str, object]) -> tuple[dict[str, str], list[str]]:
         taken = [n for n in keys.split(",") if n in RESERVED or owner.get(n, action_id) != action_id]
         if taken:
             key = taken[0]
-            why = "is kept for the app itself" if key in RESERVED else f"is already {owner[key]}'s key"
-            problems.append(f"[keymap] {action_id} = {keymap[action_id]!r}: {key} {why}; kept the default")
+            why = _("[keymap] {id} = {value}: {key} is kept for the app itself; kept the default") if key in RESERVED \
+                else _("[keymap] {id} = {value}: {key} is already {owner}'s key; kept the default")
+            problems.append(why.format(id=action_id, value=repr(keymap[action_id]), key=key, owner=owner.get(key, "")))
             continue
         for name in keys.split(","):
             owner[name] = action_id
@@ -96,16 +99,16 @@ def load_config(path: Path | None = None) -> Config:
     except FileNotFoundError:
         return config
     except OSError as error:
-        config.problems.append(f"{path}: cannot read it ({error.strerror})")
+        config.problems.append(_("{path}: cannot read it ({reason})").format(path=path, reason=error.strerror))
         return config
     try:
         data = tomllib.loads(raw.decode("utf-8", "replace"))
     except tomllib.TOMLDecodeError as error:
-        config.problems.append(f"{path}: not valid TOML ({error})")
+        config.problems.append(_("{path}: not valid TOML ({error})").format(path=path, error=error))
         return config
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict):
-        config.problems.append(f"{path}: [keymap] must be a table of action id = \"key\"")
+        config.problems.append(_('{path}: [keymap] must be a table of action id = "key"').format(path=path))
         return config
     config.keymap, problems = check_keymap(keymap)
     config.problems += [f"{path}: {problem}" for problem in problems]

@@ -19,16 +19,17 @@ from typing import Any, BinaryIO, TextIO
 
 from store.text import CountResult, Profile, count, profile_for
 from store.text.profiles import NAMES
+from tui.i18n import _
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("text", nargs="?", metavar="TEXT", help="the draft (default: read standard input)")
-    parser.add_argument("--profile", default="x", help=f"how to count: {', '.join(NAMES)} (default: x)")
-    parser.add_argument("--limit", type=int, help="the character limit (required for custom)")
-    parser.add_argument("--url-weight", type=int, help="what one URL counts as (a Mastodon instance's value)")
+    parser.add_argument("text", nargs="?", metavar="TEXT", help=_("the draft (default: read standard input)"))
+    parser.add_argument("--profile", default="x", help=_("how to count: {profiles} (default: x)").format(profiles=", ".join(NAMES)))
+    parser.add_argument("--limit", type=int, help=_("the character limit (required for custom)"))
+    parser.add_argument("--url-weight", type=int, help=_("what one URL counts as (a Mastodon instance's value)"))
     output = parser.add_mutually_exclusive_group()
-    output.add_argument("--json", action="store_true", help="print the result as JSON")
-    output.add_argument("--jsonl", action="store_true", help="count one JSON string per stdin line")
+    output.add_argument("--json", action="store_true", help=_("print the result as JSON"))
+    output.add_argument("--jsonl", action="store_true", help=_("count one JSON string per stdin line"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -39,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.jsonl:
         if args.text is not None:
-            print("qtime count: --jsonl reads standard input; give no TEXT", file=sys.stderr)
+            print("qtime count: " + _("--jsonl reads standard input; give no TEXT"), file=sys.stderr)
             return 2
         _count_lines(profile, sys.stdin.buffer, sys.stdout)
         return 0
@@ -49,7 +50,8 @@ def run(args: argparse.Namespace) -> int:
             # `echo TEXT | qtime count`: the newline echo adds is not part of the post
             text = sys.stdin.buffer.read().decode("utf-8").removesuffix("\n")
         except UnicodeDecodeError as error:
-            print(f"qtime count: standard input is not UTF-8 ({error.reason} at byte {error.start})", file=sys.stderr)
+            said = _("standard input is not UTF-8 ({reason} at byte {byte})").format(reason=error.reason, byte=error.start)
+            print(f"qtime count: {said}", file=sys.stderr)
             return 2
     result = count(text, profile)
     if args.json:
@@ -77,7 +79,8 @@ def as_json(result: CountResult) -> dict[str, Any]:
 
 def _count_lines(profile: Profile, source: BinaryIO, sink: TextIO) -> None:
     """One answer line per input line, whatever the line holds (bytes: a line
-    that is not UTF-8 gets its own error, it does not end the run)."""
+    that is not UTF-8 gets its own error, it does not end the run). The errors
+    are for programs: they stay in English."""
     for line in source:
         try:
             text = json.loads(line.decode("utf-8"))

@@ -18,17 +18,18 @@ from store.errors import StoreError
 from store.export import FORMATS, LANGS, ONLY, UnknownZone, render
 from store.export.files import ExportRefused, write_export
 from store.session_store import SessionStore
+from tui.i18n import _
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", required=True, help="the session store file to export")
-    parser.add_argument("--format", required=True, choices=FORMATS, help="md, html, csv or json")
-    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically) instead of stdout")
+    parser.add_argument("--store", required=True, help=_("the session store file to export"))
+    parser.add_argument("--format", required=True, choices=FORMATS, help=_("md, html, csv or json"))
+    parser.add_argument("-o", "--output", metavar="FILE", help=_("write to FILE (atomically) instead of stdout"))
     parser.add_argument("--only", choices=ONLY, default="all",
-                        help="answered; approved (approved and answered); all (the default)")
-    parser.add_argument("--lang", choices=LANGS, help="language of the recap (md, html); default: the session's, else en")
-    parser.add_argument("--tz", metavar="ZONE", help="show the recap's times in ZONE, e.g. America/New_York (md, html;"
-                        " not stored); default: the session's, else this machine's. CSV and JSON keep UTC")
+                        help=_("answered; approved (approved and answered); all (the default)"))
+    parser.add_argument("--lang", choices=LANGS, help=_("language of the recap (md, html); default: the session's, else en"))
+    parser.add_argument("--tz", metavar="ZONE", help=_("show the recap's times in ZONE, e.g. America/New_York (md, html;"
+                        " not stored); default: the session's, else this machine's. CSV and JSON keep UTC"))
 
 
 def run(args: argparse.Namespace) -> int:
@@ -60,7 +61,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"qtime export: {error}", file=sys.stderr)
         return 2
     except OSError as error:
-        print(f"qtime export: cannot write {output}: {error.strerror or error}", file=sys.stderr)
+        said = _("cannot write {path}: {reason}").format(path=output, reason=error.strerror or error)
+        print(f"qtime export: {said}", file=sys.stderr)
         return 1
     print(output, file=sys.stderr)
     return 0

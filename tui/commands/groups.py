@@ -20,14 +20,15 @@ from store.export.json_export import dumps
 from store.export.safe import one_line
 from store.groups import GroupView, ranked_groups
 from store.session_store import SessionStore
+from tui.i18n import _, ngettext
 
 TEXT_WIDTH = 70
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", required=True, help="the session store file")
-    parser.add_argument("--top", type=int, default=20, metavar="N", help="show the N most asked (default 20; 0: all)")
-    parser.add_argument("--json", action="store_true", help="print the groups as JSON")
+    parser.add_argument("--store", required=True, help=_("the session store file"))
+    parser.add_argument("--top", type=int, default=20, metavar="N", help=_("show the N most asked (default 20; 0: all)"))
+    parser.add_argument("--json", action="store_true", help=_("print the groups as JSON"))
 
 
 def as_json(group: GroupView) -> dict[str, Any]:
@@ -46,9 +47,20 @@ def as_line(rank: int, group: GroupView) -> str:
     return f"{rank:>4} {len(group.members):>6} {group.votes:>6}  {topics:<16} {text}"
 
 
+def header() -> str:
+    """The columns' names, above `as_line`'s columns (a translation longer than its column pushes the next one)."""
+    asked, votes, topics, text = _("asked"), _("votes"), _("topics"), _("text")
+    return f"{'#':>4} {asked:>6} {votes:>6}  {topics:<16} {text}"
+
+
+def footer(shown: int, total: int, questions: int) -> str:
+    groups = ngettext("{shown} of {total} group", "{shown} of {total} groups", total).format(shown=shown, total=total)
+    return groups + " " + ngettext("({count} question)", "({count} questions)", questions).format(count=questions)
+
+
 def run(args: argparse.Namespace) -> int:
     if args.top < 0:
-        print("qtime groups: --top must be 0 or more", file=sys.stderr)
+        print("qtime groups: " + _("--top must be 0 or more"), file=sys.stderr)
         return 2
     try:
         # Not closed on purpose: `close()` compacts, and reading never writes the store.
@@ -61,9 +73,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         output = dumps([as_json(group) for group in shown])
     else:
-        header = f"{'#':>4} {'asked':>6} {'votes':>6}  {'topics':<16} text"
-        footer = f"{len(shown)} of {len(ranked)} groups ({len(store.state.questions)} questions)"
-        output = "\n".join([header, *(as_line(n, g) for n, g in enumerate(shown, 1)), footer]) + "\n"
+        output = "\n".join([header(), *(as_line(n, g) for n, g in enumerate(shown, 1)),
+                            footer(len(shown), len(ranked), len(store.state.questions))]) + "\n"
     try:
         sys.stdout.buffer.write(output.encode("utf-8"))
         sys.stdout.buffer.flush()

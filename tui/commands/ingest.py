@@ -17,15 +17,16 @@ from typing import Any
 
 from store.errors import StoreError
 from store.session_store import SessionStore
+from tui.i18n import _
 from tui.platforms.base import Source, SourceState, SpecError
 from tui.platforms.specs import SPEC_HELP, parse_spec, with_read_tags
 from tui.service.session import SessionService
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", required=True, help="the session store file (created if missing)")
-    parser.add_argument("--source", action="append", required=True, metavar="SPEC", help=SPEC_HELP)
-    parser.add_argument("--once", action="store_true", help="one pass over every source, then exit")
+    parser.add_argument("--store", required=True, help=_("the session store file (created if missing)"))
+    parser.add_argument("--source", action="append", required=True, metavar="SPEC", help=_(SPEC_HELP))  # marked in specs
+    parser.add_argument("--once", action="store_true", help=_("one pass over every source, then exit"))
 
 
 class Printer:
@@ -81,7 +82,7 @@ async def _run_sources(service: SessionService, once: bool) -> None:
 def summary(service: SessionService) -> str:
     total = service.ingested
     rejected = total.rejected + sum(s.rejected for s in service.sources)
-    return f"{total.new} new, {total.known} already known, {rejected} rejected"
+    return _("{new} new, {known} already known, {rejected} rejected").format(new=total.new, known=total.known, rejected=rejected)
 
 
 def _save_unstored(store: SessionStore) -> str:
@@ -94,8 +95,8 @@ def _save_unstored(store: SessionStore) -> str:
         store.save_unwritten()
     except StoreError as error:
         print(f"qtime ingest: {error}", file=sys.stderr)
-        return f"; {count} not stored (the disk refused them) and lost"
-    return f"; {count} not stored (the disk refused them)"
+        return "; " + _("{count} not stored (the disk refused them) and lost").format(count=count)
+    return "; " + _("{count} not stored (the disk refused them)").format(count=count)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -130,5 +131,6 @@ def run(args: argparse.Namespace) -> int:
         print(f"qtime ingest: {store.write_error}", file=sys.stderr)
         return 1
     for state in stopped:  # a source that stopped (a usage cap, a revoked token...) says why, and fails the run
-        print(f"qtime ingest: {state.spec} stopped: {state.detail}", file=sys.stderr)
+        said = _("{source} stopped: {reason}").format(source=state.spec, reason=state.detail)
+        print(f"qtime ingest: {said}", file=sys.stderr)
     return 1 if stopped else 0

@@ -13,11 +13,13 @@ from store.errors import StoreError
 from store.locations import default_store, person
 from store.session_store import SessionStore
 from store.zones import UnknownZone, zone_named
+from tui.i18n import N_, _
 from tui.platforms.base import Source, SpecError
 from tui.platforms.specs import SPEC_HELP, parse_spec, with_read_tags
 
-ROLE_HELP = "moderator: triage the queue; host: answer approved questions; both: everything (default)"
-TZ_HELP = "show times in ZONE, e.g. Europe/Rome, in this window only (not stored); default: the session's, else this machine's"
+ROLE_HELP = N_("moderator: triage the queue; host: answer approved questions; both: everything (default)")
+TZ_HELP = N_("show times in ZONE, e.g. Europe/Rome, in this window only (not stored); default: the session's, else"
+             " this machine's")
 
 
 def check_tz(tz: str | None, command: str) -> bool:
@@ -32,10 +34,10 @@ def check_tz(tz: str | None, command: str) -> bool:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", type=Path, help=f"the session store file (default {default_store()})")
-    parser.add_argument("--source", action="append", default=[], metavar="SPEC", help=SPEC_HELP)
-    parser.add_argument("--role", choices=("moderator", "host", "both"), default="both", help=ROLE_HELP)
-    parser.add_argument("--tz", metavar="ZONE", help=TZ_HELP)
+    parser.add_argument("--store", type=Path, help=_("the session store file (default {path})").format(path=default_store()))
+    parser.add_argument("--source", action="append", default=[], metavar="SPEC", help=_(SPEC_HELP))  # marked in specs
+    parser.add_argument("--role", choices=("moderator", "host", "both"), default="both", help=_(ROLE_HELP))
+    parser.add_argument("--tz", metavar="ZONE", help=_(TZ_HELP))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -25,27 +25,29 @@ from typing import Any
 from store.errors import StoreError
 from store.model import EDITABLE_SETTINGS
 from store.session_store import SessionStore
+from tui.i18n import _
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", required=True, help="the session store file")
-    parser.add_argument("--title", help="the session's title")
-    parser.add_argument("--hashtag", help="the hashtag answers end with (and sources read)")
-    parser.add_argument("--read-tags", metavar="TAGS", help="more hashtags to read, space separated ('' clears)")
-    parser.add_argument("--profile", help="counting rules when no account posts the answer: x, classic, mastodon, bluesky, custom")
-    parser.add_argument("--limit", type=int, help="the limit (custom profile, or the platform's own)")
-    parser.add_argument("--tz", help="the session's time zone (the app and the recaps), e.g. Europe/Rome ('' = each machine's own)")
-    parser.add_argument("--lang", choices=("en", "it"), help="the recap's language")
+    parser.add_argument("--store", required=True, help=_("the session store file"))
+    parser.add_argument("--title", help=_("the session's title"))
+    parser.add_argument("--hashtag", help=_("the hashtag answers end with (and sources read)"))
+    parser.add_argument("--read-tags", metavar="TAGS", help=_("more hashtags to read, space separated ('' clears)"))
+    parser.add_argument("--profile", help=_("counting rules when no account posts the answer: {profiles}")
+                        .format(profiles="x, classic, mastodon, bluesky, custom"))
+    parser.add_argument("--limit", type=int, help=_("the limit (custom profile, or the platform's own)"))
+    parser.add_argument("--tz", help=_("the session's time zone (the app and the recaps), e.g. Europe/Rome ('' = each machine's own)"))
+    parser.add_argument("--lang", choices=("en", "it"), help=_("the recap's language"))
     parser.add_argument("--group-copies", action=argparse.BooleanOptionalAction,
-                        help="group near-duplicates as they arrive (about doubles the cost of ingesting)")
-    parser.add_argument("--topics", help="topics, 'name: keyword, keyword' separated by ';' ('' clears)")
-    parser.add_argument("--blocked-words", metavar="WORDS", help="words or phrases to hold, comma separated ('' clears)")
-    parser.add_argument("--blocked-authors", metavar="HANDLES", help="accounts to hold, space or comma separated ('' clears)")
+                        help=_("group near-duplicates as they arrive (about doubles the cost of ingesting)"))
+    parser.add_argument("--topics", help=_("topics, 'name: keyword, keyword' separated by ';' ('' clears)"))
+    parser.add_argument("--blocked-words", metavar="WORDS", help=_("words or phrases to hold, comma separated ('' clears)"))
+    parser.add_argument("--blocked-authors", metavar="HANDLES", help=_("accounts to hold, space or comma separated ('' clears)"))
     parser.add_argument("--hold-link-only", action=argparse.BooleanOptionalAction,
-                        help="hold posts with nothing but links, mentions, hashtags and emoji")
-    parser.add_argument("--flood-authors", type=int, metavar="K", help="hold a text posted by K accounts (0: never)...")
-    parser.add_argument("--flood-minutes", type=int, metavar="T", help="...within T minutes")
-    parser.add_argument("--show", action="store_true", help="print the settings (after any change) as JSON")
+                        help=_("hold posts with nothing but links, mentions, hashtags and emoji"))
+    parser.add_argument("--flood-authors", type=int, metavar="K", help=_("hold a text posted by K accounts (0: never)..."))
+    parser.add_argument("--flood-minutes", type=int, metavar="T", help=_("...within T minutes"))
+    parser.add_argument("--show", action="store_true", help=_("print the settings (after any change) as JSON"))
 
 
 def changes(args: argparse.Namespace) -> dict[str, Any]:
@@ -70,7 +72,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if wanted:
             store.update_settings(**wanted)
-            print(f"qtime session: changed {', '.join(sorted(wanted))}", file=sys.stderr)
+            said = _("changed {settings}").format(settings=", ".join(sorted(wanted)))
+            print(f"qtime session: {said}", file=sys.stderr)
     except StoreError as error:
         print(f"qtime session: {error}", file=sys.stderr)
         return 2

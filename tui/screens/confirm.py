@@ -10,27 +10,32 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
+from tui.i18n import N_, _
+from tui.widgets.translated import translate_bindings
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Returns True for yes. `question` may hold post text: it is shown as `Content`, never markup."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,n", "answer(False)", "No"),
-        Binding("y", "answer(True)", "Yes"),
+        Binding("escape,n", "answer(False)", N_("No")),
+        Binding("y", "answer(True)", N_("Yes")),
     ]
 
     def __init__(self, question: Content, yes: str) -> None:
+        """`question` and `yes` (the button that does it: "Retract") come translated."""
         super().__init__()
         self.question = question
         self.yes = yes
+        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="question")  # wraps: the whole question is read before yes
             with Horizontal(classes="buttons"):
                 yield Button(Content(self.yes), id="yes", variant="warning")
-                yield Button(Content("Cancel"), id="no")
-            yield Label(Content.styled("y confirms · n or escape cancels", "$text-muted"))
+                yield Button(Content(_("Cancel")), id="no")
+            yield Label(Content.styled(_("y confirms · n or escape cancels"), "$text-muted"))
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()  # the safe choice under enter

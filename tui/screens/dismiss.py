@@ -12,29 +12,34 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from store.model import REASONS
+from tui.i18n import N_, _
 from tui.widgets.shown import shown
+from tui.widgets.state_labels import reason_label
+from tui.widgets.translated import sentence, translate_bindings
 
 
 class DismissScreen(ModalScreen[str | None]):
     """Returns the chosen reason, or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "cancel", N_("Cancel")),
         *(Binding(str(number), f"pick({number - 1})", show=False) for number in range(1, len(REASONS) + 1)),
     ]
 
     def __init__(self, author: str) -> None:
         super().__init__()
         self.author = author
+        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content.assemble("Dismiss ", shown(self.author, "bold", multiline=False), "'s question: why?"))
+            yield Label(sentence(_("Dismiss {author}'s question: why?"), author=shown(self.author, "bold", multiline=False)))
             yield OptionList(
-                *(Option(Content(f"{number}  {reason}"), id=reason) for number, reason in enumerate(REASONS, 1)),
+                *(Option(Content(f"{number}  {reason_label(reason)}"), id=reason) for number, reason in enumerate(REASONS, 1)),
                 id="reasons",
             )
-            yield Label(Content.styled("enter or 1-5 to choose · escape to cancel", "$text-muted"))
+            yield Label(Content.styled(_("enter or 1-{last} to choose · escape to cancel").format(last=len(REASONS)),
+                                       "$text-muted"))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)

@@ -12,9 +12,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from store.model import Question
+from tui.i18n import N_, _
 from tui.widgets.queue_index import QueueIndex, fold, similarity_key
 from tui.widgets.queue_list import QueueList
 from tui.widgets.shown import shown
+from tui.widgets.translated import sentence, translate_bindings
 
 MAX_CANDIDATES = 5000
 
@@ -40,8 +42,8 @@ class DuplicateScreen(ModalScreen[str | None]):
     """Returns the original's id, or None when cancelled."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("enter", "choose", "Choose", priority=True),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("enter", "choose", N_("Choose"), priority=True),
         Binding("down", "move(1)", show=False, priority=True),
         Binding("up", "move(-1)", show=False, priority=True),
     ]
@@ -52,14 +54,16 @@ class DuplicateScreen(ModalScreen[str | None]):
         self.questions = questions
         self.index = index
         self.clock = clock
+        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         author = self.questions[self.qid].author
         with Vertical(classes="dialog wide"):
-            yield Label(Content.assemble(shown(author, "bold", multiline=False), "'s question duplicates which one? (its votes move there)"))
-            yield Input(placeholder="type to search text or @author", id="dup-search")
-            yield QueueList(self.questions, self.index, self.clock, empty_text="No matching question.", id="dup-list")
-            yield Label(Content.styled("↑/↓ choose · enter to mark · escape to cancel", "$text-muted"))
+            yield Label(sentence(_("{author}'s question duplicates which one? (its votes move there)"),
+                                 author=shown(author, "bold", multiline=False)))
+            yield Input(placeholder=_("type to search text or @author"), id="dup-search")
+            yield QueueList(self.questions, self.index, self.clock, empty_text=_("No matching question."), id="dup-list")
+            yield Label(Content.styled(_("↑/↓ choose · enter to mark · escape to cancel"), "$text-muted"))
 
     def on_mount(self) -> None:
         self.query_one(QueueList).set_rows(candidates(self.questions, self.qid, self.index, ""))

@@ -12,6 +12,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet
 
 from store.export import EXTENSIONS, FORMATS
+from tui.i18n import N_, _
+from tui.widgets.translated import translate_bindings
 
 
 def default_path(store_path: Path, fmt: str) -> Path:
@@ -21,24 +23,25 @@ def default_path(store_path: Path, fmt: str) -> Path:
 class ExportScreen(ModalScreen[tuple[str, Path] | None]):
     """Returns (format, path), or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, store_path: Path) -> None:
         super().__init__()
         self.store_path = store_path
         self.fmt = "md"
+        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content.styled("Export the session log", "bold"))
+            yield Label(Content.styled(_("Export the session log"), "bold"))
             with RadioSet(id="formats"):
                 for fmt in FORMATS:
                     yield RadioButton(Content(fmt), value=fmt == self.fmt, name=fmt)
             yield Input(str(default_path(self.store_path, self.fmt)), id="export-path")
             with Horizontal(classes="buttons"):
-                yield Button("Export", id="export-go", variant="primary")
-                yield Button("Cancel", id="export-cancel")
-            yield Label(Content("↑↓ format · enter: next, then export · escape cancels"), classes="hint")
+                yield Button(Content(_("Export")), id="export-go", variant="primary")
+                yield Button(Content(_("Cancel")), id="export-cancel")
+            yield Label(Content(_("↑↓ format · enter: next, then export · escape cancels")), classes="hint")
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         path_input = self.query_one("#export-path", Input)
@@ -51,7 +54,7 @@ class ExportScreen(ModalScreen[tuple[str, Path] | None]):
     def _submit(self) -> None:
         value = self.query_one("#export-path", Input).value.strip()
         if not value:
-            self.notify("Give a file path for the export.", severity="warning", markup=False)
+            self.notify(_("Give a file path for the export."), severity="warning", markup=False)
             return
         self.dismiss((self.fmt, Path(value).expanduser()))
 

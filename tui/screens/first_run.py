@@ -8,19 +8,27 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Select
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from store.model import Settings, now_iso
+from tui.i18n import N_, _
 from tui.platforms.base import SpecError
 from tui.platforms.specs import parse_spec
+from tui.widgets.translated import sentence, translate_bindings
 
-PROFILE_CHOICES = (
-    ("x (280, weighted)", "x"),
-    ("classic Twitter (140)", "classic"),
-    ("mastodon (500)", "mastodon"),
-    ("bluesky (300)", "bluesky"),
-    ("custom (your own limit)", "custom"),
+PROFILE_CHOICES = (  # (label, profile): the labels are translated where shown (`profile_choices`)
+    (N_("x (280, weighted)"), "x"),
+    (N_("classic Twitter (140)"), "classic"),
+    (N_("mastodon (500)"), "mastodon"),
+    (N_("bluesky (300)"), "bluesky"),
+    (N_("custom (your own limit)"), "custom"),
 )
+DEFAULT_TITLE = N_("Question time")
+NEEDS_LIMIT = N_("The custom profile needs a limit.")
+
+
+def profile_choices() -> list[tuple[str, str]]:
+    return [(_(label), profile) for label, profile in PROFILE_CHOICES]
 
 
 @dataclass(frozen=True)
@@ -30,46 +38,48 @@ class NewSession:
 
 
 class FirstRunScreen(Screen[NewSession | None]):
-    BINDINGS = [Binding("escape", "cancel", "Quit"), Binding("ctrl+s", "start", "Start")]
+    BINDINGS = [Binding("escape", "cancel", N_("Quit")), Binding("ctrl+s", "start", N_("Start"))]
 
     def __init__(self, store_path: str, sources: tuple[str, ...]) -> None:
         super().__init__()
         self.store_path = store_path
         self.sources = sources
+        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
-        # Scrolls on a short terminal; the footer keeps ctrl+s / escape in view.
+        # Scrolls on a short terminal; the footer keeps ctrl+s / escape in view. The path and the
+        # fields' labels are `Static`s: a long one (or its translation) wraps instead of being cut.
         yield Footer()
         with VerticalScroll(classes="dialog wide", id="first-run"):
-            yield Label(Content.styled("New session", "bold"))
-            yield Label(Content.assemble(("stored in ", "$text-muted"), self.store_path))
-            yield Label("Title")
-            yield Input("Question time", id="title")
-            yield Label("Hashtag (people ask with it; answers end with it)")
+            yield Label(Content.styled(_("New session"), "bold"))
+            yield Static(sentence(_("stored in {path}"), "$text-muted", path=Content(self.store_path)))
+            yield Static(Content(_("Title")))
+            yield Input(_(DEFAULT_TITLE), id="title")
+            yield Static(Content(_("Hashtag (people ask with it; answers end with it)")))
             yield Input("twittertime", id="hashtag")
-            yield Label("Counting rules of the platform you answer on")
-            yield Select(PROFILE_CHOICES, value="x", allow_blank=False, id="profile")
-            yield Label("Limit (for the custom profile)")
-            yield Input("", placeholder="e.g. 200", type="integer", id="limit")
-            yield Label("Sources (space separated), e.g. demo · file:questions.jsonl · mastodon:https://host#tag")
-            yield Input(" ".join(self.sources), placeholder="none: questions come from `qtime ingest`", id="sources")
+            yield Static(Content(_("Counting rules of the platform you answer on")))
+            yield Select(profile_choices(), value="x", allow_blank=False, id="profile")
+            yield Static(Content(_("Limit (for the custom profile)")))
+            yield Input("", placeholder=_("e.g. 200"), type="integer", id="limit")
+            yield Static(Content(_("Sources (space separated), e.g. demo · file:questions.jsonl · mastodon:https://host#tag")))
+            yield Input(" ".join(self.sources), placeholder=_("none: questions come from `qtime ingest`"), id="sources")
             yield Label(Content(""), id="form-error")
             with Horizontal(classes="buttons"):
-                yield Button("Start session", id="start", variant="primary")
-                yield Button("Quit", id="quit")
-            yield Label(Content.styled("enter: next field · ctrl+s starts · escape quits", "$text-muted"))
+                yield Button(Content(_("Start session")), id="start", variant="primary")
+                yield Button(Content(_("Quit")), id="quit")
+            yield Label(Content.styled(_("enter: next field · ctrl+s starts · escape quits"), "$text-muted"))
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()  # typing starts in the first field
 
     def action_start(self) -> None:
-        title = self.query_one("#title", Input).value.strip() or "Question time"
+        title = self.query_one("#title", Input).value.strip() or _(DEFAULT_TITLE)
         hashtag = self.query_one("#hashtag", Input).value.strip().lstrip("#")
         profile = str(self.query_one("#profile", Select).value)
         limit_text = self.query_one("#limit", Input).value.strip()
         limit = int(limit_text) if limit_text else None
         if profile == "custom" and not limit:
-            self.query_one("#form-error", Label).update(Content.styled("The custom profile needs a limit.", "$error"))
+            self.query_one("#form-error", Label).update(Content.styled(_(NEEDS_LIMIT), "$error"))
             return
         specs = tuple(self.query_one("#sources", Input).value.split())
         for spec in specs:

@@ -11,9 +11,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.actions import ACTIONS
+from tui.i18n import N_, _
 from tui.widgets.queue_list import FLAG_LEGEND
+from tui.widgets.translated import sentence, translate_bindings
 
-ABOUT = (
+ABOUT = N_(
     "The moderator triages the New view: approve good questions, dismiss noise with a reason, "
     "star priority ones, tag topics, mark duplicates (their votes move to the original). "
     "The host answers from the Approved view, ordered starred first, then by votes, then oldest first; "
@@ -24,27 +26,29 @@ ABOUT = (
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,question_mark,q", "close", "Close")]
+    BINDINGS = [Binding("escape,question_mark,q", "close", N_("Close"))]
 
     def __init__(self, keys: Mapping[str, str], config_path: str) -> None:
         super().__init__()
         self.keys = keys
         self.config_path = config_path
+        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
-        lines = [Content.styled("questiontime: keys", "bold"), Content("")]
+        # The action helps and the flag legend are defined (and marked) where they belong; translated here.
+        lines = [Content.styled(_("questiontime: keys"), "bold"), Content("")]
         for action in ACTIONS:
             keys = self.keys.get(action.id, "")
-            lines.append(Content.assemble((f"{keys:>14}  ", "bold $accent"), action.help, (f"   [{action.id}]", "$text-muted")))
+            lines.append(Content.assemble((f"{keys:>14}  ", "bold $accent"), _(action.help), (f"   [{action.id}]", "$text-muted")))
         lines += [
             Content(""),
-            Content.assemble(("Queue marks: ", "bold"), FLAG_LEGEND),
+            Content.assemble((_("Queue marks:"), "bold"), " ", _(FLAG_LEGEND)),
             Content(""),
-            Content(ABOUT),
+            Content(_(ABOUT)),
             Content(""),
-            Content.assemble(("Remap keys in ", "$text-muted"), (self.config_path, "bold"),
-                             (' under [keymap], e.g. approve = "y"', "$text-muted")),
-            Content.styled("escape closes", "$text-muted"),
+            sentence(_('Remap keys in {path} under [keymap], e.g. approve = "y"'), "$text-muted",
+                     path=Content.styled(self.config_path, "bold")),
+            Content.styled(_("escape closes"), "$text-muted"),
         ]
         with VerticalScroll(classes="dialog wide"):
             yield Static(Content("\n").join(lines), id="help-text")

@@ -19,6 +19,8 @@ from textual.widgets import Button, Label, Static
 
 from store.errors import StoreError
 from store.session_store import SessionStore
+from tui.i18n import N_, _, ngettext
+from tui.widgets.translated import translate_bindings
 
 RETRY_EVERY = 2.0  # seconds between attempts to write while the dialog waits
 
@@ -29,35 +31,39 @@ class QuitPendingScreen(ModalScreen[Outcome | None]):
     """Returns how the pending actions were dealt with, or None to stay in the session."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Back"),
-        Binding("r", "retry", "Retry now"),
-        Binding("s", "save", "Save and quit"),
-        Binding("x", "lose", "Quit, lose them"),
+        Binding("escape", "cancel", N_("Back")),
+        Binding("r", "retry", N_("Retry now")),
+        Binding("s", "save", N_("Save and quit")),
+        Binding("x", "lose", N_("Quit, lose them")),
     ]
 
     def __init__(self, store: SessionStore) -> None:
         super().__init__()
         self.store = store
         self._busy = False
+        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="quit-pending"):
-            yield Label(Content.styled("Some actions are not on disk yet", "bold"))
+            yield Label(Content.styled(_("Some actions are not on disk yet"), "bold"))
             yield Static(self._status(), id="quit-pending-status")
             with Horizontal(classes="buttons"):
-                yield Button("Save and quit", id="quit-save", variant="primary")
-                yield Button("Retry now", id="quit-retry")
-                yield Button("Quit, lose them", id="quit-lose", variant="error")
-                yield Button("Back", id="quit-back")
-            yield Static(Content(f"waiting for the disk, retrying every {RETRY_EVERY:.0f} s · s saves them to a recovery "
-                                 "file that the next open applies · r retries · x loses them · escape goes back"),
+                yield Button(Content(_("Save and quit")), id="quit-save", variant="primary")
+                yield Button(Content(_("Retry now")), id="quit-retry")
+                yield Button(Content(_("Quit, lose them")), id="quit-lose", variant="error")
+                yield Button(Content(_("Back")), id="quit-back")
+            yield Static(Content(_("waiting for the disk, retrying every {seconds} s · s saves them to a recovery "
+                                   "file that the next open applies · r retries · x loses them · escape goes back")
+                                 .format(seconds=f"{RETRY_EVERY:.0f}")),
                          classes="hint")
 
     def on_mount(self) -> None:
         self.set_interval(RETRY_EVERY, self.action_retry)
 
     def _status(self, problem: str = "") -> Content:
-        said = self.store.write_error or f"{self.store.unwritten} action(s) kept in memory: the disk refused them"
+        count = self.store.unwritten
+        said = self.store.write_error or ngettext("{count} action kept in memory: the disk refused it",
+                                                  "{count} actions kept in memory: the disk refused them", count).format(count=count)
         return Content("\n".join([said, problem] if problem else [said]))
 
     def _show(self, problem: str = "") -> None:
@@ -71,6 +77,7 @@ class QuitPendingScreen(ModalScreen[Outcome | None]):
             await asyncio.to_thread(self.store.flush)
         finally:
             self._busy = False
+        translate_bindings(self)
         if not self.store.unwritten:
             self.dismiss("written")
         else:
@@ -87,7 +94,9 @@ class QuitPendingScreen(ModalScreen[Outcome | None]):
             return
         finally:
             self._busy = False
-        self.app.notify(f"Saved to {saved}: the next open of this store applies them.", markup=False, timeout=10)
+        translate_bindings(self)
+        self.app.notify(_("Saved to {path}: the next open of this store applies them.").format(path=saved), markup=False,
+                        timeout=10)
         self.dismiss("saved")
 
     def action_lose(self) -> None:

@@ -8,42 +8,46 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select
+from textual.widgets import Button, Input, Label, Select, Static
 
 from store.model import Settings
-from tui.screens.first_run import PROFILE_CHOICES
+from tui.i18n import N_, _
+from tui.screens.first_run import NEEDS_LIMIT, profile_choices
+from tui.widgets.translated import translate_bindings
 
 
 class SettingsScreen(ModalScreen[dict[str, Any] | None]):
     """Returns the changed settings (checked by the store when saved), or None when cancelled."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel"), Binding("ctrl+s", "save", "Save")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel")),
+                                                 Binding("ctrl+s", "save", N_("Save"))]
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
+        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         settings = self.settings
-        with VerticalScroll(classes="dialog wide", id="settings"):
-            yield Label(Content.styled("Session settings (everyone on the session sees a change)", "bold"))
-            yield Label("Title")
+        with VerticalScroll(classes="dialog wide", id="settings"):  # labels wrap (`Static`), as on the first run
+            yield Label(Content.styled(_("Session settings (everyone on the session sees a change)"), "bold"))
+            yield Static(Content(_("Title")))
             yield Input(settings.title, id="title")
-            yield Label("Hashtag (answers end with it)")
+            yield Static(Content(_("Hashtag (answers end with it)")))
             yield Input(settings.hashtag, id="hashtag")
-            yield Label("More hashtags the sources read (space separated)")
+            yield Static(Content(_("More hashtags the sources read (space separated)")))
             yield Input(" ".join(settings.read_tags), id="read-tags")
-            yield Label("Counting rules for answers that are not posted to a connected account")
-            yield Select(PROFILE_CHOICES, value=settings.profile, allow_blank=False, id="profile")
-            yield Label("Limit (custom profile, or to override the platform's)")
+            yield Static(Content(_("Counting rules for answers that are not posted to a connected account")))
+            yield Select(profile_choices(), value=settings.profile, allow_blank=False, id="profile")
+            yield Static(Content(_("Limit (custom profile, or to override the platform's)")))
             yield Input("" if settings.limit is None else str(settings.limit), id="limit", type="integer")
-            yield Label("Time zone of the app's times and the recap (e.g. Europe/Rome; empty: each machine's own)")
+            yield Static(Content(_("Time zone of the app's times and the recap (e.g. Europe/Rome; empty: each machine's own)")))
             yield Input(settings.tz, id="tz")
             yield Label(Content(""), id="settings-error")
             with Horizontal(classes="buttons"):
-                yield Button("Save", id="save", variant="primary")
-                yield Button("Cancel", id="cancel")
-            yield Label(Content.styled("enter: next field · ctrl+s saves · escape cancels", "$text-muted"))
+                yield Button(Content(_("Save")), id="save", variant="primary")
+                yield Button(Content(_("Cancel")), id="cancel")
+            yield Label(Content.styled(_("enter: next field · ctrl+s saves · escape cancels"), "$text-muted"))
 
     def on_mount(self) -> None:
         self.query_one("#title", Input).focus()
@@ -66,7 +70,7 @@ class SettingsScreen(ModalScreen[dict[str, Any] | None]):
     def action_save(self) -> None:
         changes = self.changes()
         if changes.get("profile", self.settings.profile) == "custom" and changes.get("limit", self.settings.limit) is None:
-            self.show_error("The custom profile needs a limit.")
+            self.show_error(_(NEEDS_LIMIT))
             return
         self.dismiss(changes)
 

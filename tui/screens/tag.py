@@ -8,7 +8,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from tui.i18n import N_, _
 from tui.widgets.shown import shown, shown_line
+from tui.widgets.translated import sentence, translate_bindings
 
 
 def parse_tags(text: str) -> list[str]:
@@ -18,18 +20,19 @@ def parse_tags(text: str) -> list[str]:
 class TagScreen(ModalScreen[list[str] | None]):
     """Returns the new tag list (empty clears), or None when cancelled."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, author: str, tags: list[str]) -> None:
         super().__init__()
         self.author = author
         self.tags = tags
+        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content.assemble("Tags for ", shown(self.author, "bold", multiline=False), "'s question"))
-            yield Input(shown_line(" ".join(self.tags)), placeholder="e.g. rete giovani privacy", id="tags")
-            yield Label(Content.styled("spaces between tags · enter saves · escape cancels", "$text-muted"))
+            yield Label(sentence(_("Tags for {author}'s question"), author=shown(self.author, "bold", multiline=False)))
+            yield Input(shown_line(" ".join(self.tags)), placeholder=_("e.g. rete giovani privacy"), id="tags")
+            yield Label(Content.styled(_("spaces between tags · enter saves · escape cancels"), "$text-muted"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.dismiss(parse_tags(event.value))

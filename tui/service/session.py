@@ -32,6 +32,7 @@ from store.model import IngestResult, OutboxPart, Presence, Question, Settings, 
 from store.parts import of_question, posted_links, retryable
 from store.session_store import SessionStore
 from store.state import SessionState, alone
+from tui.i18n import _
 from tui.platforms.base import Source, SourceState, limit_changes
 from tui.service.jobs import JobQueue
 
@@ -388,7 +389,7 @@ class SessionService:
             except StoreError as error:  # keep watching: the lock or the disk may come back
                 if str(error) != problem:
                     problem = str(error)
-                    self.listener.warn(f"Cannot read others' changes: {error}")
+                    self.listener.warn(_("Cannot read others' changes: {error}").format(error=error))
                 self._stop.wait(every * 5)
                 continue
             problem = ""

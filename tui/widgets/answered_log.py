@@ -17,24 +17,31 @@ from store.export.i18n import duration
 from store.model import Answer, OutboxPart, Question, parse_time
 from store.parts import by_question, held_back, of_revision
 from store.zones import clock
+from tui.i18n import N_, _, ngettext
 from tui.widgets.queue_list import question_time
 from tui.widgets.shown import shown, shown_line
+from tui.widgets.translated import sentence
 
 QUESTION_PREVIEW = 160
+NO_ANSWERS = N_("No answers yet.")
 
 
-REVISION_DONE = {"correct": "corrected", "follow_up": "posted", "retract": "deleted"}
-REVISION_HEAD = {"correct": ("corrected", "bold $warning"), "follow_up": ("follow-up", "bold $accent"),
-                 "retract": ("retracted", "bold $error")}
+# The words are marked here and translated where shown.
+POSTED = N_("posted")
+REVISION_DONE = {"correct": N_("corrected"), "follow_up": POSTED, "retract": N_("deleted")}
+REVISION_HEAD = {"correct": (N_("corrected"), "bold $warning"), "follow_up": (N_("follow-up"), "bold $accent"),
+                 "retract": (N_("retracted"), "bold $error")}
 
 
-def publish_state(parts: Iterable[OutboxPart], revision: int = 0, done: str = "posted") -> list[tuple[str, str]]:
-    """(text, style) per platform for one revision (0: the answer as sent): posted 2/2, pending, failed (reason)."""
+def publish_state(parts: Iterable[OutboxPart], revision: int = 0, done: str = POSTED) -> list[tuple[str, str]]:
+    """(text, style) per platform for one revision (0: the answer as sent): posted 2/2, pending, failed (reason).
+
+    `done` is the word (marked, not yet translated) for a revision's parts all carried out."""
     by_platform: dict[str, list[OutboxPart]] = {}
     for part in of_revision(parts, revision):
         by_platform.setdefault(part.platform, []).append(part)
     if not by_platform:
-        return [("not published", "$text-muted")]
+        return [(_("not published"), "$text-muted")]
     out: list[tuple[str, str]] = []
     for platform, platform_parts in sorted(by_platform.items()):
         total = len(platform_parts)
@@ -42,13 +49,18 @@ def publish_state(parts: Iterable[OutboxPart], revision: int = 0, done: str = "p
         cancelled = sum(p.state == "cancelled" for p in platform_parts)
         failed = [p for p in platform_parts if p.state == "failed"]
         if failed:
-            out.append((shown_line(f"{platform}: failed ({failed[0].reason or 'error'}) {posted}/{total}"), "$error"))
+            said = _("{platform}: failed ({reason}) {posted}/{total}").format(
+                platform=platform, reason=failed[0].reason or _("error"), posted=posted, total=total)
+            out.append((shown_line(said), "$error"))
         elif posted + cancelled == total:
-            out.append((f"{platform}: {done} {posted}/{total}" + (f", {cancelled} not sent" if cancelled else ""),
-                        "$success"))
+            said = _("{platform}: {done} {posted}/{total}").format(platform=platform, done=_(done), posted=posted, total=total)
+            if cancelled:
+                said += ngettext(", {count} not sent", ", {count} not sent", cancelled).format(count=cancelled)
+            out.append((said, "$success"))
         else:
             held = next((p.reason for p in platform_parts if held_back(p)), "")
-            out.append((shown_line(f"{platform}: sending {posted}/{total}" + (f" ({held})" if held else "")), "$warning"))
+            said = _("{platform}: sending {posted}/{total}").format(platform=platform, posted=posted, total=total)
+            out.append((shown_line(said + (f" ({held})" if held else "")), "$warning"))
     return out
 
 
@@ -63,12 +75,12 @@ def revision_lines(revision: Revision, number: int, parts: list[OutboxPart], zon
     """`corrected 19:14  mastodon: corrected 2/2` and the new text, or `retracted 19:20 ...`."""
     at = parse_time(revision["at"])
     word, style = REVISION_HEAD[revision["kind"]]
-    head: list[str | tuple[str, str]] = [(f"{word} {clock(at, zone) if at else '?'}", style), "  "]
+    head: list[str | tuple[str, str]] = [(f"{_(word)} {clock(at, zone) if at else '?'}", style), "  "]
     if parts:
         head += _joined(publish_state(parts, number, REVISION_DONE[revision["kind"]]))
     lines = [Content.assemble(*head)]
     if revision["text"]:
-        lines.append(Content.assemble(("A′ " if revision["kind"] == "correct" else "+ ", "bold $success"),
+        lines.append(Content.assemble((_("A") + "′ " if revision["kind"] == "correct" else "+ ", "bold $success"),
                                       shown(revision["text"])))
     return lines
 
@@ -77,7 +89,8 @@ def answer_entry(answer: Answer, question: Question | None, parts: Iterable[Outb
     answered = parse_time(answer.answered_at)
     asked = question_time(question) if question else None
     when = answered.astimezone(zone).strftime("%H:%M:%S") if answered else "?"
-    took = f"answered in {duration(max(0.0, (answered - asked).total_seconds()))}" if answered and asked else ""
+    took = _("answered in {duration}").format(duration=duration(max(0.0, (answered - asked).total_seconds()))) \
+        if answered and asked else ""
     head: list[str | tuple[str, str]] = [(when, "bold"), "  "]
     head.append((shown_line(question.author) if question else "?", "bold $accent"))
     head += [("  " + took + "  ", "$text-muted")]
@@ -88,14 +101,16 @@ def answer_entry(answer: Answer, question: Question | None, parts: Iterable[Outb
         asked_text = asked_text[: QUESTION_PREVIEW - 1] + "…"
     lines = [
         Content.assemble(*head),
-        Content.assemble(("Q ", "bold $text-muted"), (asked_text, "$text-muted")),
-        Content.assemble(("A ", "bold $success"), shown(answer.text, "strike" if answer.retracted_at else "")),
+        Content.assemble((_("Q") + " ", "bold $text-muted"), (asked_text, "$text-muted")),
+        Content.assemble((_("A") + " ", "bold $success"), shown(answer.text, "strike" if answer.retracted_at else "")),
     ]
     if answer.overrode:
-        lines.append(Content.assemble(("  sent although the question was ", "$warning"),
-                                      shown(answer.overrode, "$warning", multiline=False)))
+        lines.append(Content.assemble("  ", sentence(_("sent although the question was {dismissal}"), "$warning",
+                                                     dismissal=shown(answer.overrode, "$warning", multiline=False))))
     if len(answer.parts) > 1:
-        lines.append(Content.styled(f"  a thread of {len(answer.parts)} posts", "$text-muted"))
+        count = len(answer.parts)
+        lines.append(Content.styled("  " + ngettext("a thread of {count} post", "a thread of {count} posts", count)
+                                    .format(count=count), "$text-muted"))
     for number, revision in enumerate(answer.revisions, 1):
         lines += revision_lines(revision, number, parts, zone)
     return Content("\n").join(lines)
@@ -109,7 +124,7 @@ class AnsweredLog(VerticalScroll):
         self._shown: tuple[object, ...] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static(Content.styled("No answers yet.", "$text-muted"), id="answered-entries")
+        yield Static(Content.styled(_(NO_ANSWERS), "$text-muted"), id="answered-entries")
 
     def show(self, answers: Mapping[str, Answer], questions: Mapping[str, Question], outbox: Mapping[str, OutboxPart],
              zone: tzinfo) -> None:
@@ -125,7 +140,7 @@ class AnsweredLog(VerticalScroll):
         if entries:
             static.update(Content("\n\n").join(entries))
         else:
-            static.update(Content.styled("No answers yet.", "$text-muted"))
+            static.update(Content.styled(_(NO_ANSWERS), "$text-muted"))
 
 
 def what_is_shown(answers: Mapping[str, Answer], questions: Mapping[str, Question],

@@ -14,7 +14,10 @@ from dataclasses import dataclass, replace
 
 from store.model import Question, Settings
 from store.text import Post, Profile, compose, profile_for, split_thread
+from tui.i18n import N_, _
 from tui.platforms.publishers import Target
+
+EMPTY = N_("the answer is empty")  # a problem the draft pane does not show: it says how much is left
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,7 @@ class Composition:
 
     post: Post
     thread: tuple[Post, ...]
-    problem: str | None  # why it cannot be sent as it is (None: sendable)
+    problem: str | None  # why it cannot be sent as it is, translated where we word it (None: sendable)
     where: str = ""  # where it is counted for: "mastodon.social", or the session's profile
 
     @property
@@ -74,11 +77,11 @@ class Composer:
         spoiler = question.spoiler if question is not None and profile.name == "mastodon" else ""
         post = compose(answer, profile, mention=mention, hashtag=hashtag, spoiler=spoiler)
         if not answer.strip():
-            return Composition(post, (post,), "the answer is empty")
+            return Composition(post, (post,), _(EMPTY))
         if post.result.valid:
             return Composition(post, (post,), None)
         if post.result.over_at is None:  # invalid for another reason (a forbidden character...)
-            return Composition(post, (post,), post.result.reason or "the platform would refuse this post")
+            return Composition(post, (post,), post.result.reason or _("the platform would refuse this post"))
         try:
             thread = split_thread(answer, profile, mention=mention, hashtag=hashtag)
         except ValueError as error:

@@ -17,20 +17,26 @@ from textual.widgets import Static, TextArea
 
 from store.model import Question
 from store.sanitize import clean_shown
-from tui.widgets.composer import Composer, Composition
+from tui.i18n import N_, _, ngettext
+from tui.widgets.composer import EMPTY, Composer, Composition
 from tui.widgets.question_view import QuestionView
 from tui.widgets.shown import shown
 
 SAVE_AFTER = 0.5  # seconds of no typing before a draft is saved
 
 
-PLACEHOLDER = {
-    "": "Type the answer (enter on a question to start)",
-    "answered": "Answered (the answer is in the log below): c corrects it, f follows it up, x retracts it",
-    "correct": "The corrected answer (ctrl+s sends the correction, escape cancels)",
-    "follow_up": "The follow-up (ctrl+s sends it, escape cancels)",
-    "dismissed": "Dismissed: approve it (a) to answer it after all",
+PLACEHOLDER = {  # translated where shown (`placeholder`)
+    "": N_("Type the answer (enter on a question to start)"),
+    "answered": N_("Answered (the answer is in the log below): c corrects it, f follows it up, x retracts it"),
+    "correct": N_("The corrected answer (ctrl+s sends the correction, escape cancels)"),
+    "follow_up": N_("The follow-up (ctrl+s sends it, escape cancels)"),
+    "dismissed": N_("Dismissed: approve it (a) to answer it after all"),
 }
+
+
+def placeholder(state: str) -> str:
+    """What the empty answer box says in `state` (a question's status, or a revision's kind)."""
+    return _(PLACEHOLDER.get(state, PLACEHOLDER[""]))
 
 
 class AnswerArea(TextArea):
@@ -46,14 +52,15 @@ def counter_content(composition: Composition) -> tuple[Content, str]:
     text = Content.assemble((where, "$text-muted"), (f"{result.length}/{result.limit}", "bold"))
     if level == "over":
         if len(composition.thread) > 1:
-            note = f"  {-result.remaining} over · thread of {len(composition.thread)}"
+            note = _("{over} over · thread of {count}").format(over=-result.remaining, count=len(composition.thread))
         else:
-            note = f"  over by {-result.remaining}"
-        text = text.append(Content(note))
-    elif composition.problem and composition.problem != "the answer is empty":
+            note = _("over by {over}").format(over=-result.remaining)
+        text = text.append(Content(f"  {note}"))
+    elif composition.problem and composition.problem != _(EMPTY):
         text = text.append(Content(f"  {composition.problem}"))
     else:
-        text = text.append(Content(f"  {result.remaining} left"))
+        left = ngettext("{count} left", "{count} left", result.remaining).format(count=result.remaining)
+        text = text.append(Content(f"  {left}"))
     return text, level
 
 
@@ -63,10 +70,11 @@ def preview_content(composition: Composition) -> Content:
     body = shown(post.text)
     if post.result.over_at is not None and post.result.over_at < len(post.text):
         body = body.stylize("bold $text-error on $error-muted", post.result.over_at, len(post.text))
-    lines = [Content.styled("Post preview", "bold $text-muted"), body]
+    lines = [Content.styled(_("Post preview"), "bold $text-muted"), body]
     if len(composition.thread) > 1:
         total = len(composition.thread)
-        lines.append(Content.styled(f"Thread preview ({total} posts)", "bold $text-muted"))
+        lines.append(Content.styled(ngettext("Thread preview ({count} post)", "Thread preview ({count} posts)", total)
+                                    .format(count=total), "bold $text-muted"))
         for number, part in enumerate(composition.thread, 1):
             count = f"  ({part.result.length}/{part.result.limit})"
             lines.append(Content.assemble((f"{number}. ", "bold"), shown(part.text), (count, "$text-muted")))
@@ -94,7 +102,7 @@ class DraftPane(Vertical):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="draft-question-scroll"):
             yield QuestionView(id="draft-question")
-        yield AnswerArea(id="answer", soft_wrap=True, show_line_numbers=False, placeholder=PLACEHOLDER[""])
+        yield AnswerArea(id="answer", soft_wrap=True, show_line_numbers=False, placeholder=placeholder(""))
         yield Static(id="counter")
         with VerticalScroll(id="preview-scroll"):
             yield Static(id="preview")
@@ -124,7 +132,7 @@ class DraftPane(Vertical):
         self._saved_text = clean_shown(draft)
         self.area.load_text(self._saved_text)
         self.area.read_only = question is None or question.status in ("answered", "dismissed")
-        self.area.placeholder = PLACEHOLDER.get(question.status if question else "", PLACEHOLDER[""])
+        self.area.placeholder = placeholder(question.status if question else "")
         self.recount()
 
     def revise(self, kind: str, text: str) -> None:
@@ -135,7 +143,7 @@ class DraftPane(Vertical):
         self.area.load_text(text)
         self.area.move_cursor(self.area.document.end)  # typing goes on from the end of the answer
         self.area.read_only = False
-        self.area.placeholder = PLACEHOLDER[kind]
+        self.area.placeholder = placeholder(kind)
         self.recount()
 
     def clear_sent(self) -> None:
@@ -145,7 +153,7 @@ class DraftPane(Vertical):
             self._timer = None
         self.revising = ""
         self._saved_text = ""
-        self.area.placeholder = PLACEHOLDER["answered"]
+        self.area.placeholder = placeholder("answered")
         self.area.load_text("")
         self.area.read_only = True
         self.recount()

@@ -9,13 +9,24 @@ from textual.content import Content
 from textual.message import Message
 from textual.widgets import Static
 
+from tui.i18n import N_, _
 from tui.widgets.queue_index import HOST_ORDER_VIEWS, ORDER_NOTE, VIEWS
+from tui.widgets.translated import sentence
 
-LABELS = {"new": "New", "approved": "Approved", "starred": "Starred",
-          "dismissed": "Dismissed", "answered": "Answered", "all": "All"}
-SHORT = {"new": "New", "approved": "Appr", "starred": "Star",
-         "dismissed": "Dism", "answered": "Ans", "all": "All"}
-TINY = {"new": "N", "approved": "A", "starred": "★", "dismissed": "D", "answered": "↩", "all": "*"}
+# Translated where shown (`translated_labels`).
+LABELS = {"new": N_("New"), "approved": N_("Approved"), "starred": N_("Starred"),
+          "dismissed": N_("Dismissed"), "answered": N_("Answered"), "all": N_("All")}
+SHORT = {"new": N_("New"), "approved": N_("Appr"), "starred": N_("Star"),
+         "dismissed": N_("Dism"), "answered": N_("Ans"), "all": N_("All")}
+TINY_MARKS = {"starred": "★", "answered": "↩", "all": "*"}  # the other views: their short label's first letter
+
+
+def translated_labels(table: Mapping[str, str]) -> dict[str, str]:
+    return {view: _(label) for view, label in table.items()}
+
+
+def tiny_labels() -> dict[str, str]:
+    return {view: TINY_MARKS.get(view) or _(SHORT[view])[:1] for view in VIEWS}
 
 
 class ViewBar(Static):
@@ -35,19 +46,21 @@ class ViewBar(Static):
     def show(self, view: str, counts: Mapping[str, int], text_filter: str) -> None:
         self.view, self.counts, self.text_filter = view, dict(counts), text_filter
         width = self.content_size.width or 200
-        rows = self._tabs(LABELS, [VIEWS], width) or self._tabs(SHORT, [VIEWS], width)
+        full, short = translated_labels(LABELS), translated_labels(SHORT)
+        rows = self._tabs(full, [VIEWS], width) or self._tabs(short, [VIEWS], width)
         if rows is None:  # too narrow for one line: the short labels on two, never bare letters
-            rows = self._tabs(SHORT, [VIEWS[:3], VIEWS[3:]], width) or self._tabs(TINY, [VIEWS], width) or []
-        order = ORDER_NOTE[view in HOST_ORDER_VIEWS]
+            rows = self._tabs(short, [VIEWS[:3], VIEWS[3:]], width) or self._tabs(tiny_labels(), [VIEWS], width, tiny=True) or []
+        order = _(ORDER_NOTE[view in HOST_ORDER_VIEWS])  # marked where it is defined
         if text_filter:  # the filter always shows: it is why a view may look emptier than its count
-            note = Content.assemble(("filter ", "bold $warning"), (text_filter, "bold $warning"),
-                                    ("  (/ to change or clear it)", "$text-muted"))
+            note = Content.assemble(sentence(_("filter {text}"), "bold $warning", text=text_filter),
+                                    ("  " + _("(/ to change or clear it)"), "$text-muted"))
             rows.append(note)
         elif len(rows) == 1:
-            rows.append(Content.assemble(("keys 1-6 switch · order: ", "$text-muted"), (order, "$text-muted")))
+            rows.append(sentence(_("keys 1-6 switch · order: {order}"), "$text-muted", order=order))
         self.update(Content("\n").join(rows))
 
-    def _tabs(self, labels: Mapping[str, str], lines: list[tuple[str, ...]], width: int) -> list[Content] | None:
+    def _tabs(self, labels: Mapping[str, str], lines: list[tuple[str, ...]], width: int, *,
+              tiny: bool = False) -> list[Content] | None:
         """The tabs laid out on `lines`, recording where each can be clicked; None if a line is too wide."""
         spans: list[tuple[int, int, int, str]] = []
         rows: list[Content] = []
@@ -56,7 +69,7 @@ class ViewBar(Static):
             parts: list[tuple[str, str]] = []
             for name in names:
                 number = VIEWS.index(name) + 1
-                label = f" {TINY[name]}{self.counts.get(name, 0)} " if labels is TINY else \
+                label = f" {labels[name]}{self.counts.get(name, 0)} " if tiny else \
                     f" {number} {labels[name]} {self.counts.get(name, 0)} "
                 parts.append((label, "bold reverse $accent" if name == self.view else ""))
                 spans.append((y, x, x + len(label), name))

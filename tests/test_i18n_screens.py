@@ -1,0 +1,332 @@
+"""The dialogs and panes in the interface's language: every word shown is translated, and Italian fits.
+
+Under the pseudo-locale (`tests/pseudo.py`) every translated string shows as
+⟦string⟧: a word outside the marks did not go through gettext. Words that are
+not ours to translate are exempt: the session's posts, names, tags, title and
+hashtag, key names, ids. The main screen's header, queue and footer are worded
+elsewhere, so each check reads only the dialog (`dialog_text`) or the pane it is about.
+"""
+from __future__ import annotations
+
+import errno
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from textual.content import Content
+from textual.widgets import Button, Label, Select
+
+from store.journal import Journal
+from store.locations import config_file
+from store.session_store import SessionStore
+from tests.conftest import qid_of, screen_text, settle
+from tests.pseudo import pseudo_locale, unmarked
+from tests.screen_parts import dialog_text, widget_text
+from tui import i18n
+from tui.actions import ACTIONS
+from tui.app import QuestionTimeApp
+from tui.i18n import _
+from tui.screens.choice import ChoiceScreen
+from tui.screens.first_run import FirstRunScreen
+from tui.screens.quit_pending import QuitPendingScreen
+from tui.screens.tag import TagScreen
+from tui.widgets.answered_log import AnsweredLog
+from tui.widgets.draft_pane import DraftPane
+from tui.widgets.question_view import QuestionView
+from tui.widgets.queue_list import QueueList
+from tui.widgets.view_bar import ViewBar
+
+SIZE = (120, 40)
+SMALL = (80, 24)
+# Key names, as the dialogs' hints and the help's key column write them: never translated.
+KEYS = ["enter", "escape", "esc", "ctrl", "tab", "shift", "up", "down", "question_mark", "slash", "comma", "f1"]
+PROFILES = ["x", "classic", "mastodon", "bluesky", "custom"]  # the counting profiles' names
+UNITS = ["min"]  # `answered in 3 min 05 s`: the same in both languages (store.export.i18n.duration)
+ZONES = ["UTC", "CET", "CEST"]  # a time zone's abbreviation (`19:03 UTC`) is the zone database's, not ours
+ANSWER = ("Le garanzie ci sono e sono scritte nel contratto: nessun dato lascia l'Italia senza il consenso "
+          "esplicito di chi lo ha dato, e ognuno può chiedere di cancellarlo")  # over 140: a thread of two
+
+
+@pytest.fixture
+def pseudo():
+    """The pseudo-locale, installed before the app is built (its bindings are translated as it is)."""
+    with pseudo_locale():
+        yield
+
+
+@pytest.fixture
+def italian():
+    i18n.use("it")
+    yield
+    i18n.use("en")
+
+
+@pytest.fixture
+def full_disk():
+    """The journal refuses every write until the test ends (then the store can close)."""
+    def full(journal, events):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(Journal, "append", full)
+    yield
+    patch.undo()
+
+
+def session_words(session: SessionStore) -> list[str]:
+    """What the session holds and shows: never ours to translate."""
+    questions = session.state.questions.values()
+    settings = session.settings
+    return [*(q.text for q in questions), *(q.author for q in questions), *(q.author_name for q in questions),
+            *(tag for q in questions for tag in q.tags), settings.title, settings.hashtag]
+
+
+def untranslated(shown: str, *exempt: Iterable[str]) -> set[str]:
+    """The words of `shown` outside the marks, but for key names and the `exempt` texts."""
+    return unmarked(shown, [*KEYS, *UNITS, *ZONES, *(text for texts in exempt for text in texts)])
+
+
+def make_app(session, clock, role="both") -> QuestionTimeApp:
+    return QuestionTimeApp(session, role=role, clock=clock, live=False)
+
+
+def select(app, session, author: str) -> None:
+    assert app.screen.query_one("#queue", QueueList).select(qid_of(session, author))
+
+
+async def press(pilot, *keys: str) -> None:
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+async def answer(pilot, session, author: str, text: str = ANSWER) -> None:
+    """Approve `author`'s question, answer it and send; the Answered view is shown."""
+    select(pilot.app, session, author)
+    await press(pilot, "a", "2")
+    select(pilot.app, session, author)
+    await press(pilot, "enter")
+    await pilot.press(*text)
+    await press(pilot, "ctrl+s", "5")
+
+
+# -- every dialog, opened as a person opens it ------------------------------------------
+
+
+async def retract_an_answer(pilot, session) -> None:
+    await answer(pilot, session, "@fra_cloud", "Le garanzie ci sono")
+    select(pilot.app, session, "@fra_cloud")
+    await press(pilot, "x")
+
+
+async def choose_how_to_correct(pilot, session) -> None:
+    """The choice's question and options are its caller's to word: given translated here."""
+    question = Content(_("This platform cannot edit a post. How should the correction go out?"))
+    options = [(_("As a reply under the answer"), "reply"), (_("Delete the answer and post the corrected one"), "repost")]
+    pilot.app.push_screen(ChoiceScreen(question, options))
+    await settle(pilot)
+
+
+def pressing(*keys: str) -> Callable[..., Awaitable[None]]:
+    async def open_it(pilot, session) -> None:
+        await press(pilot, *keys)
+    return open_it
+
+
+def help_text(app) -> str:
+    return app.screen.query_one("#help-text").render().plain  # the whole help, not only what fits
+
+
+@dataclass(frozen=True)
+class Dialog:
+    open: Callable[..., Awaitable[None]]
+    leave_out: tuple[str, ...] = ()  # parts of it worded by someone else, or data (a path, the queue's rows)
+    exempt: tuple[str, ...] = ()  # words in it that are names, not words
+    read: Callable[..., str] | None = None  # what it shows (default: `dialog_text`)
+
+
+DIALOGS = {
+    "settings": Dialog(pressing("comma")),
+    "export": Dialog(pressing("ctrl+e"), leave_out=("#export-path",), exempt=("md html csv json",)),
+    "help": Dialog(pressing("question_mark"), read=help_text,
+                   exempt=(*(a.id for a in ACTIONS), *(a.keys for a in ACTIONS), str(config_file()))),
+    "dismiss": Dialog(pressing("d")),
+    "tag": Dialog(pressing("t")),
+    "duplicate": Dialog(pressing("m"), leave_out=("#dup-list",)),
+    "confirm": Dialog(retract_an_answer, leave_out=(".question", "#yes")),  # what it asks: the main screen's words
+    "choice": Dialog(choose_how_to_correct),
+}
+
+
+@pytest.mark.parametrize("name", DIALOGS)
+async def test_every_dialog_is_translated(session, clock, pseudo, name):
+    dialog = DIALOGS[name]
+    app = make_app(session, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await dialog.open(pilot, session)
+        shown = dialog.read(app) if dialog.read else dialog_text(app, leave_out=dialog.leave_out)
+    assert "⟦" in shown and untranslated(shown, session_words(session), dialog.exempt) == set(), shown
+
+
+async def test_the_dismiss_reasons_are_translated(session, clock, pseudo):
+    app = make_app(session, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "d")
+        shown = dialog_text(app)
+    assert all(f"⟦{reason}⟧" in shown for reason in ("spam", "off-topic", "duplicate", "abusive", "other")), shown
+
+
+async def test_the_duplicate_dialog_says_nothing_matches_in_the_language(session, clock, pseudo):
+    app = make_app(session, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "m")
+        await press(pilot, *"zzqx")
+        shown = dialog_text(app)
+    assert "⟦No matching question.⟧" in shown and untranslated(shown, session_words(session), ["zzqx"]) == set(), shown
+
+
+async def test_the_settings_say_why_they_cannot_be_saved_in_the_language(session, clock, pseudo):
+    app = make_app(session, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "comma")
+        app.screen.query_one("#profile", Select).value = "custom"
+        await press(pilot, "ctrl+s")
+        shown = dialog_text(app)
+    assert "⟦The custom profile needs a limit.⟧" in shown and untranslated(shown, session_words(session)) == set(), shown
+
+
+async def test_the_first_run_form_and_its_keys_are_translated(tmp_path: Path, clock, pseudo):
+    path = tmp_path / "new-session.json"
+    app = QuestionTimeApp(path, clock=clock, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, FirstRunScreen)
+        app.screen.query_one("#profile", Select).value = "custom"
+        await press(pilot, "ctrl+s")  # refused: the custom profile needs a limit
+        shown = dialog_text(app, leave_out=["Footer"])
+        footer = screen_text(app).split("\n")[-1]
+    assert "⟦The custom profile needs a limit.⟧" in shown
+    assert untranslated(shown, [str(path), "twittertime"]) == set(), shown
+    # the form's own keys (the app's ctrl+q and palette are the app's to word)
+    assert "esc ⟦Quit⟧" in footer and "^s ⟦Start⟧" in footer, footer
+
+
+async def test_the_quit_dialog_of_a_full_disk_is_translated(session, clock, pseudo, full_disk):
+    app = make_app(session, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "a")
+        await press(pilot, "q")
+        assert isinstance(app.screen, QuitPendingScreen)
+        shown = dialog_text(app)
+        said_by_the_store = session.write_error  # the store's words: it translates nothing
+    assert "⟦Save and quit⟧" in shown
+    assert untranslated(shown, session_words(session), [said_by_the_store]) == set(), shown
+
+
+# -- the panes worded here, on the main screen --------------------------------------------
+
+
+async def test_the_draft_pane_and_the_view_bar_are_translated(session, clock, pseudo):
+    """An answer over the limit: the question, the counter, the post and thread previews; a filter."""
+    app = make_app(session, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        select(app, session, "@promo_smartphone")  # a question with a link
+        await press(pilot, "a", "2", "enter")
+        empty = widget_text(app, app.screen.query_one(DraftPane))
+        await pilot.press(*ANSWER)
+        await settle(pilot)
+        typed = widget_text(app, app.screen.query_one(DraftPane))
+        await press(pilot, "escape", "slash")
+        await pilot.press(*"VINCI", "enter")
+        await settle(pilot)
+        views = widget_text(app, app.screen.query_one(ViewBar))
+    assert "⟦Type the answer (enter on a question to start)⟧" in empty, empty
+    assert "⟦has a link⟧" in typed and "⟦Thread preview (2 posts)⟧" in typed, typed
+    assert untranslated(empty, session_words(session), PROFILES) == set(), empty
+    assert untranslated(typed, session_words(session), PROFILES, [ANSWER]) == set(), typed
+    assert "⟦filter VINCI⟧" in views and untranslated(views, ["VINCI"]) == set(), views
+
+
+async def test_the_answered_log_is_translated(session, clock, pseudo):
+    app = make_app(session, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await answer(pilot, session, "@fra_cloud")  # a thread of two, published nowhere
+        shown = widget_text(app, app.screen.query_one(AnsweredLog))
+    said = " ".join(shown.split())
+    assert "⟦a thread of 2 posts⟧" in said and "⟦not published⟧" in said, shown
+    assert untranslated(shown, session_words(session), [ANSWER]) == set(), shown
+
+
+async def test_the_moderators_question_view_is_translated(session, clock, pseudo):
+    """Starred, tagged, dismissed with a reason, a duplicate of another question."""
+    copy, original = qid_of(session, "@sud_connesso"), qid_of(session, "@nerthase")
+    session.star(copy)
+    session.tag(copy, ["rete"])
+    session.mark_duplicate(copy, original)
+    app = make_app(session, clock, role="moderator")
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "6")
+        select(app, session, "@sud_connesso")
+        await settle(pilot)
+        shown = widget_text(app, app.screen.query_one("#detail", QuestionView))
+    said = " ".join(shown.split())
+    assert "⟦starred⟧" in said and "⟦dismissed⟧ (⟦duplicate⟧)" in said and "⟦duplicate of @nerthase⟧" in said, shown
+    assert untranslated(shown, session_words(session)) == set(), shown
+
+
+# -- in Italian -----------------------------------------------------------------------------
+
+
+async def test_a_dialog_in_italian(session, clock, italian):
+    app = make_app(session, clock)
+    async with app.run_test(size=SMALL) as pilot:
+        select(app, session, "@promo_smartphone")
+        await press(pilot, "d")
+        shown = dialog_text(app)
+    assert "Scarta la domanda di @promo_smartphone: perché?" in shown, shown
+    assert "2  fuori tema" in shown and "escape per annullare" in shown, shown
+
+
+def cut_off(app) -> list[str]:
+    """The dialog's labels and rows of buttons wider than the dialog: what a terminal would cut."""
+    dialog = app.screen.query_one(".dialog")
+    room = dialog.scrollable_content_region.width
+    cut = [str(label.render()) for label in dialog.query(Label) if label.outer_size.width > room]
+    for row in dialog.query(".buttons"):
+        buttons = list(row.query(Button))
+        width = sum(b.outer_size.width + b.styles.margin.left for b in buttons)
+        cut += [f"buttons {[str(b.label) for b in buttons]}: {width} > {room}"] if width > room else []
+        cut += [str(b.label) for b in buttons if Content(str(b.label)).cell_length > b.content_size.width]
+    return cut
+
+
+@pytest.mark.parametrize("name", DIALOGS)
+async def test_every_italian_dialog_fits_80_by_24(session, clock, italian, name):
+    app = make_app(session, clock)
+    async with app.run_test(size=SMALL) as pilot:
+        await DIALOGS[name].open(pilot, session)
+        assert cut_off(app) == [], screen_text(app)
+
+
+async def test_the_italian_first_run_and_quit_dialogs_fit_80_by_24(tmp_path: Path, session, clock, italian, full_disk):
+    app = QuestionTimeApp(tmp_path / "new-session.json", clock=clock, live=False)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        assert "Nuova sessione" in screen_text(app) and cut_off(app) == [], screen_text(app)
+    app = make_app(session, clock)
+    async with app.run_test(size=SMALL) as pilot:
+        await press(pilot, "a")
+        await press(pilot, "q")
+        assert "Salva ed esci" in screen_text(app) and cut_off(app) == [], screen_text(app)
+
+
+async def test_cut_off_sees_a_label_wider_than_its_dialog(session, clock, italian):
+    """`cut_off` reads sizes, not the screen: it must see what a terminal cuts."""
+    qid = qid_of(session, "@nerthase")
+    app = make_app(session, clock)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        app.push_screen(TagScreen("@" + "n" * 90, []))
+        await settle(pilot)
+        assert cut_off(app) != [] and "n" * 90 not in screen_text(app)
+    assert session.state.questions[qid].tags == []
