@@ -71,6 +71,7 @@ from store.model import (
     Question,
     Settings,
     SourceRecord,
+    handle,
     now_iso,
     question_id,
 )
@@ -719,18 +720,24 @@ class SessionStore:
         wanted = list(dict.fromkeys(qids))
 
         def build() -> list[Event]:
-            updates: list[tuple[str, QuestionFields]] = []
-            for qid in wanted:
-                question = self.state.questions.get(qid)
-                if question is None or (counted is not None and counted.get(qid) != question.status):
-                    continue
-                fields = after(question)
-                if fields and any(getattr(question, k) != v for k, v in fields.items()):
-                    updates.append((qid, fields))
+            updates = self._updates(wanted, after, counted)
             return [self._change(verb, updates)] if updates else []
 
         events = self._commit(build)
         return events[0] if events else None
+
+    def _updates(self, wanted: list[str], after: Callable[[Question], QuestionFields | None],
+                 counted: Mapping[str, str] | None) -> list[tuple[str, QuestionFields]]:
+        """What `act_on_many` changes, against the caught-up state (call it inside a commit's build)."""
+        updates: list[tuple[str, QuestionFields]] = []
+        for qid in wanted:
+            question = self.state.questions.get(qid)
+            if question is None or (counted is not None and counted.get(qid) != question.status):
+                continue
+            fields = after(question)
+            if fields and any(getattr(question, k) != v for k, v in fields.items()):
+                updates.append((qid, fields))
+        return updates
 
     def approve_many(self, qids: Iterable[str], *, counted: Mapping[str, str] | None = None) -> Event | None:
         return self.act_on_many("approve", qids, lambda q: {"status": "approved", "reason": None}, counted=counted)
@@ -741,6 +748,40 @@ class SessionStore:
             raise ActionError(f"unknown dismiss reason {reason!r} (one of: {', '.join(REASONS)})")
         fields: QuestionFields = {"status": "dismissed", "reason": cast(Reason, reason)}
         return self.act_on_many("dismiss", qids, lambda q: fields, counted=counted)
+
+    def block_author(self, author: str, qids: Iterable[str], reason: str = "spam", *,
+                     counted: Mapping[str, str] | None = None) -> Event | None:
+        """Dismiss an author's questions and hold their later posts: one event, so one undo.
+
+        `qids` (the author's questions counted at confirmation) are dismissed
+        as `act_on_many` does. In the same event the author joins
+        `Settings.blocked_authors` (unless their handle is there already), so
+        the hold rules catch what they post later, in every process that
+        ingests. The event is a `dismiss` carrying `block`; its undo puts the
+        questions back and takes the author off the list again. None when
+        there is nothing to dismiss and the author was blocked already.
+        """
+        author = clean_line(author)
+        if not handle(author):
+            raise ActionError("no author to block")
+        if reason not in REASONS:
+            raise ActionError(f"unknown dismiss reason {reason!r} (one of: {', '.join(REASONS)})")
+        fields: QuestionFields = {"status": "dismissed", "reason": cast(Reason, reason)}
+        wanted = list(dict.fromkeys(qids))
+
+        def build() -> list[Event]:
+            updates = self._updates(wanted, lambda q: fields, counted)
+            blocking = handle(author) not in {handle(a) for a in self.state.settings.blocked_authors}
+            if not (updates or blocking):
+                return []
+            event: Moderated = {"action": "dismiss", "qid": updates[0][0] if updates else next(iter(wanted), ""),
+                                "changes": self._changes(updates)}
+            if blocking:
+                event["block"] = author
+            return [event]
+
+        events = self._commit(build)
+        return events[0] if events else None
 
     def star_many(self, qids: Iterable[str], on: bool, *, counted: Mapping[str, str] | None = None) -> Event | None:
         return self.act_on_many("star" if on else "unstar", qids, lambda q: {"starred": on}, counted=counted)
@@ -838,6 +879,9 @@ class SessionStore:
             qid = target.get("qid")
             undo: Undone = {"action": "undo", "target": target_seq, "undid": target["action"],
                             "qid": qid if isinstance(qid, str) else None, "changes": changes}
+            blocked = target.get("block")
+            if isinstance(blocked, str) and handle(blocked) in {handle(a) for a in self.state.settings.blocked_authors}:
+                undo["unblock"] = blocked  # still blocked: the undo of the block unblocks (not if someone else did)
             return [undo]
 
         events = self._commit(build)

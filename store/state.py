@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 from store.events import REVISING, AnswerRevised, Event, GroupSet, QuestionAdded, changes_of
-from store.model import Answer, Draft, OutboxPart, Presence, Question, Settings, SourceRecord
+from store.model import Answer, Draft, OutboxPart, Presence, Question, Settings, SourceRecord, handle
 
 # Events that only set state (a draft, a source's cursor, a process's presence): not history worth keeping.
 STATE_ONLY = frozenset({"draft.set", "source.set", "presence.set"})
@@ -84,6 +84,10 @@ class SessionState:
             self.groups[event["qid"]] = event["group"]
         elif event["action"] == "question.hold":
             self.holds[event["qid"]] = event["rule"]
+        elif event["action"] == "dismiss" and "block" in event:
+            self._block(event["block"], True)
+        elif event["action"] == "undo" and "unblock" in event:
+            self._block(event["unblock"], False)
         for change in changes_of(event):
             changed = self.questions.get(change["qid"])
             if changed is not None:
@@ -93,6 +97,16 @@ class SessionState:
             self.events.append(event)
         if not provisional and seq is not None:
             self.last_seq = seq
+
+    def _block(self, author: str, on: bool) -> None:
+        """Add `author` to the blocked authors (unless its handle is there already), or take every
+        entry with its handle off. A change of the list, never a copy of someone's whole list:
+        another moderator's blocks made meanwhile stay."""
+        listed = self.settings.blocked_authors
+        kept = [a for a in listed if handle(a) != handle(author)]
+        if on and len(kept) < len(listed):
+            return
+        self.settings = replace(self.settings, blocked_authors=[*kept, author] if on else kept)
 
     def group_of(self, qid: str) -> str:
         """The id of `qid`'s near-duplicate group (`g-<qid>` for a question alone, as `Grouper` names it)."""

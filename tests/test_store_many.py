@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from store import validate
 from store.errors import ActionError
 from store.model import Settings
 from store.session_store import SessionStore
@@ -91,3 +92,58 @@ def test_nothing_to_change_commits_nothing(tmp_path: Path) -> None:
     assert mod.state.last_seq == before
     with pytest.raises(ActionError):
         mod.dismiss_many(ids, "no such reason")
+
+
+def test_a_block_dismisses_the_counted_questions_and_blocks_the_author_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    mod, host, _ = two_stores(path, n=2)
+    mod.add_questions([{"source": "file", "remote_id": f"s{i}", "author": "Spammer", "text": f"buy {i}?"}
+                       for i in range(3)])
+    spam = [q.id for q in mod.state.questions.values() if q.author == "@Spammer"]
+    host.update_settings(blocked_authors=["@other"])
+    lines_before = len(Path(f"{path}.journal").read_bytes().splitlines())
+    event = mod.block_author("@Spammer", spam[:2], "spam", counted={q: "new" for q in spam[:2]})
+    assert event is not None and event["action"] == "dismiss" and event.get("block") == "@Spammer"
+    assert len(Path(f"{path}.journal").read_bytes().splitlines()) == lines_before + 1  # one commit
+    host.refresh()
+    assert host.settings.blocked_authors == ["@other", "@Spammer"]  # the other moderator's block stays
+    assert [host.question(q).status for q in spam] == ["dismissed", "dismissed", "new"]  # the uncounted one too
+    assert host.dismissal(spam[0]) == "dismissed (spam) by mod"
+    host.update_settings(blocked_authors=["@other", "@Spammer", "@third"])  # edited elsewhere meanwhile
+    undo = mod.undo()
+    assert undo is not None and undo.get("unblock") == "@Spammer"
+    host.refresh()
+    assert host.settings.blocked_authors == ["@other", "@third"]
+    assert [host.question(q).status for q in spam] == ["new", "new", "new"]
+    reopened = SessionStore.open(path, actor="check")  # the journal replays to the same state
+    assert reopened.settings.blocked_authors == ["@other", "@third"]
+    reopened.close()
+
+
+def test_blocking_an_author_blocked_already_leaves_the_list_and_its_undo_alone(tmp_path: Path) -> None:
+    mod, host, ids = two_stores(tmp_path / "s.json", n=2)
+    mod.update_settings(blocked_authors=["USER0"])
+    event = mod.block_author("@user0", [ids[0]], "abusive")
+    assert event is not None and "block" not in event
+    assert mod.block_author("@user0", [ids[0]], "spam", counted={ids[0]: "new"}) is None  # changed since
+    mod.undo()
+    host.refresh()
+    assert host.settings.blocked_authors == ["USER0"] and host.question(ids[0]).status == "new"
+    # unblocked by someone else before the undo: the undo does not need to, and says nothing of it
+    mod.block_author("@user1", [ids[1]], "spam")
+    host.refresh()
+    host.update_settings(blocked_authors=["USER0"])
+    undo = mod.undo()
+    assert undo is not None and "unblock" not in undo and mod.settings.blocked_authors == ["USER0"]
+    with pytest.raises(ActionError):
+        mod.block_author(" @ ", [], "spam")
+
+
+@pytest.mark.parametrize("bad", [
+    {"action": "dismiss", "qid": "a", "changes": [], "block": 3},
+    {"action": "dismiss", "qid": "a", "changes": [], "block": " "},
+    {"action": "undo", "target": 1, "undid": "dismiss", "qid": "a", "changes": [], "unblock": ["@x"]},
+])
+def test_a_block_that_names_no_author_is_refused_where_the_store_is_read(bad: dict[str, object]) -> None:
+    with pytest.raises(validate.Invalid):
+        validate.event(bad, "event 1")

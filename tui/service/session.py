@@ -234,6 +234,11 @@ class SessionService:
                  counted: Mapping[str, str] | None = None) -> Event | None:
         return self._committed(self.store.tag_many(qids, tags, counted=counted))
 
+    def block_author(self, qids: Sequence[str], author: str, reason: str,
+                     counted: Mapping[str, str] | None = None) -> Event | None:
+        """Dismiss `qids` (the author's open questions, as counted) and hold the author's later posts."""
+        return self._committed(self.store.block_author(author, qids, reason, counted=counted))
+
     def split_group(self, qid: str) -> Event | None:
         """A moderator's split of a wrong merge: `qid` leaves its near-duplicate group."""
         return self._committed(self.store.split_group(qid))
