@@ -6,7 +6,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, Static
 
 from tui.widgets.shown import shown, shown_line
 
@@ -20,14 +20,19 @@ class TagScreen(ModalScreen[list[str] | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, author: str, tags: list[str]) -> None:
+    def __init__(self, author: str = "", tags: list[str] | None = None, *, heading: Content | None = None) -> None:
+        """`heading` replaces "Tags for <author>'s question" (a bulk move names its count)."""
         super().__init__()
         self.author = author
-        self.tags = tags
+        self.tags = tags or []
+        self.heading = heading
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content.assemble("Tags for ", shown(self.author, "bold", multiline=False), "'s question"))
+            if self.heading:
+                yield Static(self.heading, classes="question")  # wraps: a bulk move's count and filter
+            else:
+                yield Label(Content.assemble("Tags for ", shown(self.author, "bold", multiline=False), "'s question"))
             yield Input(shown_line(" ".join(self.tags)), placeholder="e.g. rete giovani privacy", id="tags")
             yield Label(Content.styled("spaces between tags · enter saves · escape cancels", "$text-muted"))
 
