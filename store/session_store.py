@@ -76,7 +76,7 @@ from store.model import (
     question_id,
 )
 from store.sanitize import MAX_TEXT, clean_line, clean_text
-from store.state import SessionState, alone
+from store.state import Prepared, SessionState, alone
 from store.storage import atomic_write, remove_orphans
 
 if TYPE_CHECKING:  # the triage engine (rapidfuzz, stemmers) loads only in a process that ingests
@@ -309,11 +309,19 @@ class SessionStore:
             if (behind or base is None) and (first is None or first > self.state.last_seq + 1):
                 return self._reload()
         fresh = [event for event in events if is_event(event) and (event["seq"] or 0) > self.state.last_seq]
+        checked: list[tuple[Event, Prepared | Exception]] = []
+        for event in fresh:  # checked and built before readers are held up (see `_append`)
+            try:
+                validate.event(event, f"event {event['seq']}")
+                checked.append((event, self.state.prepare(event)))
+            except (KeyError, TypeError, ValueError, AttributeError) as error:
+                checked.append((event, error))
         with self._applying:  # readers see another process's commits whole
-            for event in fresh:
+            for event, ready in checked:
                 try:
-                    validate.event(event, f"event {event['seq']}")
-                    self._apply(event)
+                    if isinstance(ready, Exception):
+                        raise ready
+                    self._apply(event, prepared=ready)
                 except (KeyError, TypeError, ValueError, AttributeError) as error:
                     self._damaged(event, error)
         # A compacted journal holds only what came after the snapshot (and a short tail).
@@ -358,9 +366,12 @@ class SessionStore:
             event.setdefault("at", at)
             event.setdefault("actor", self.actor)
         self._write(events)
+        # The changed records are built before readers are held up: only this thread changes the
+        # state (under `_mutex`), and a 50,000-question bulk move then holds them for a dict swap.
+        ready = [self.state.prepare(event) for event in events]
         with self._applying:  # readers see a commit whole
-            for event in events:
-                self._apply(event)
+            for event, prepared in zip(events, ready):
+                self._apply(event, prepared=prepared)
 
     def _commit(self, build: Callable[[], list[Event]]) -> list[Event]:
         """Catch up, build events against the fresh state, and make them durable."""
@@ -461,9 +472,9 @@ class SessionStore:
     def settings(self) -> Settings:
         return self.state.settings
 
-    def _apply(self, event: Event, *, provisional: bool = False) -> None:
+    def _apply(self, event: Event, *, provisional: bool = False, prepared: Prepared | None = None) -> None:
         with self._applying:
-            self.state.apply(event, provisional=provisional)
+            self.state.apply(event, provisional=provisional, prepared=prepared)
 
     def snapshot(self) -> SessionState:
         """The session as of now, for a reader on any thread: later commits never change it.
