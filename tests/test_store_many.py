@@ -12,8 +12,10 @@ import pytest
 
 from store import validate
 from store.errors import ActionError
-from store.model import Settings
+from store.events import Event
+from store.model import Question, Settings
 from store.session_store import SessionStore
+from store.state import SessionState
 
 
 def two_stores(path: Path, n: int = 4) -> tuple[SessionStore, SessionStore, list[str]]:
@@ -147,3 +149,24 @@ def test_blocking_an_author_blocked_already_leaves_the_list_and_its_undo_alone(t
 def test_a_block_that_names_no_author_is_refused_where_the_store_is_read(bad: dict[str, object]) -> None:
     with pytest.raises(validate.Invalid):
         validate.event(bad, "event 1")
+
+
+def test_records_built_before_the_readers_lock_are_used_only_while_their_question_is_unchanged() -> None:
+    """`SessionState.prepare` builds a bulk move's records ahead; `apply` never puts back a stale one."""
+    state = SessionState()
+    state.questions["a"] = Question(id="a", source="s", remote_id="r", author="@a", text="t?", received_at="")
+    twice: Event = {"action": "tag", "qid": "a", "seq": 1, "changes": [
+        {"qid": "a", "before": {"tags": []}, "after": {"tags": ["x"]}},
+        {"qid": "a", "before": {"tags": ["x"]}, "after": {"tags": ["x", "y"], "starred": True}}]}
+    state.apply(twice, prepared=state.prepare(twice))
+    assert (state.questions["a"].tags, state.questions["a"].starred) == (["x", "y"], True)
+    dismiss: Event = {"action": "dismiss", "qid": "a", "seq": 3, "changes": [
+        {"qid": "a", "before": {"status": "new"}, "after": {"status": "dismissed", "reason": "spam"}}]}
+    ready = state.prepare(dismiss)
+    approve: Event = {"action": "approve", "qid": "a", "seq": 2, "changes": [
+        {"qid": "a", "before": {"status": "new"}, "after": {"status": "approved", "votes": 4}}]}
+    state.apply(approve)  # applied between the dismiss's prepare and its apply
+    state.apply(dismiss, prepared=ready)
+    question = state.questions["a"]
+    assert (question.status, question.reason, question.votes, question.tags) == ("dismissed", "spam", 4, ["x", "y"])
+    assert question.tags is not twice["changes"][1]["after"]["tags"]  # type: ignore[typeddict-item]

@@ -265,6 +265,7 @@ class QueueIndex:
         """Every question's rank and status, and the counts, from scratch (about 30 ms at 100k)."""
         self._fresh = False
         self._generation = state.generation
+        self._folded.clear()  # a reload may bring tags whose events were never read here
         self._events_read = len(state.events)  # before reading the questions: later events are read again
         questions = tuple(state.questions.values())
         self._arrivals = [q.id for q in questions]
