@@ -641,11 +641,12 @@ class SessionStore:
         )
 
     def _changes(self, updates: list[tuple[str, QuestionFields]]) -> list[Change]:
-        """Each question's fields before, and after."""
+        """Each question's fields before, and after (equal ones shared: see `shared_fields`)."""
         changes: list[Change] = []
+        seen: dict[Any, QuestionFields] = {}
         for qid, after in updates:
             question = self.question(qid)
-            before = cast(QuestionFields, {name: getattr(question, name) for name in after})
+            before = shared_fields(tuple((name, getattr(question, name)) for name in after), seen)
             changes.append({"qid": qid, "before": before, "after": after})
         return changes
 
@@ -875,6 +876,7 @@ class SessionStore:
                 return []
             touched = self._touched_since(target_seq)
             changes: list[Change] = []
+            seen: dict[Any, QuestionFields] = {}
             for change in changes_of(target):
                 question = self.state.questions.get(change["qid"])
                 fields = change["after"].keys()
@@ -882,10 +884,10 @@ class SessionStore:
                     continue
                 if any(getattr(question, k) != v for k, v in change["after"].items()):
                     continue
-                after = cast(QuestionFields, {k: v for k, v in change["before"].items()
-                                              if v != change["after"].get(k)})
+                after = shared_fields(tuple((k, v) for k, v in change["before"].items()
+                                            if v != change["after"].get(k)), seen)
                 if after:
-                    before = cast(QuestionFields, {k: getattr(question, k) for k in after})
+                    before = shared_fields(tuple((k, getattr(question, k)) for k in after), seen)
                     changes.append({"qid": change["qid"], "before": before, "after": after})
             qid = target.get("qid")
             undo: Undone = {"action": "undo", "target": target_seq, "undid": target["action"],
@@ -1069,6 +1071,19 @@ def digest(snapshot: bytes) -> str:
     against someone who can write the store's files: they can change anything.
     """
     return hashlib.blake2b(snapshot, digest_size=16).hexdigest()
+
+
+def shared_fields(items: tuple[tuple[str, Any], ...], seen: dict[Any, QuestionFields]) -> QuestionFields:
+    """The fields `items` name, as one dict shared by every change of an event that has the same
+    (events are never changed once built): a 50,000-question move keeps one `{"status": "new",
+    "reason": None}` in the history, not 50,000 (11 MB). A list value (tags) is never shared."""
+    try:
+        found = seen.get(items)
+    except TypeError:  # unhashable: a list
+        return cast(QuestionFields, dict(items))
+    if found is None:
+        found = seen[items] = cast(QuestionFields, dict(items))
+    return found
 
 
 def question_tags(tags: Iterable[str]) -> list[str]:
