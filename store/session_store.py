@@ -76,7 +76,7 @@ from store.model import (
     question_id,
 )
 from store.sanitize import MAX_TEXT, clean_line, clean_text
-from store.state import Prepared, SessionState, alone
+from store.state import Prepared, SessionState, alone, share_fields
 from store.storage import atomic_write, remove_orphans
 
 if TYPE_CHECKING:  # the triage engine (rapidfuzz, stemmers) loads only in a process that ingests
@@ -313,6 +313,7 @@ class SessionStore:
         for event in fresh:  # checked and built before readers are held up (see `_append`)
             try:
                 validate.event(event, f"event {event['seq']}")
+                share_fields(event)
                 checked.append((event, self.state.prepare(event)))
             except (KeyError, TypeError, ValueError, AttributeError) as error:
                 checked.append((event, error))
@@ -368,6 +369,8 @@ class SessionStore:
         self._write(events)
         # The changed records are built before readers are held up: only this thread changes the
         # state (under `_mutex`), and a 50,000-question bulk move then holds them for a dict swap.
+        for event in events:
+            share_fields(event)
         ready = [self.state.prepare(event) for event in events]
         with self._applying:  # readers see a commit whole
             for event, prepared in zip(events, ready):
@@ -641,12 +644,11 @@ class SessionStore:
         )
 
     def _changes(self, updates: list[tuple[str, QuestionFields]]) -> list[Change]:
-        """Each question's fields before, and after (equal ones shared: see `shared_fields`)."""
+        """Each question's fields before, and after."""
         changes: list[Change] = []
-        seen: dict[Any, QuestionFields] = {}
         for qid, after in updates:
             question = self.question(qid)
-            before = shared_fields(tuple((name, getattr(question, name)) for name in after), seen)
+            before = cast(QuestionFields, {name: getattr(question, name) for name in after})
             changes.append({"qid": qid, "before": before, "after": after})
         return changes
 
@@ -876,7 +878,6 @@ class SessionStore:
                 return []
             touched = self._touched_since(target_seq)
             changes: list[Change] = []
-            seen: dict[Any, QuestionFields] = {}
             for change in changes_of(target):
                 question = self.state.questions.get(change["qid"])
                 fields = change["after"].keys()
@@ -884,10 +885,10 @@ class SessionStore:
                     continue
                 if any(getattr(question, k) != v for k, v in change["after"].items()):
                     continue
-                after = shared_fields(tuple((k, v) for k, v in change["before"].items()
-                                            if v != change["after"].get(k)), seen)
+                after = cast(QuestionFields, {k: v for k, v in change["before"].items()
+                                              if v != change["after"].get(k)})
                 if after:
-                    before = shared_fields(tuple((k, getattr(question, k)) for k in after), seen)
+                    before = cast(QuestionFields, {k: getattr(question, k) for k in after})
                     changes.append({"qid": change["qid"], "before": before, "after": after})
             qid = target.get("qid")
             undo: Undone = {"action": "undo", "target": target_seq, "undid": target["action"],
@@ -1071,19 +1072,6 @@ def digest(snapshot: bytes) -> str:
     against someone who can write the store's files: they can change anything.
     """
     return hashlib.blake2b(snapshot, digest_size=16).hexdigest()
-
-
-def shared_fields(items: tuple[tuple[str, Any], ...], seen: dict[Any, QuestionFields]) -> QuestionFields:
-    """The fields `items` name, as one dict shared by every change of an event that has the same
-    (events are never changed once built): a 50,000-question move keeps one `{"status": "new",
-    "reason": None}` in the history, not 50,000 (11 MB). A list value (tags) is never shared."""
-    try:
-        found = seen.get(items)
-    except TypeError:  # unhashable: a list
-        return cast(QuestionFields, dict(items))
-    if found is None:
-        found = seen[items] = cast(QuestionFields, dict(items))
-    return found
 
 
 def question_tags(tags: Iterable[str]) -> list[str]:

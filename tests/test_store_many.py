@@ -170,3 +170,24 @@ def test_records_built_before_the_readers_lock_are_used_only_while_their_questio
     question = state.questions["a"]
     assert (question.status, question.reason, question.votes, question.tags) == ("dismissed", "spam", 4, ["x", "y"])
     assert question.tags is not twice["changes"][1]["after"]["tags"]  # type: ignore[typeddict-item]
+
+
+def test_a_bulk_moves_history_shares_its_equal_fields_however_it_is_read(tmp_path: Path) -> None:
+    """The history keeps every event: equal before/after dicts are one object, in the process that
+    committed it, in one that read it from the journal, and in one that loaded the snapshot."""
+    path = tmp_path / "s.json"
+    mod, host, ids = two_stores(path, n=6)
+    mod.tag(ids[0], ["x"])
+    mod.dismiss_many(ids, "spam")
+    host.refresh()
+    mod.close()  # folded into the snapshot
+    loaded = SessionStore.open(path, actor="late")
+    for store in (mod, host, loaded):
+        event = next(e for e in reversed(store.state.events) if e["action"] == "dismiss")
+        changes = event["changes"]  # type: ignore[typeddict-item]
+        assert len(changes) == 6
+        assert len({id(c["before"]) for c in changes}) == 1 and len({id(c["after"]) for c in changes}) == 1
+    loaded.undo(next(e["seq"] for e in loaded.state.events if e["action"] == "dismiss"))
+    assert [q.status for q in loaded.state.questions.values()] == ["new"] * 6
+    loaded.close()
+    host.close()
