@@ -17,10 +17,10 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import app_bench, counter, live_triage_bench, store_bench, triage_bench
+from bench import app_bench, bulk_bench, counter, live_triage_bench, store_bench, triage_bench
 
 Row = dict[str, object]
-SUITES = ("store", "app", "counter", "triage", "live")
+SUITES = ("store", "app", "counter", "triage", "live", "bulk")
 
 
 def verdict(met: object) -> str:
@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             ("counter", lambda: counter.run(args.quick)),
             ("triage", lambda: triage_bench.run(args.quick)),
             ("live", lambda: live_triage_bench.run(args.quick)),
+            ("bulk", lambda: bulk_bench.run(args.quick)),
         ]
         for name, suite in suites:
             if args.only and name not in args.only:

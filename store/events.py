@@ -12,7 +12,12 @@ Kinds:
     question.add   a question arrived (`question`: its whole record)
     approve, dismiss, star, unstar, tag, duplicate, reopen, votes, answer.add, undo
                    changes to questions: `changes` lists each question's
-                   fields before and after (undo restores `before`)
+                   fields before and after (undo restores `before`); one
+                   event may change many questions (a bulk move), so one
+                   undo restores them all. A `dismiss` carrying `block`
+                   also adds that author to `Settings.blocked_authors` (the
+                   hold rules then hold their later posts); the undo of it
+                   carries `unblock` and takes them off again
     answer.correct, answer.follow_up, answer.retract
                    the life of an answer after it is sent: `revision` is
                    appended to the answer's `revisions` (see `Revision`)
@@ -81,6 +86,7 @@ class Moderated(_Stamped):
     action: ChangeVerb
     qid: str
     changes: list[Change]
+    block: NotRequired[str]  # on a dismiss: the author it blocks (`SessionStore.block_author`)
 
 
 class AnswerAdded(_Stamped):
@@ -96,6 +102,7 @@ class Undone(_Stamped):
     undid: str
     qid: str | None
     changes: list[Change]
+    unblock: NotRequired[str]  # the author the undone event blocked, taken off `Settings.blocked_authors`
 
 
 class Revision(TypedDict):

@@ -34,6 +34,11 @@ def parse_time(value: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def handle(author: str) -> str:
+    """An author as the hold rules compare them: no "@", any case ("@Spammer" blocks "@spammer")."""
+    return author.strip().lstrip("@").casefold()
+
+
 def question_id(source: str, remote_id: str) -> str:
     """A stable id from (source, remote id): the same post is stored once."""
     return hashlib.blake2b(f"{source}\x00{remote_id}".encode(), digest_size=8).hexdigest()

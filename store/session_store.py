@@ -70,11 +70,12 @@ from store.model import (
     Question,
     Settings,
     SourceRecord,
+    handle,
     now_iso,
     question_id,
 )
 from store.sanitize import MAX_TEXT, clean_line, clean_text
-from store.state import SessionState, alone
+from store.state import Prepared, SessionState, alone, share_fields
 from store.storage import atomic_write, remove_orphans
 from store.zones import UnknownZone, zone_named
 
@@ -308,11 +309,20 @@ class SessionStore:
             if (behind or base is None) and (first is None or first > self.state.last_seq + 1):
                 return self._reload()
         fresh = [event for event in events if is_event(event) and (event["seq"] or 0) > self.state.last_seq]
+        checked: list[tuple[Event, Prepared | Exception]] = []
+        for event in fresh:  # checked and built before readers are held up (see `_append`)
+            try:
+                validate.event(event, f"event {event['seq']}")
+                share_fields(event)
+                checked.append((event, self.state.prepare(event)))
+            except (KeyError, TypeError, ValueError, AttributeError) as error:
+                checked.append((event, error))
         with self._applying:  # readers see another process's commits whole
-            for event in fresh:
+            for event, ready in checked:
                 try:
-                    validate.event(event, f"event {event['seq']}")
-                    self._apply(event)
+                    if isinstance(ready, Exception):
+                        raise ready
+                    self._apply(event, prepared=ready)
                 except (KeyError, TypeError, ValueError, AttributeError) as error:
                     self._damaged(event, error)
         # A compacted journal holds only what came after the snapshot (and a short tail).
@@ -357,9 +367,14 @@ class SessionStore:
             event.setdefault("at", at)
             event.setdefault("actor", self.actor)
         self._write(events)
+        # The changed records are built before readers are held up: only this thread changes the
+        # state (under `_mutex`), and a 50,000-question bulk move then holds them for a dict swap.
+        for event in events:
+            share_fields(event)
+        ready = [self.state.prepare(event) for event in events]
         with self._applying:  # readers see a commit whole
-            for event in events:
-                self._apply(event)
+            for event, prepared in zip(events, ready):
+                self._apply(event, prepared=prepared)
 
     def _commit(self, build: Callable[[], list[Event]]) -> list[Event]:
         """Catch up, build events against the fresh state, and make them durable."""
@@ -460,9 +475,9 @@ class SessionStore:
     def settings(self) -> Settings:
         return self.state.settings
 
-    def _apply(self, event: Event, *, provisional: bool = False) -> None:
+    def _apply(self, event: Event, *, provisional: bool = False, prepared: Prepared | None = None) -> None:
         with self._applying:
-            self.state.apply(event, provisional=provisional)
+            self.state.apply(event, provisional=provisional, prepared=prepared)
 
     def snapshot(self) -> SessionState:
         """The session as of now, for a reader on any thread: later commits never change it.
@@ -719,18 +734,24 @@ class SessionStore:
         wanted = list(dict.fromkeys(qids))
 
         def build() -> list[Event]:
-            updates: list[tuple[str, QuestionFields]] = []
-            for qid in wanted:
-                question = self.state.questions.get(qid)
-                if question is None or (counted is not None and counted.get(qid) != question.status):
-                    continue
-                fields = after(question)
-                if fields and any(getattr(question, k) != v for k, v in fields.items()):
-                    updates.append((qid, fields))
+            updates = self._updates(wanted, after, counted)
             return [self._change(verb, updates)] if updates else []
 
         events = self._commit(build)
         return events[0] if events else None
+
+    def _updates(self, wanted: list[str], after: Callable[[Question], QuestionFields | None],
+                 counted: Mapping[str, str] | None) -> list[tuple[str, QuestionFields]]:
+        """What `act_on_many` changes, against the caught-up state (call it inside a commit's build)."""
+        updates: list[tuple[str, QuestionFields]] = []
+        for qid in wanted:
+            question = self.state.questions.get(qid)
+            if question is None or (counted is not None and counted.get(qid) != question.status):
+                continue
+            fields = after(question)
+            if fields and any(getattr(question, k) != v for k, v in fields.items()):
+                updates.append((qid, fields))
+        return updates
 
     def approve_many(self, qids: Iterable[str], *, counted: Mapping[str, str] | None = None) -> Event | None:
         return self.act_on_many("approve", qids, lambda q: {"status": "approved", "reason": None}, counted=counted)
@@ -741,6 +762,40 @@ class SessionStore:
             raise ActionError(f"unknown dismiss reason {reason!r} (one of: {', '.join(REASONS)})")
         fields: QuestionFields = {"status": "dismissed", "reason": cast(Reason, reason)}
         return self.act_on_many("dismiss", qids, lambda q: fields, counted=counted)
+
+    def block_author(self, author: str, qids: Iterable[str], reason: str = "spam", *,
+                     counted: Mapping[str, str] | None = None) -> Event | None:
+        """Dismiss an author's questions and hold their later posts: one event, so one undo.
+
+        `qids` (the author's questions counted at confirmation) are dismissed
+        as `act_on_many` does. In the same event the author joins
+        `Settings.blocked_authors` (unless their handle is there already), so
+        the hold rules catch what they post later, in every process that
+        ingests. The event is a `dismiss` carrying `block`; its undo puts the
+        questions back and takes the author off the list again. None when
+        there is nothing to dismiss and the author was blocked already.
+        """
+        author = clean_line(author)
+        if not handle(author):
+            raise ActionError("no author to block")
+        if reason not in REASONS:
+            raise ActionError(f"unknown dismiss reason {reason!r} (one of: {', '.join(REASONS)})")
+        fields: QuestionFields = {"status": "dismissed", "reason": cast(Reason, reason)}
+        wanted = list(dict.fromkeys(qids))
+
+        def build() -> list[Event]:
+            updates = self._updates(wanted, lambda q: fields, counted)
+            blocking = handle(author) not in {handle(a) for a in self.state.settings.blocked_authors}
+            if not (updates or blocking):
+                return []
+            event: Moderated = {"action": "dismiss", "qid": updates[0][0] if updates else next(iter(wanted), ""),
+                                "changes": self._changes(updates)}
+            if blocking:
+                event["block"] = author
+            return [event]
+
+        events = self._commit(build)
+        return events[0] if events else None
 
     def star_many(self, qids: Iterable[str], on: bool, *, counted: Mapping[str, str] | None = None) -> Event | None:
         return self.act_on_many("star" if on else "unstar", qids, lambda q: {"starred": on}, counted=counted)
@@ -844,6 +899,9 @@ class SessionStore:
             qid = target.get("qid")
             undo: Undone = {"action": "undo", "target": target_seq, "undid": target["action"],
                             "qid": qid if isinstance(qid, str) else None, "changes": changes}
+            blocked = target.get("block")
+            if isinstance(blocked, str) and handle(blocked) in {handle(a) for a in self.state.settings.blocked_authors}:
+                undo["unblock"] = blocked  # still blocked: the undo of the block unblocks (not if someone else did)
             return [undo]
 
         events = self._commit(build)

@@ -11,15 +11,53 @@ rendering while sources add questions).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
+from operator import attrgetter
 from typing import Any, cast
 
-from store.events import REVISING, AnswerRevised, Event, GroupSet, QuestionAdded, changes_of
-from store.model import Answer, Draft, OutboxPart, Presence, Question, Settings, SourceRecord
+from store.events import REVISING, AnswerRevised, Change, Event, GroupSet, QuestionAdded, QuestionFields, changes_of
+from store.model import Answer, Draft, OutboxPart, Presence, Question, Settings, SourceRecord, handle
 
 # Events that only set state (a draft, a source's cursor, a process's presence): not history worth keeping.
 STATE_ONLY = frozenset({"draft.set", "source.set", "presence.set"})
 GROUPING = frozenset({"group.join", "group.split"})
+
+
+# Per change of an event: (the question it was built from, the question after the change), or None.
+Prepared = list[tuple[Question, Question] | None]
+
+
+_FIELDS = tuple(f.name for f in fields(Question))  # every field is an __init__ argument, in this order
+_VALUES = attrgetter(*_FIELDS)
+_PLACE = {name: number for number, name in enumerate(_FIELDS)}
+
+
+def changed(question: Question, change: Change) -> Question:
+    """`question` with a change's `after` fields (lists copied: records never share a mutable field).
+
+    `dataclasses.replace` without its checks: 2 µs instead of 15 (it walks the fields each call),
+    which is most of the time a 50,000-question bulk move takes."""
+    values: list[Any] = list(_VALUES(question))
+    for name, value in change["after"].items():
+        values[_PLACE[name]] = list(value) if isinstance(value, list) else value
+    return Question(*values)
+
+
+def share_fields(event: Event) -> None:
+    """Let an event's changes share their equal `before` and `after` dicts (events are read, never
+    changed, once built). The history keeps every event: a 50,000-question bulk move read from
+    JSON holds 100,000 such dicts (about 35 MB); shared, a handful. A list value (tags) stays apart."""
+    changes = changes_of(event)
+    if len(changes) < 2:
+        return
+    seen: dict[Any, QuestionFields] = {}
+    for change in changes:
+        for side in ("before", "after"):
+            fields = change[side]
+            try:
+                change[side] = seen.setdefault(tuple(fields.items()), fields)
+            except TypeError:  # unhashable: a list
+                continue
 
 
 def alone(qid: str) -> str:
@@ -48,11 +86,12 @@ class SessionState:
     # derived facts (the queue index) start again from scratch.
     generation: int = 0
 
-    def apply(self, event: Event, *, provisional: bool = False) -> None:
+    def apply(self, event: Event, *, provisional: bool = False, prepared: Prepared | None = None) -> None:
         """Apply one event; committed events at or below `last_seq` are skipped.
 
         A provisional event (kept in memory while the disk refuses writes)
         goes into the history with `seq` None and does not move `last_seq`.
+        `prepared`: this event's `prepare`, made earlier (see there).
         """
         seq = event.get("seq")
         if not provisional and (seq is None or seq <= self.last_seq):
@@ -84,15 +123,45 @@ class SessionState:
             self.groups[event["qid"]] = event["group"]
         elif event["action"] == "question.hold":
             self.holds[event["qid"]] = event["rule"]
-        for change in changes_of(event):
-            changed = self.questions.get(change["qid"])
-            if changed is not None:
-                after: dict[str, Any] = {k: list(v) if isinstance(v, list) else v for k, v in change["after"].items()}
-                self.questions[changed.id] = replace(changed, **after)
+        elif event["action"] == "dismiss" and "block" in event:
+            self._block(event["block"], True)
+        elif event["action"] == "undo" and "unblock" in event:
+            self._block(event["unblock"], False)
+        for number, change in enumerate(changes_of(event)):
+            current = self.questions.get(change["qid"])
+            if current is not None:
+                ready = prepared[number] if prepared else None
+                # a record built from the question as it still is; else (an earlier change in this event) anew
+                self.questions[current.id] = ready[1] if ready and ready[0] is current else changed(current, change)
         if event["action"] not in STATE_ONLY:
             self.events.append(event)
         if not provisional and seq is not None:
             self.last_seq = seq
+
+    def prepare(self, event: Event) -> Prepared:
+        """The records `event` puts in place of the questions it changes, built without changing anything.
+
+        Building them is most of the cost of applying a bulk change (a new record per question: about
+        5 µs each, a quarter of a second for 50,000). A store builds them before it takes its readers'
+        lock, so a reader (the screen, an export) never waits that long. Call it where nothing else
+        changes the state meanwhile (a store holds its commit mutex); `apply` uses a record only while
+        its question is still the one it was built from.
+        """
+        built: Prepared = []
+        for change in changes_of(event):
+            current = self.questions.get(change["qid"])
+            built.append(None if current is None else (current, changed(current, change)))
+        return built
+
+    def _block(self, author: str, on: bool) -> None:
+        """Add `author` to the blocked authors (unless its handle is there already), or take every
+        entry with its handle off. A change of the list, never a copy of someone's whole list:
+        another moderator's blocks made meanwhile stay."""
+        listed = self.settings.blocked_authors
+        kept = [a for a in listed if handle(a) != handle(author)]
+        if on and len(kept) < len(listed):
+            return
+        self.settings = replace(self.settings, blocked_authors=[*kept, author] if on else kept)
 
     def group_of(self, qid: str) -> str:
         """The id of `qid`'s near-duplicate group (`g-<qid>` for a question alone, as `Grouper` names it)."""
@@ -172,6 +241,8 @@ class SessionState:
         for d in docs("presence"):
             state.presence[d["id"]] = Presence.from_dict(d)
         state.events = cast(list[Event], docs("events"))
+        for event in state.events:
+            share_fields(event)
         # Groups live in the history (events of both kinds are kept there), not in a table of their own.
         for event in state.events:
             if event["action"] in GROUPING:

@@ -196,6 +196,10 @@ def event(record: object, where: str) -> None:
         _texts(record, where, ("text",))
     elif action == "question.hold":
         _texts(record, where, ("qid", "rule"))
+    elif action in ("dismiss", "undo"):
+        for name in ("block", "unblock"):  # an author a dismiss blocks, its undo unblocks
+            if name in record and (type(record[name]) is not str or not record[name].strip()):
+                raise _fail(where, name, "an author", record[name])
     elif action in ("group.join", "group.split"):
         _texts(record, where, ("qid", "group"))
         if not record.get("qid") or not record.get("group"):

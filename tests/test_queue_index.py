@@ -98,6 +98,11 @@ class Session:
             lambda: store.reopen(qid),
             lambda: store.undo(),
             lambda: store.add_answer(qid, "An answer.", ["An answer."], "classic"),
+            # bulk moves: one event over many questions
+            lambda: store.dismiss_many(rng.sample(ids, min(len(ids), 5)), rng.choice(REASONS)),
+            lambda: store.tag_many(rng.sample(ids, min(len(ids), 5)), rng.choice(TAGS)),
+            lambda: store.approve_many(rng.sample(ids, min(len(ids), 5))),
+            lambda: store.block_author(rng.choice(AUTHORS), [q for q in ids if store.state.questions[q].status == "new"]),
         ]
         try:
             rng.choice(moves)()
@@ -195,6 +200,32 @@ def test_a_big_batch_of_arrivals_and_a_reload_are_counted(tmp_path: Path) -> Non
         assert shown.rebuilt and shown.ids == (question_id("b", "5"),)
         assert index.counts["new"] == 5_999
         check(index, store.state, "all", "q29", index.sync(store.state, "all", "q29").ids)
+    finally:
+        store.close()
+
+
+def test_a_bulk_move_over_thousands_is_counted_afresh(tmp_path: Path) -> None:
+    """Past REGROUP_ARRIVALS changed questions the index counts every question again, and the
+    filter still finds the tags the move added."""
+    store = SessionStore.open(tmp_path / "session.json")
+    index = QueueIndex()
+    try:
+        store.add_questions({"source": "b", "remote_id": str(n), "author": f"@a{n % 7}", "text": f"q{n % 300}?"}
+                            for n in range(7_000))
+        index.sync(store.state, "new", "bulky")
+        ids = list(store.state.questions)
+        store.tag_many(ids[:6_000], ["bulky"])
+        shown = index.sync(store.state, "new", "bulky")
+        assert shown.rebuilt and len(shown.ids) == 6_000
+        store.star_many(ids[:5_500], True)
+        store.dismiss_many(ids[:5_200], "spam", counted=dict.fromkeys(ids[:5_200], "new"))
+        for view in ("new", "starred", "dismissed"):
+            check(index, store.state, view, "bulky", index.sync(store.state, view, "bulky").ids)
+        assert index.counts == {**dict.fromkeys(VIEWS, 0), "new": 1_800, "dismissed": 5_200, "starred": 300,
+                                "all": 7_000}
+        store.undo()
+        check(index, store.state, "new", "bulky", index.sync(store.state, "new", "bulky").ids)
+        assert index.counts["new"] == 7_000 and index.counts["starred"] == 5_500
     finally:
         store.close()
 

@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from store import validate
 from store.errors import ActionError
-from store.model import Settings
+from store.events import Event
+from store.model import Question, Settings
 from store.session_store import SessionStore
+from store.state import SessionState
 
 
 def two_stores(path: Path, n: int = 4) -> tuple[SessionStore, SessionStore, list[str]]:
@@ -91,3 +94,100 @@ def test_nothing_to_change_commits_nothing(tmp_path: Path) -> None:
     assert mod.state.last_seq == before
     with pytest.raises(ActionError):
         mod.dismiss_many(ids, "no such reason")
+
+
+def test_a_block_dismisses_the_counted_questions_and_blocks_the_author_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    mod, host, _ = two_stores(path, n=2)
+    mod.add_questions([{"source": "file", "remote_id": f"s{i}", "author": "Spammer", "text": f"buy {i}?"}
+                       for i in range(3)])
+    spam = [q.id for q in mod.state.questions.values() if q.author == "@Spammer"]
+    host.update_settings(blocked_authors=["@other"])
+    lines_before = len(Path(f"{path}.journal").read_bytes().splitlines())
+    event = mod.block_author("@Spammer", spam[:2], "spam", counted={q: "new" for q in spam[:2]})
+    assert event is not None and event["action"] == "dismiss" and event.get("block") == "@Spammer"
+    assert len(Path(f"{path}.journal").read_bytes().splitlines()) == lines_before + 1  # one commit
+    host.refresh()
+    assert host.settings.blocked_authors == ["@other", "@Spammer"]  # the other moderator's block stays
+    assert [host.question(q).status for q in spam] == ["dismissed", "dismissed", "new"]  # the uncounted one too
+    assert host.dismissal(spam[0]) == "dismissed (spam) by mod"
+    host.update_settings(blocked_authors=["@other", "@Spammer", "@third"])  # edited elsewhere meanwhile
+    undo = mod.undo()
+    assert undo is not None and undo.get("unblock") == "@Spammer"
+    host.refresh()
+    assert host.settings.blocked_authors == ["@other", "@third"]
+    assert [host.question(q).status for q in spam] == ["new", "new", "new"]
+    reopened = SessionStore.open(path, actor="check")  # the journal replays to the same state
+    assert reopened.settings.blocked_authors == ["@other", "@third"]
+    reopened.close()
+
+
+def test_blocking_an_author_blocked_already_leaves_the_list_and_its_undo_alone(tmp_path: Path) -> None:
+    mod, host, ids = two_stores(tmp_path / "s.json", n=2)
+    mod.update_settings(blocked_authors=["USER0"])
+    event = mod.block_author("@user0", [ids[0]], "abusive")
+    assert event is not None and "block" not in event
+    assert mod.block_author("@user0", [ids[0]], "spam", counted={ids[0]: "new"}) is None  # changed since
+    mod.undo()
+    host.refresh()
+    assert host.settings.blocked_authors == ["USER0"] and host.question(ids[0]).status == "new"
+    # unblocked by someone else before the undo: the undo does not need to, and says nothing of it
+    mod.block_author("@user1", [ids[1]], "spam")
+    host.refresh()
+    host.update_settings(blocked_authors=["USER0"])
+    undo = mod.undo()
+    assert undo is not None and "unblock" not in undo and mod.settings.blocked_authors == ["USER0"]
+    with pytest.raises(ActionError):
+        mod.block_author(" @ ", [], "spam")
+
+
+@pytest.mark.parametrize("bad", [
+    {"action": "dismiss", "qid": "a", "changes": [], "block": 3},
+    {"action": "dismiss", "qid": "a", "changes": [], "block": " "},
+    {"action": "undo", "target": 1, "undid": "dismiss", "qid": "a", "changes": [], "unblock": ["@x"]},
+])
+def test_a_block_that_names_no_author_is_refused_where_the_store_is_read(bad: dict[str, object]) -> None:
+    with pytest.raises(validate.Invalid):
+        validate.event(bad, "event 1")
+
+
+def test_records_built_before_the_readers_lock_are_used_only_while_their_question_is_unchanged() -> None:
+    """`SessionState.prepare` builds a bulk move's records ahead; `apply` never puts back a stale one."""
+    state = SessionState()
+    state.questions["a"] = Question(id="a", source="s", remote_id="r", author="@a", text="t?", received_at="")
+    twice: Event = {"action": "tag", "qid": "a", "seq": 1, "changes": [
+        {"qid": "a", "before": {"tags": []}, "after": {"tags": ["x"]}},
+        {"qid": "a", "before": {"tags": ["x"]}, "after": {"tags": ["x", "y"], "starred": True}}]}
+    state.apply(twice, prepared=state.prepare(twice))
+    assert (state.questions["a"].tags, state.questions["a"].starred) == (["x", "y"], True)
+    dismiss: Event = {"action": "dismiss", "qid": "a", "seq": 3, "changes": [
+        {"qid": "a", "before": {"status": "new"}, "after": {"status": "dismissed", "reason": "spam"}}]}
+    ready = state.prepare(dismiss)
+    approve: Event = {"action": "approve", "qid": "a", "seq": 2, "changes": [
+        {"qid": "a", "before": {"status": "new"}, "after": {"status": "approved", "votes": 4}}]}
+    state.apply(approve)  # applied between the dismiss's prepare and its apply
+    state.apply(dismiss, prepared=ready)
+    question = state.questions["a"]
+    assert (question.status, question.reason, question.votes, question.tags) == ("dismissed", "spam", 4, ["x", "y"])
+    assert question.tags is not twice["changes"][1]["after"]["tags"]  # type: ignore[typeddict-item]
+
+
+def test_a_bulk_moves_history_shares_its_equal_fields_however_it_is_read(tmp_path: Path) -> None:
+    """The history keeps every event: equal before/after dicts are one object, in the process that
+    committed it, in one that read it from the journal, and in one that loaded the snapshot."""
+    path = tmp_path / "s.json"
+    mod, host, ids = two_stores(path, n=6)
+    mod.tag(ids[0], ["x"])
+    mod.dismiss_many(ids, "spam")
+    host.refresh()
+    mod.close()  # folded into the snapshot
+    loaded = SessionStore.open(path, actor="late")
+    for store in (mod, host, loaded):
+        event = next(e for e in reversed(store.state.events) if e["action"] == "dismiss")
+        changes = event["changes"]  # type: ignore[typeddict-item]
+        assert len(changes) == 6
+        assert len({id(c["before"]) for c in changes}) == 1 and len({id(c["after"]) for c in changes}) == 1
+    loaded.undo(next(e["seq"] for e in loaded.state.events if e["action"] == "dismiss"))
+    assert [q.status for q in loaded.state.questions.values()] == ["new"] * 6
+    loaded.close()
+    host.close()

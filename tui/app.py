@@ -34,7 +34,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from store.errors import Dismissed, StoreError
-from store.events import qids_of
+from store.events import Event, changes_of, qids_of
 from store.locations import person
 from store.model import parse_time
 from store.sanitize import clean_shown
@@ -102,6 +102,25 @@ def settle_heap() -> None:
     """
     gc.collect()
     gc.freeze()
+
+
+def plural(count: int) -> str:
+    return f"{count:,} question{'' if count == 1 else 's'}"
+
+
+def moved(intent: MainScreen.ModerateMany, event: Event | None) -> str:
+    """What a bulk move did, for its toast ("" when it asks for none): those counted but left
+    alone were changed by someone else meanwhile, or were so already."""
+    if not intent.done:
+        return ""
+    if not intent.qids:
+        return f"{intent.done}."
+    changed = len(changes_of(event)) if event is not None else 0
+    left = len(intent.qids) - changed
+    note = f"{plural(changed)} {intent.done}"
+    if left:
+        note += f"; {plural(left)} left as they were (changed meanwhile, or so already)"
+    return f"{note}. u undoes it."
 
 
 class _Listener:
@@ -285,7 +304,8 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
     @on(MainScreen.ModerateMany)
     def _moderate_many(self, intent: MainScreen.ModerateMany) -> None:
         call = partial(getattr(self._session, intent.verb), intent.qids, *intent.args)
-        self._job(intent.verb.replace("_", " "), call, lambda event: Moderated(qids_of(event) if event else frozenset()))
+        self._job(intent.verb.replace("_", " "), call,
+                  lambda event: Moderated(qids_of(event) if event else frozenset(), moved(intent, event)))
 
     @on(MainScreen.Undo)
     def _undo(self) -> None:
@@ -298,8 +318,15 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
             self.notify("Nothing of yours to undo.", markup=False)
             return
         question = self._session.state.questions.get(event["qid"] or "")
-        who = f" on {question.author}'s question" if question else ""
-        self.notify(f"Undone: {event['undid']}{who}.", markup=False)
+        restored = len(event["changes"])
+        if "unblock" in event:
+            self.notify(f"Undone: the block of {event['unblock']} ({plural(restored)} back; their later posts"
+                        " are no longer held).", markup=False)
+        elif restored > 1:
+            self.notify(f"Undone: {event['undid']} of {plural(restored)}.", markup=False)
+        else:
+            who = f" on {question.author}'s question" if question else ""
+            self.notify(f"Undone: {event['undid']}{who}.", markup=False)
         self.mark_dirty(qids_of(event))
         if question is not None and self._showing():
             self.drain()  # the question is back in its view: put the cursor on it
@@ -438,6 +465,8 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
     def _moderated(self, message: Moderated) -> None:
         self.mark_dirty(message.qids)
         self.drain()
+        if message.note:
+            self.notify(message.note, markup=False)
 
     def mark_dirty(self, qids: frozenset[str] = frozenset()) -> None:
         """Redraw at the next drain; `qids` are rows that may look different."""

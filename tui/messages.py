@@ -37,6 +37,7 @@ class Moderated(Message):
     """A moderator action is in the store: draw these questions now, not at the next drain."""
 
     qids: frozenset[str]
+    note: str = ""  # what a bulk move did, for a toast ("" for a one-question action)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Literal
 
+from store.model import handle as _handle
 from store.triage.normalise import has_words, plain_stems, shape, words
 
 Rule = Literal["blocked author", "blocked word", "link only", "flood"]
@@ -32,10 +33,6 @@ class HoldRules:
 class Hold:
     rule: Rule
     detail: str  # what matched: the author, the word, the number of accounts
-
-
-def _handle(author: str) -> str:
-    return author.strip().lstrip("@").casefold()
 
 
 def blocked_author(rules: HoldRules, author: str) -> Hold | None:

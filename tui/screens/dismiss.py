@@ -8,7 +8,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Label, OptionList
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.model import REASONS
@@ -26,14 +26,20 @@ class DismissScreen(ModalScreen[str | None]):
         *(Binding(str(number), f"pick({number - 1})", show=False) for number in range(1, len(REASONS) + 1)),
     ]
 
-    def __init__(self, author: str) -> None:
+    def __init__(self, author: str = "", *, heading: Content | None = None) -> None:
+        """`heading` replaces "Dismiss <author>'s question: why?" (a bulk move names its count)."""
         super().__init__()
         self.author = author
         translate_bindings(self)
+        self.heading = heading
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(sentence(_("Dismiss {author}'s question: why?"), author=shown(self.author, "bold", multiline=False)))
+            if self.heading:
+                yield Static(self.heading, classes="question")  # wraps: a bulk move's count and filter
+            else:
+                yield Label(sentence(_("Dismiss {author}'s question: why?"),
+                                     author=shown(self.author, "bold", multiline=False)))
             yield OptionList(
                 *(Option(Content(f"{number}  {reason_label(reason)}"), id=reason) for number, reason in enumerate(REASONS, 1)),
                 id="reasons",

@@ -21,8 +21,13 @@ ABOUT = N_(
     "The host answers from the Approved view, ordered starred first, then by votes, then oldest first; "
     "the other views are oldest first. The counter counts the post that will really be sent "
     "(@asker mention and #hashtag included); past the limit the answer goes out as a numbered thread. "
-    "Drafts are saved as you type. Every action is also in the command palette (ctrl+p)."
+    "Drafts are saved as you type. A bulk move (approve, dismiss or tag every question shown, or block an author) "
+    "asks with the count first, acts only on the questions it counted, and one undo takes it back. "
+    "Every action is also in the command palette (ctrl+p)."
 )
+
+
+VIEWS_HELP = N_("views: new, approved, starred, dismissed, answered, all")
 
 
 class HelpScreen(ModalScreen[None]):
@@ -37,8 +42,16 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         # The action helps and the flag legend are defined (and marked) where they belong; translated here.
         lines = [Content.styled(_("questiontime: keys"), "bold"), Content("")]
+        views = [action for action in ACTIONS if action.id.startswith("view.")]
         for action in ACTIONS:
+            if action in views[1:]:
+                continue
             keys = self.keys.get(action.id, "")
+            if action is views[0]:  # the six views on one line: the help fits a 48-row terminal
+                keys = " ".join(self.keys.get(view.id, "") for view in views)
+                lines.append(Content.assemble((f"{keys:>14}  ", "bold $accent"), _(VIEWS_HELP),
+                                              ("   [view.*]", "$text-muted")))
+                continue
             lines.append(Content.assemble((f"{keys:>14}  ", "bold $accent"), _(action.help), (f"   [{action.id}]", "$text-muted")))
         lines += [
             Content(""),

@@ -29,6 +29,7 @@ from textual.widgets import Input
 
 from store.model import Question
 from tui.actions import BY_NAME, bindings
+from tui.screens import bulk
 from tui.screens.choice import ChoiceScreen
 from tui.screens.confirm import ConfirmScreen
 from tui.screens.dismiss import DismissScreen
@@ -87,6 +88,7 @@ class MainScreen(Screen[None]):
         verb: str
         qids: tuple[str, ...]
         args: tuple[object, ...] = ()
+        done: str = ""  # what it did, for a toast once stored ("dismissed as spam"); "" says nothing
 
     @dataclass
     class Send(Message):
@@ -423,6 +425,75 @@ class MainScreen(Screen[None]):
             reading = self.reading
             self._unless_claimed(question, "Merge", lambda: self.app.push_screen(
                 DuplicateScreen(question.id, reading.service.state.questions, reading.index, reading.clock), chosen))
+
+    # -- bulk moves: one action over many questions, one undo, confirmed with the count (`bulk`) ------
+
+    def shown_questions(self) -> dict[str, str]:
+        """The questions the queue shows now (view and filter), each with its status now: what a
+        bulk move acts on. The one place that says so: where a row stands for several questions
+        (a near-duplicate group), they are all listed here."""
+        self.refresh_view()  # what is on screen is what is counted, arrivals not drawn yet aside
+        questions = self.reading.service.state.questions
+        return {qid: q.status for qid in self.queue.ids if (q := questions.get(qid)) is not None}
+
+    def _confirm_many(self, verb: str, counted: dict[str, str], args: tuple[object, ...], ask: Content, yes: str,
+                      done: str) -> None:
+        """Ask with the count; then `verb` acts on `counted` only, as one action (`ModerateMany`)."""
+        def chosen(sure: bool | None) -> None:
+            if sure:
+                self.post_message(self.ModerateMany(verb, tuple(counted), (*args, counted), done))
+
+        self.app.push_screen(ConfirmScreen(ask, yes), chosen)
+
+    def action_bulk(self, verb: str) -> None:
+        """Approve, dismiss or tag every question shown. The count is taken now, at the key press."""
+        if self.view == "all" and not self.text_filter.strip():
+            self.notify(bulk.WHOLE_SESSION, severity="warning", markup=False)
+            return
+        shown_now = self.shown_questions()
+        counted = bulk.acted_on(verb, shown_now)
+        if not counted:
+            self.notify(bulk.nothing_to(verb, len(shown_now)), severity="warning", markup=False)
+            return
+        move = bulk.Move(verb, len(counted), len(shown_now) - len(counted), self.view, self.text_filter)
+        if verb == "approve":
+            self._confirm_many("approve_many", counted, (), move.ask(), "Approve all", move.done())
+        elif verb == "dismiss":
+            def reason_chosen(reason: str | None) -> None:
+                if reason:
+                    self._confirm_many("dismiss_many", counted, (reason,), move.ask(reason=reason), "Dismiss all",
+                                       move.done(reason=reason))
+
+            self.app.push_screen(DismissScreen(heading=move.title()), reason_chosen)
+        else:
+            def tags_chosen(tags: list[str] | None) -> None:
+                if tags:
+                    self._confirm_many("tag_many", counted, (tags,), move.ask(tags=tags), "Tag all", move.done(tags=tags))
+
+            self.app.push_screen(TagScreen(heading=move.title()), tags_chosen)
+
+    def action_block_author(self) -> None:
+        """Dismiss the selected question's author's open questions and hold what they post later."""
+        question = self._need_selected()
+        if question is None:
+            return
+        author, service = question.author, self.reading.service
+        counted = bulk.by_author(tuple(service.state.questions.values()), author)
+        blocked = bulk.is_blocked(service.settings, author)
+        if blocked and not counted:
+            self.notify(f"{author} is blocked already, and none of their questions is open.", markup=False)
+            return
+
+        def reason_chosen(reason: str | None) -> None:
+            if reason:
+                self._confirm_many("block_author", counted, (author, reason),
+                                   bulk.ask_block(author, len(counted), reason, blocked),
+                                   "Dismiss" if blocked else "Block", bulk.block_done(author, reason, blocked, len(counted)))
+
+        if counted:
+            self.app.push_screen(DismissScreen(heading=bulk.block_title(author, len(counted))), reason_chosen)
+        else:
+            reason_chosen("spam")  # nothing to dismiss: only the block is asked
 
     def action_filter(self) -> None:
         box = self.query_one("#filter", Input)

@@ -6,7 +6,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, Static
 
 from tui.i18n import N_, _
 from tui.widgets.shown import shown, shown_line
@@ -22,15 +22,20 @@ class TagScreen(ModalScreen[list[str] | None]):
 
     BINDINGS = [Binding("escape", "cancel", N_("Cancel"))]
 
-    def __init__(self, author: str, tags: list[str]) -> None:
+    def __init__(self, author: str = "", tags: list[str] | None = None, *, heading: Content | None = None) -> None:
+        """`heading` replaces "Tags for <author>'s question" (a bulk move names its count)."""
         super().__init__()
         self.author = author
-        self.tags = tags
+        self.tags = tags or []
+        self.heading = heading
         translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(sentence(_("Tags for {author}'s question"), author=shown(self.author, "bold", multiline=False)))
+            if self.heading:
+                yield Static(self.heading, classes="question")  # wraps: a bulk move's count and filter
+            else:
+                yield Label(sentence(_("Tags for {author}'s question"), author=shown(self.author, "bold", multiline=False)))
             yield Input(shown_line(" ".join(self.tags)), placeholder=_("e.g. rete giovani privacy"), id="tags")
             yield Label(Content.styled(_("spaces between tags · enter saves · escape cancels"), "$text-muted"))
 

@@ -267,6 +267,11 @@ class SessionService:
         """Add, change or remove one session topic (see `SessionStore.edit_topic`); the line as stored."""
         return self.store.edit_topic(line, replacing=replacing)
 
+    def block_author(self, qids: Sequence[str], author: str, reason: str,
+                     counted: Mapping[str, str] | None = None) -> Event | None:
+        """Dismiss `qids` (the author's open questions, as counted) and hold the author's later posts."""
+        return self._committed(self.store.block_author(author, qids, reason, counted=counted))
+
     def split_group(self, qid: str) -> Event | None:
         """A moderator's split of a wrong merge: `qid` leaves its near-duplicate group."""
         return self._committed(self.store.split_group(qid))
