@@ -23,13 +23,17 @@ class DismissScreen(ModalScreen[str | None]):
         *(Binding(str(number), f"pick({number - 1})", show=False) for number in range(1, len(REASONS) + 1)),
     ]
 
-    def __init__(self, author: str) -> None:
+    def __init__(self, author: str, *, copies: int = 0) -> None:
+        """`copies`: the other questions of a group dismissed with this one (for what it says)."""
         super().__init__()
         self.author = author
+        self.copies = copies
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content.assemble("Dismiss ", shown(self.author, "bold", multiline=False), "'s question: why?"))
+            also = f" and its {self.copies} {'copy' if self.copies == 1 else 'copies'}" if self.copies else ""
+            yield Label(Content.assemble("Dismiss ", shown(self.author, "bold", multiline=False),
+                                         f"'s question{also}: why?"))
             yield OptionList(
                 *(Option(Content(f"{number}  {reason}"), id=reason) for number, reason in enumerate(REASONS, 1)),
                 id="reasons",

@@ -20,14 +20,21 @@ class TagScreen(ModalScreen[list[str] | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, author: str, tags: list[str]) -> None:
+    def __init__(self, author: str, tags: list[str], *, copies: int = 0) -> None:
+        """`copies`: the other questions of a group the tags are added to (each keeps its own)."""
         super().__init__()
         self.author = author
         self.tags = tags
+        self.copies = copies
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(Content.assemble("Tags for ", shown(self.author, "bold", multiline=False), "'s question"))
+            if self.copies:
+                plural = "copy" if self.copies == 1 else "copies"
+                yield Label(Content.assemble("Tags to add to ", shown(self.author, "bold", multiline=False),
+                                             f"'s question and its {self.copies} {plural}"))
+            else:
+                yield Label(Content.assemble("Tags for ", shown(self.author, "bold", multiline=False), "'s question"))
             yield Input(shown_line(" ".join(self.tags)), placeholder="e.g. rete giovani privacy", id="tags")
             yield Label(Content.styled("spaces between tags · enter saves · escape cancels", "$text-muted"))
 
