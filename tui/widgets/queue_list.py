@@ -35,7 +35,8 @@ from tui.widgets.queue_index import QueueIndex
 from tui.widgets.shown import shown_line
 
 STATUS_MARK = {"new": "·", "approved": "✓", "dismissed": "✗", "answered": "↩"}
-FLAG_LEGEND = "✓ approved  ✗ dismissed  ↩ answered  ★ starred  ↗ link  » repeated author  ≈ possible duplicate"
+FLAG_LEGEND = ("✓ approved  ✗ dismissed  ↩ answered  ★ starred  ↗ link  » repeated author  ≈ possible duplicate"
+               "  ×3 a group of 3 copies (▾ shown beneath)")
 
 
 AGE_WIDTH = 4  # the queue's age column
