@@ -93,7 +93,11 @@ async def test_a_group_is_one_row_with_its_copies_counted_and_votes_summed(group
         assert len(shown) == 6 and "×3▾" in shown[0]
         assert [r.split()[:3] for r in shown[1:4]] == [["├", "·", "@anna"], ["├", "·", "@bruno"], ["└", "·", "@carla"]]
         assert "▲1 " in shown[2] and "×" not in shown[2]  # a member row: its own votes
-        await pilot.press("j", "j")
+        await pilot.press("j")  # @anna's own row: the same question, as one member
+        await pilot.pause()
+        assert queue(app).cursor_id == qid_of(grouped, "@anna") and queue(app).on_member
+        assert "One row for" not in screen_text(app)
+        await pilot.press("j")
         await pilot.pause()
         assert queue(app).cursor_id == qid_of(grouped, "@bruno") and queue(app).on_member
         detail = screen_text(app)

@@ -150,7 +150,7 @@ class QueueList(ScrollView, can_focus=True):
         self.ids: tuple[str, ...] = ()  # the rows' questions (a group's: its head), without the open group's members
         self.opened: Opened | None = None
         self.cursor = 0  # a row number, over the open group's members too
-        self._announced: str | None = None
+        self._announced: tuple[str | None, bool] = (None, False)  # the question under the cursor, on a member row
 
     # -- rows ------------------------------------------------------------------
 
@@ -315,10 +315,12 @@ class QueueList(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
     def _announce(self) -> None:
-        qid = self.cursor_id
-        if qid != self._announced:
-            self._announced = qid
-            self.post_message(self.Highlighted(self, qid))
+        """Say the cursor is on another question, or on the same one as a member of its group
+        (the group's row and its first member are the same question; keys act differently)."""
+        now = (self.cursor_id, self.on_member)
+        if now != self._announced:
+            self._announced = now
+            self.post_message(self.Highlighted(self, now[0]))
 
     def action_cursor(self, delta: int) -> None:
         self.move_to(self.cursor + delta)
