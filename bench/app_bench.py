@@ -10,6 +10,12 @@ has processed its pending messages and the screen update was composited
 CPU, which alone cost about 100 ms; keys are sent as the driver sends them,
 for the same reason).
 
+On a grouped session (`bench/triage_corpus.py`'s #AskObama-scale posts,
+ingested with grouping on arrival, so a quarter of the questions are in
+groups shown as one row each) it also times `e` (a group's members shown
+beneath its row) and `a` on a group's row (the group approved as one: one
+event over all its members, then the row leaves the New view).
+
 "First paint" (open time) is measured the same way: from process start
 (before importing the app) until the main screen is mounted with the queue
 holding its rows, every widget has processed its messages and the frame was
@@ -28,8 +34,10 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import cast
 
-from bench.store_bench import ROOT, Workspace, p95
+from bench import triage_corpus
+from bench.store_bench import ROOT, Workspace, ingest_seconds, p95
 
 Row = dict[str, object]
 SIZE = (160, 50)
@@ -57,26 +65,43 @@ async def press(pilot: object, key: str) -> None:
     await asyncio.sleep(0)
 
 
+async def shown(app: object) -> None:
+    """Wait until the main screen is up with its queue."""
+    while app.main is None or not app.main.is_mounted or not app.main.query("#queue"):  # type: ignore[attr-defined]
+        await asyncio.sleep(0.001)
+
+
+async def key_to_screen(pilot: object, key: str, done: Callable[[], bool]) -> float:
+    """Seconds from sending `key` until `done()` says the queue shows its result and the screen is painted."""
+    began = time.perf_counter()
+    await press(pilot, key)
+    while not done():
+        await asyncio.sleep(0.0005)
+    await painted(pilot)
+    return time.perf_counter() - began
+
+
+async def move_times(pilot: object, queue: object, keys: int) -> list[float]:
+    """`j` pressed `keys` times: each until the cursor moved (or stays at the end)."""
+    times = []
+    for _ in range(keys):
+        times.append(await key_to_screen(pilot, "j", lambda before=queue.cursor: queue.cursor != before  # type: ignore[attr-defined, misc]
+                                         or before >= queue.row_count - 1))  # type: ignore[attr-defined]
+    return times
+
+
 async def measure(store: str, keys: int, compaction: bool = False) -> dict[str, object]:
     started = time.perf_counter()
     from tui.app import QuestionTimeApp
 
     app = QuestionTimeApp(store, live=False)
     async with app.run_test(size=SIZE) as pilot:
-        while app.main is None or not app.main.is_mounted or not app.main.query("#queue"):
-            await asyncio.sleep(0.001)
+        await shown(app)
         await painted(pilot)
         open_time = time.perf_counter() - started
         queue = app.main.queue
-        moves, approves = [], []
-        for _ in range(keys):
-            before = queue.cursor
-            began = time.perf_counter()
-            await press(pilot, "j")
-            while queue.ids and queue.cursor == before and before < len(queue.ids) - 1:
-                await asyncio.sleep(0.0005)
-            await painted(pilot)
-            moves.append(time.perf_counter() - began)
+        approves = []
+        moves = await move_times(pilot, queue, keys)
         for _ in range(keys if queue.ids else 0):
             qid = queue.cursor_id
             began = time.perf_counter()
@@ -134,10 +159,72 @@ async def moves_during_compaction(app: object, pilot: object) -> dict[str, list[
     return {"moves_child_compaction": child, "moves_thread_compaction": in_process}
 
 
-def probe(store: Path, keys: int, compaction: bool = False) -> dict[str, object]:
+def gone(qid: str, where: Callable[[str], int | None]) -> Callable[[], bool]:
+    """Whether the queue no longer shows `qid` (`where`: the index's position or row position)."""
+    return lambda: where(qid) is None
+
+
+async def measure_groups(store: str, keys: int) -> dict[str, object]:
+    """On a grouped session: moves, `e` on group rows (expand; collapsed again untimed), `a` on
+    lone rows and on group rows, top down in the New view, as a moderator works."""
+    from tui.app import QuestionTimeApp
+
+    app = QuestionTimeApp(store, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await shown(app)
+        await painted(pilot)
+        assert app.main is not None
+        queue, index = app.main.queue, app.index
+        moves = await move_times(pilot, queue, keys)
+        heads = [qid for qid in queue.ids if index.group_row(qid) is not None]
+        lone = [qid for qid in queue.ids[:keys * 4] if index.group_row(qid) is None]
+        expands: list[float] = []
+        approves: list[float] = []
+        lone_approves: list[float] = []
+        sizes: list[int] = []
+        for head in heads[:keys]:
+            queue.select(head)
+            await painted(pilot)
+            expands.append(await key_to_screen(pilot, "e", lambda: queue.opened is not None))
+            await key_to_screen(pilot, "e", lambda: queue.opened is None)
+        for head in heads[:keys]:
+            queue.select(head)
+            await painted(pilot)
+            group = index.group_row(head)
+            sizes.append(len(group.members) if group else 0)
+            approves.append(await key_to_screen(pilot, "a", gone(head, index.row_position)))
+        for qid in lone[:keys]:
+            queue.select(qid)
+            await painted(pilot)
+            lone_approves.append(await key_to_screen(pilot, "a", gone(qid, index.position)))
+        questions = len(app.store.state.questions) if app.store else 0
+        rows, groups = len(queue.ids), len(heads)
+        await pilot.press("q")
+    return {"questions": questions, "rows": rows, "groups": groups, "moves": moves, "expands": expands,
+            "group_approves": approves, "group_sizes": sizes, "approves": lone_approves}
+
+
+def corpus_store(work: Workspace, count: int, *, grouped: bool) -> Path:
+    """A session of `count` #AskObama-scale posts (seed 1), ingested by `qtime ingest` with
+    grouping on arrival on or off."""
+    from store.model import Settings
+    from store.session_store import SessionStore
+
+    store = work.folder / f"{'grouped' if grouped else 'ungrouped'}-{count}.json"
+    posts = work.folder / f"corpus-{count}" / "posts.jsonl"
+    if not posts.exists():
+        triage_corpus.write(posts.parent, triage_corpus.generate(1, count))
+    if not store.exists():
+        SessionStore.open(store, settings=Settings(title="bench", group_copies=grouped)).close()
+        ingest_seconds(store, posts)
+    return store
+
+
+def probe(store: Path, keys: int, compaction: bool = False, mode: str = "") -> dict[str, object]:
+    mode = mode or ("compaction" if compaction else "")
     result = subprocess.run(
-        [sys.executable, "-m", "bench.app_bench", str(store), str(keys), *(["compaction"] if compaction else [])],
-        capture_output=True, text=True, cwd=ROOT, timeout=600,
+        [sys.executable, "-m", "bench.app_bench", str(store), str(keys), *([mode] if mode else [])],
+        capture_output=True, text=True, cwd=ROOT, timeout=900,
     )
     if result.returncode != 0:
         raise RuntimeError(f"app benchmark on {store} failed: {result.stderr[-2000:]}")
@@ -198,8 +285,42 @@ def run(work: Workspace, quick: bool = False) -> list[Row]:
         "target": "under 500 MB",
         "met": top["rss_mb"] < 500,  # type: ignore[operator]
     })
+    count = 10_000 if quick else 170_000
+    plain = probe(corpus_store(work, count, grouped=False), keys, mode="groups")
+    return rows + group_rows(probe(corpus_store(work, count, grouped=True), keys, mode="groups"), plain)
+
+
+def group_rows(grouped: dict[str, object], plain: dict[str, object]) -> list[Row]:
+    """Key-to-screen on the grouped session: move, expand, approve a group; against the same
+    posts ingested without grouping (every question a row of its own)."""
+    def times(figures: dict[str, object], kind: str) -> list[float]:
+        return cast(list[float], figures[kind])
+
+    size = cast(int, grouped["questions"])
+    where = f"{size:,}-question grouped session ({grouped['rows']:,} rows in New, {grouped['groups']} of them groups)"
+    sizes = sorted(cast(list[int], grouped["group_sizes"]))
+    approve = (f"approve a group (a; {len(sizes)} groups of {sizes[0]}-{sizes[-1]} copies,"
+               f" median {statistics.median(sizes):.0f})")
+    rows: list[Row] = []
+    for kind, key, baseline in (
+        ("moves", "move (j)", f"the same posts without groups ({plain['rows']:,} rows): {ms(times(plain, 'moves'))}"),
+        ("approves", "approve a lone question (a)", f"the same posts without groups: {ms(times(plain, 'approves'))}"),
+        ("expands", "expand a group (e)", f"move (j), same session: {ms(times(grouped, 'moves'))}"),
+        ("group_approves", approve, f"approve a lone question, same session: {ms(times(grouped, 'approves'))}"),
+    ):
+        values = times(grouped, kind)
+        rows.append({
+            "figure": f"key-to-screen, {key}, {where}",
+            "value": f"{ms(values)}, longest {max(values) * 1000:.0f} ms",
+            "baseline": baseline,
+            "target": "p95 under 50 ms" if size >= 170_000 else "—",
+            "met": p95(values) * 1000 < 50 if size >= 170_000 else None,
+        })
     return rows
 
 
 if __name__ == "__main__":
-    print(json.dumps(asyncio.run(measure(sys.argv[1], int(sys.argv[2]), compaction="compaction" in sys.argv[3:]))))
+    if "groups" in sys.argv[3:]:
+        print(json.dumps(asyncio.run(measure_groups(sys.argv[1], int(sys.argv[2])))))
+    else:
+        print(json.dumps(asyncio.run(measure(sys.argv[1], int(sys.argv[2]), compaction="compaction" in sys.argv[3:]))))

@@ -2,9 +2,11 @@
 
 Seeded random runs of moderator actions, arrivals, vote recounts, another
 process's actions (seen through `refresh()` or absorbed by our own commit),
-reloads, view switches and filters, on a real store. After every step the
+reloads, view switches and filters, on a real store that groups copies as
+they arrive (and splits and approves groups). After every step the
 incrementally kept index is compared with a plain reference computed from
-the store's state, and (counts, order and flags) with a fresh index.
+the store's state (one row per group in a view), and (counts, order and
+flags) with a fresh index.
 """
 from __future__ import annotations
 
@@ -14,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from store.arrivals import Arrivals
 from store.errors import ActionError
-from store.model import REASONS, question_id
+from store.model import REASONS, Settings, question_id
 from store.session_store import SessionStore
 from store.state import SessionState
 from tui.widgets.queue_index import HOST_ORDER_VIEWS, VIEWS, QueueIndex, fold
@@ -34,7 +37,10 @@ FILTERS = ["", "", "", "r", "ro", "roadmap", "roadmap be", "@ann", "pric", "pric
 TAGS = [[], ["urgent"], ["pricing", "roadmap"], ["cloud"]]
 
 
-def expected(state: SessionState, view: str, text_filter: str) -> tuple[tuple[str, ...], dict[str, int]]:
+Rows = dict[str, tuple[tuple[str, ...], int]]  # a group row's head -> its members in the view, their votes
+
+
+def expected(state: SessionState, view: str, text_filter: str) -> tuple[tuple[str, ...], dict[str, int], Rows]:
     """What the queue should show, computed the plain way from the whole state."""
     needle = fold(text_filter.strip())
     questions = list(state.questions.values())
@@ -52,10 +58,20 @@ def expected(state: SessionState, view: str, text_filter: str) -> tuple[tuple[st
             return needle[len("topic:"):].strip() in [fold(tag) for tag in q.tags]
         return needle in fold(f"{q.author}\n{q.author_name}\n{q.text}\n{' '.join(q.tags)}")
 
-    picked = [q for q in questions if shown(q)]
-    if view in HOST_ORDER_VIEWS:
-        picked.sort(key=lambda q: (not q.starred, -q.votes))  # stable: oldest first among equals
-    return tuple(q.id for q in picked), counts
+    rank = {qid: n for n, qid in enumerate(state.questions)}
+    groups: dict[str, list] = {}
+    for question in questions:
+        if shown(question):
+            groups.setdefault(state.group_of(question.id), []).append(question)
+    rows = []
+    grouped: Rows = {}
+    for members in groups.values():  # one row per group: its most voted member, the earliest on a tie
+        head = max(members, key=lambda q: (q.votes, -rank[q.id]))
+        votes = sum(q.votes for q in members if not q.duplicate_of)  # a duplicate's votes moved to its original
+        rows.append(((not head.starred, -votes, rank[head.id]) if view in HOST_ORDER_VIEWS else rank[head.id], head.id))
+        if len(members) > 1:
+            grouped[head.id] = (tuple(q.id for q in members), votes)
+    return tuple(qid for _, qid in sorted(rows)), counts, grouped
 
 
 class Session:
@@ -64,8 +80,9 @@ class Session:
     def __init__(self, path: Path, rng: random.Random) -> None:
         self.path = path
         self.rng = rng
-        self.ours = SessionStore.open(path, actor="ours")
+        self.ours = SessionStore.open(path, actor="ours", settings=Settings(group_copies=True))
         self.theirs = SessionStore.open(path, actor="theirs")
+        self.arrivals = {"ours": Arrivals(), "theirs": Arrivals()}
         self.posted = 0
 
     def close(self) -> None:
@@ -83,13 +100,21 @@ class Session:
                           "text": rng.choice(TEXTS), "votes": rng.randrange(6)})
         return batch
 
+    def add(self, store: SessionStore, count: int) -> None:
+        store.add_questions(self.items(count), arrivals=self.arrivals[store.actor])
+
     def act(self, store: SessionStore) -> None:
         rng = self.rng
         ids = list(store.state.questions)
         if not ids:
             return
         qid = rng.choice(ids)
+        group = store.state.members(store.state.group_of(qid))
         moves: list[Callable[[], object]] = [
+            lambda: store.split_group(qid),
+            lambda: store.approve_group(group),
+            lambda: store.dismiss_many(group, rng.choice(REASONS)),
+            lambda: store.star_many(group, rng.random() < 0.5),
             lambda: store.approve(qid),
             lambda: store.dismiss(qid, rng.choice(REASONS)),
             lambda: store.star(qid),
@@ -114,7 +139,7 @@ class Session:
         rng = self.rng
         roll = rng.random()
         if roll < 0.15:
-            self.ours.add_questions(self.items(rng.randrange(1, 8)))
+            self.add(self.ours, rng.randrange(1, 8))
         elif roll < 0.5:
             self.act(self.ours)
         elif roll < 0.7:
@@ -123,7 +148,7 @@ class Session:
             self.ours.refresh()
         elif roll < 0.85:
             self.theirs.refresh()
-            self.theirs.add_questions(self.items(rng.randrange(1, 4)))
+            self.add(self.theirs, rng.randrange(1, 4))
         elif roll < 0.88:
             # A reload: the store replaces every question object, keeping the dict.
             self.theirs.refresh()
@@ -133,9 +158,13 @@ class Session:
 
 
 def check(index: QueueIndex, state: SessionState, view: str, text_filter: str, ids: tuple[str, ...]) -> None:
-    want_ids, want_counts = expected(state, view, text_filter)
+    want_ids, want_counts, want_rows = expected(state, view, text_filter)
     assert ids == want_ids
     assert [index.position(qid) for qid in state.questions] == [ids.index(q) if q in ids else None for q in state.questions]
+    rows = {qid: (row.members, row.votes) for qid in ids if (row := index.group_row(qid)) is not None}
+    assert rows == want_rows
+    for head, (members, _) in rows.items():
+        assert {index.row_position(qid) for qid in members} == {ids.index(head)}
     assert {name: index.counts.get(name, 0) for name in VIEWS} == want_counts
     assert not {name for name, n in index.counts.items() if name not in VIEWS and n}
     fresh = QueueIndex()
@@ -160,8 +189,9 @@ def test_incremental_index_equals_a_full_rebuild(tmp_path: Path, seed: int) -> N
     index = QueueIndex()
     view, text_filter = "new", ""
     try:
-        session.ours.add_questions(session.items(12))
+        session.add(session.ours, 12)
         before = looks(session.ours.state)
+        before_rows: dict[str, tuple[int, int]] = {}
         for number in range(160):
             session.step()
             if rng.random() < 0.1:
@@ -172,9 +202,11 @@ def test_incremental_index_equals_a_full_rebuild(tmp_path: Path, seed: int) -> N
             hint = rng.sample(list(session.ours.state.questions), 1) if rng.random() < 0.2 else []
             shown = index.sync(session.ours.state, view, text_filter, hint)
             now = looks(session.ours.state)
+            rows = {qid: (len(row.members), row.votes) for qid in shown.ids if (row := index.group_row(qid))}
             if not shown.rebuilt:  # every row that looks different is named, to be repainted
                 assert {qid for qid, row in now.items() if before.get(qid) != row} <= shown.changed
-            before = now
+                assert {qid for qid, row in rows.items() if before_rows.get(qid) != row} <= shown.changed
+            before, before_rows = now, rows
             if number % 4 == 0 or shown.rebuilt:
                 check(index, session.ours.state, view, text_filter, shown.ids)
         check(index, session.ours.state, view, text_filter, index.sync(session.ours.state, view, text_filter).ids)

@@ -12,7 +12,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from store.model import REASONS
-from tui.i18n import N_, _
+from tui.i18n import N_, _, ngettext
 from tui.widgets.shown import shown
 from tui.widgets.state_labels import reason_label
 from tui.widgets.translated import sentence, translate_bindings
@@ -26,20 +26,26 @@ class DismissScreen(ModalScreen[str | None]):
         *(Binding(str(number), f"pick({number - 1})", show=False) for number in range(1, len(REASONS) + 1)),
     ]
 
-    def __init__(self, author: str = "", *, heading: Content | None = None) -> None:
-        """`heading` replaces "Dismiss <author>'s question: why?" (a bulk move names its count)."""
+    def __init__(self, author: str = "", *, heading: Content | None = None, copies: int = 0) -> None:
+        """`heading` replaces "Dismiss <author>'s question: why?" (a bulk move names its count);
+        `copies`: the other questions of a group dismissed with this one (for what it says)."""
         super().__init__()
         self.author = author
+        self.copies = copies
         translate_bindings(self)
         self.heading = heading
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
+            author = shown(self.author, "bold", multiline=False)
             if self.heading:
                 yield Static(self.heading, classes="question")  # wraps: a bulk move's count and filter
+            elif self.copies:
+                yield Label(sentence(ngettext("Dismiss {author}'s question and its {n} copy: why?",
+                                              "Dismiss {author}'s question and its {n} copies: why?", self.copies),
+                                     author=author, n=str(self.copies)))
             else:
-                yield Label(sentence(_("Dismiss {author}'s question: why?"),
-                                     author=shown(self.author, "bold", multiline=False)))
+                yield Label(sentence(_("Dismiss {author}'s question: why?"), author=author))
             yield OptionList(
                 *(Option(Content(f"{number}  {reason_label(reason)}"), id=reason) for number, reason in enumerate(REASONS, 1)),
                 id="reasons",

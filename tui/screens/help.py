@@ -23,7 +23,12 @@ ABOUT = N_(
     "(@asker mention and #hashtag included); past the limit the answer goes out as a numbered thread. "
     "Drafts are saved as you type. A bulk move (approve, dismiss or tag every question shown, or block an author) "
     "asks with the count first, acts only on the questions it counted, and one undo takes it back. "
-    "Every action is also in the command palette (ctrl+p)."
+    "Every action is also in the command palette (ctrl+p).\n"
+    "Copies of one question (retweets, quotes, copies with typos) are one row: ×N copies in the view, "
+    "their votes summed. On that row a, d, s and t act on every copy at once, and one u undoes it: "
+    "approving keeps the most voted copy, with all the votes, and dismisses the others as its duplicates. "
+    "e shows the copies beneath it, where each key acts on one copy only, and b breaks one off into a row "
+    "of its own (u does not undo that; m still merges by hand)."
 )
 
 

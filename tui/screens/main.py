@@ -42,6 +42,7 @@ from tui.widgets.draft_pane import DraftPane
 from tui.widgets.key_bar import KeyBar
 from tui.widgets.notice_bar import NoticeBar
 from tui.widgets.question_view import QuestionView, question_content
+from tui.widgets.queue_groups import GroupRow
 from tui.widgets.queue_index import QueueIndex, counts_as_starred, in_view
 from tui.widgets.queue_list import QueueList
 from tui.widgets.session_header import SessionHeader
@@ -152,7 +153,7 @@ class MainScreen(Screen[None]):
                 yield ViewBar(id="views")
                 yield Input(placeholder="filter: text, @author or topic:NAME (enter keeps it, escape clears)",
                             id="filter")
-                yield QueueList(reading.service.state.questions, reading.index, reading.clock, id="queue")
+                yield QueueList(reading.service.state.questions, reading.index, reading.clock, grouped=True, id="queue")
             if self.role == "moderator":
                 with VerticalScroll(id="detail-pane"):
                     yield QuestionView(id="detail")
@@ -228,7 +229,7 @@ class MainScreen(Screen[None]):
         shown = reading.index.sync(state, self.view, self.text_filter, changed)
         self.queue.empty_text = (f"Nothing here matches the filter {self.text_filter!r}." if self.text_filter
                                  else "No questions here yet.")
-        self.queue.set_rows(shown.ids, shown.changed, reading.index.position)
+        self.queue.set_rows(shown.ids, shown.changed, reading.index.row_position)
         if shown.rebuilt:
             self.queue.refresh()
         self.query_one(ViewBar).show(self.view, reading.index.counts, self.text_filter)
@@ -241,8 +242,14 @@ class MainScreen(Screen[None]):
     def _content(self, question: Question | None) -> Content:
         reading = self.reading
         state = reading.service.state
-        return question_content(question, state.questions, reading.index, reading.clock, self.zone,
-                                held_by=state.holds.get(question.id, "") if question else "")
+        content = question_content(question, state.questions, reading.index, reading.clock, self.zone,
+                                   held_by=state.holds.get(question.id, "") if question else "")
+        group = self.queue.cursor_group
+        if question is None or group is None or group.head != question.id:
+            return content
+        note = (f"One row for {len(group.members)} copies of this question in this view, ▲{group.votes} together."
+                " e shows them; a approves them as one.")
+        return Content("\n").join([content, Content.styled(note, "$text-muted")])
 
     def show_selected(self, changed: frozenset[str] = frozenset()) -> None:
         question = self.selected()
@@ -360,20 +367,27 @@ class MainScreen(Screen[None]):
         """Move the cursor off a question this action takes out of the view, now,
         so a quick second key press acts on the next question, not this one."""
         stays = in_view(self.view, status, counts_as_starred(question, status))
-        ids = self.queue.ids
-        if stays or self.queue.cursor_id != question.id or len(ids) < 2:
+        queue = self.queue
+        if stays or queue.cursor_id != question.id or queue.row_count < 2:
             return
-        at = self.queue.cursor
-        self.queue.move_to(at + 1 if at + 1 < len(ids) else at - 1)
+        at = queue.cursor
+        queue.move_to(at + 1 if at + 1 < queue.row_count else at - 1)
 
     def _moderate(self, verb: str, question: Question, *args: object, status: str | None = None) -> None:
         self.post_message(self.Moderate(verb, question.id, args))
         if status is not None:
             self._step_past(question, status)
 
-    def _unless_claimed(self, question: Question, doing: str, then: Callable[[], object]) -> None:
-        """`then()`, after asking first when a host is answering `question` (who is told at once)."""
-        claimed = self.reading.service.claimed_by(question.id)
+    def _unless_claimed(self, question: Question, doing: str, then: Callable[[], object],
+                        group: GroupRow | None = None) -> None:
+        """`then()`, after asking first when a host is answering `question` (or one of `group`'s
+        members; who is told at once)."""
+        service = self.reading.service
+        claimed = None
+        for qid in group.members if group is not None else (question.id,):
+            if (claimed := service.claimed_by(qid)) is not None:
+                question = self.question(qid) or question
+                break
         if claimed is None:
             then()
             return
@@ -389,35 +403,53 @@ class MainScreen(Screen[None]):
         self.app.push_screen(ConfirmScreen(ask, doing), chosen)
 
     def action_approve(self) -> None:
-        if question := self._need_selected():
+        if group := self.queue.cursor_group:
+            self._moderate_group("approve_group", group, leaves=("approved", "dismissed"))
+        elif question := self._need_selected():
             self._moderate("approve", question, status="approved")
 
     def action_star(self) -> None:
-        if question := self._need_selected():
+        if group := self.queue.cursor_group:
+            questions = self.reading.service.state.questions
+            self._moderate_group("star_many", group, not all(questions[qid].starred for qid in group.members))
+        elif question := self._need_selected():
             self._moderate("star", question)
 
     def action_undo(self) -> None:
         self.post_message(self.Undo())
 
     def action_dismiss_question(self) -> None:
+        group = self.queue.cursor_group
         if question := self._need_selected():
             def chosen(reason: str | None) -> None:
-                if reason:
+                if reason and group is not None:
+                    self._moderate_group("dismiss_many", group, reason, leaves=("dismissed",))
+                elif reason:
                     self._moderate("dismiss", question, reason, status="dismissed")
 
-            self._unless_claimed(question, "Dismiss",
-                                 lambda: self.app.push_screen(DismissScreen(question.author), chosen))
+            copies = len(group.members) - 1 if group else 0
+            self._unless_claimed(question, "Dismiss", lambda: self.app.push_screen(
+                DismissScreen(question.author, copies=copies), chosen), group)
 
     def action_tag(self) -> None:
+        group = self.queue.cursor_group
         if question := self._need_selected():
             def chosen(tags: list[str] | None) -> None:
-                if tags is not None:
+                if tags is not None and group is not None:
+                    self._moderate_group("tag_many", group, tags)
+                elif tags is not None:
                     self._moderate("tag", question, tags)
 
-            self.app.push_screen(TagScreen(question.author, list(question.tags)), chosen)
+            if group is not None:  # tags are added to each copy's own: the box starts empty
+                self.app.push_screen(TagScreen(question.author, [], copies=len(group.members) - 1), chosen)
+            else:
+                self.app.push_screen(TagScreen(question.author, list(question.tags)), chosen)
 
     def action_duplicate(self) -> None:
-        if question := self._need_selected():
+        if group := self.queue.cursor_group:
+            self.notify(f"This row is a group of {len(group.members)} copies: e shows them, to merge one by hand.",
+                        severity="warning", markup=False)
+        elif question := self._need_selected():
             def chosen(original: str | None) -> None:
                 if original:
                     self._moderate("mark_duplicate", question, original, status="dismissed")
@@ -433,8 +465,14 @@ class MainScreen(Screen[None]):
         bulk move acts on. The one place that says so: where a row stands for several questions
         (a near-duplicate group), they are all listed here."""
         self.refresh_view()  # what is on screen is what is counted, arrivals not drawn yet aside
-        questions = self.reading.service.state.questions
-        return {qid: q.status for qid in self.queue.ids if (q := questions.get(qid)) is not None}
+        questions, index = self.reading.service.state.questions, self.reading.index
+        shown: dict[str, str] = {}
+        for head in self.queue.ids:
+            row = index.group_row(head)
+            for qid in row.members if row is not None else (head,):
+                if (question := questions.get(qid)) is not None:
+                    shown[qid] = question.status
+        return shown
 
     def _confirm_many(self, verb: str, counted: dict[str, str], args: tuple[object, ...], ask: Content, yes: str,
                       done: str) -> None:
@@ -627,3 +665,34 @@ class MainScreen(Screen[None]):
     def action_quit(self) -> None:
         draft = self.query_one(DraftPane).pending() if self.role != "moderator" else None
         self.post_message(self.Quit(draft))
+
+    # -- groups of copies ------------------------------------------------------------
+
+    def _moderate_group(self, verb: str, group: GroupRow, *args: object, leaves: tuple[str, ...] = ()) -> None:
+        """One action over the group's members in the view (one event: one `u` undoes it). When
+        it takes every member out of the view (`leaves`: the statuses they get), the cursor moves
+        on now, as for one question."""
+        self.post_message(self.ModerateMany(verb, group.members, args))
+        queue = self.queue
+        head = self.question(group.head)
+        stays = head is None or any(in_view(self.view, status, counts_as_starred(head, status)) for status in leaves)
+        if not leaves or stays or queue.cursor_group != group:
+            return
+        queue.close_group()
+        at = queue.cursor
+        if queue.row_count > 1:
+            queue.move_to(at + 1 if at + 1 < queue.row_count else at - 1)
+
+    def action_expand_group(self) -> None:
+        if not self.queue.toggle_group():
+            self.notify("This question is alone: no copies of it are in this view.", markup=False)
+
+    def action_split_group(self) -> None:
+        question = self._need_selected()
+        if question is None:
+            return
+        if not self.queue.on_member:
+            self.notify("e shows the group's members; b on one of them breaks it off into a row of its own.",
+                        markup=False)
+            return
+        self._moderate("split_group", question)

@@ -5,6 +5,12 @@ the list stays fast at 100,000 questions (no widget per question). The
 cursor follows its question when the rows change under it (arrivals, another
 moderator's action) and stays at the same place when its question leaves
 the view (approving moves on to the next one).
+
+The main queue (`grouped`) shows a near-duplicate group as one row (its
+representative, `×N`, the summed votes; see `QueueIndex`), and one group at
+a time open: its members in the view as indented rows beneath it. Rows are
+numbered over both, without copying the ids: row `r` is a member when it
+falls just under the open group's head.
 """
 from __future__ import annotations
 
@@ -24,11 +30,13 @@ from textual.strip import Strip
 
 from store.model import Question, parse_time
 from tui.actions import bindings
+from tui.widgets.queue_groups import GroupRow
 from tui.widgets.queue_index import QueueIndex
 from tui.widgets.shown import shown_line
 
 STATUS_MARK = {"new": "·", "approved": "✓", "dismissed": "✗", "answered": "↩"}
-FLAG_LEGEND = "✓ approved  ✗ dismissed  ↩ answered  ★ starred  ↗ link  » repeated author  ≈ possible duplicate"
+FLAG_LEGEND = ("✓ approved  ✗ dismissed  ↩ answered  ★ starred  ↗ link  » repeated author  ≈ possible duplicate"
+               "  ×3 a group of 3 copies (▾ shown beneath)")
 
 
 AGE_WIDTH = 4  # the queue's age column
@@ -66,6 +74,18 @@ def question_time(question: Question) -> datetime | None:
     return parse_time(question.posted_at) or parse_time(question.received_at)
 
 
+MEMBER_MARK = ("  ├ ", "  └ ")  # a member row of the open group; the last one
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """The group whose members show beneath its row."""
+
+    gid: str
+    at: int  # its row among the heads (`QueueList.ids`)
+    members: tuple[str, ...]
+
+
 def fit(text: str, width: int) -> str:
     """`text` in exactly `width` cells; cut with an ellipsis, so a cut handle
     never reads as another, real account."""
@@ -91,6 +111,7 @@ class QueueList(ScrollView, can_focus=True):
         "queue--author",
         "queue--meta",
         "queue--votes",
+        "queue--group",
         "queue--flag",
         "queue--tag",
         "queue--star",
@@ -115,6 +136,7 @@ class QueueList(ScrollView, can_focus=True):
         clock: Callable[[], datetime],
         *,
         empty_text: str = "No questions here yet.",
+        grouped: bool = False,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
@@ -124,40 +146,100 @@ class QueueList(ScrollView, can_focus=True):
         self.index = index
         self.clock = clock
         self.empty_text = empty_text
-        self.ids: tuple[str, ...] = ()
-        self.cursor = 0
-        self._announced: str | None = None
+        self.grouped = grouped
+        self.ids: tuple[str, ...] = ()  # the rows' questions (a group's: its head), without the open group's members
+        self.opened: Opened | None = None
+        self.cursor = 0  # a row number, over the open group's members too
+        self._announced: tuple[str | None, bool] = (None, False)  # the question under the cursor, on a member row
 
-    # -- data in ---------------------------------------------------------------
+    # -- rows ------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        return len(self.ids) + (len(self.opened.members) if self.opened else 0)
+
+    def row(self, row: int) -> tuple[str, int]:
+        """The question row `row` shows, and its depth: 0 a row of the view, 1 a member of the
+        open group, 2 its last member. `row` must be below `row_count`."""
+        opened = self.opened
+        if opened is None or row <= opened.at:
+            return self.ids[row], 0
+        member = row - opened.at - 1
+        if member < len(opened.members):
+            return opened.members[member], 1 if member < len(opened.members) - 1 else 2
+        return self.ids[row - len(opened.members)], 0
+
+    def _row_of_head(self, at: int) -> int:
+        """The row number of `ids[at]`."""
+        opened = self.opened
+        return at + len(opened.members) if opened is not None and at > opened.at else at
 
     @property
     def cursor_id(self) -> str | None:
-        return self.ids[self.cursor] if 0 <= self.cursor < len(self.ids) else None
+        return self.row(self.cursor)[0] if 0 <= self.cursor < self.row_count else None
+
+    @property
+    def on_member(self) -> bool:
+        """The cursor is on a member of the open group (keys act on that member alone)."""
+        return 0 <= self.cursor < self.row_count and self.row(self.cursor)[1] > 0
+
+    @property
+    def cursor_group(self) -> GroupRow | None:
+        """The group whose row the cursor is on (two or more members in the view), else None."""
+        if not self.grouped or self.on_member or (qid := self.cursor_id) is None:
+            return None
+        return self.index.group_row(qid)
+
+    # -- data in ---------------------------------------------------------------
 
     def set_rows(self, ids: tuple[str, ...], changed: frozenset[str] = frozenset(),
                  find: Callable[[str], int | None] | None = None) -> None:
         """Show `ids`; repaint only what changed when the rows are the same.
 
-        `find` says where a question is in `ids` (None: not there) when the
-        caller knows faster than a scan (100,000 rows: a few ms per scan).
+        `find` says where a question is in `ids` (None: not there), or the
+        row of its group when the view shows it there, when the caller knows
+        faster than a scan (100,000 rows: a few ms per scan).
         """
-        if ids == self.ids:
+        current = (self.cursor_id, self.on_member)
+        old_cursor, before = self.cursor, self.opened
+        same = ids == self.ids
+        self.ids = ids
+        self.opened = self._reopened(find) if before is not None else None
+        if same and self.opened == before:
             if changed:
                 self.refresh_rows(changed)
             return
-        current = self.cursor_id
-        old_cursor = self.cursor
-        self.ids = ids
-        if current is not None and len(ids) and ids[min(old_cursor, len(ids) - 1)] == current:
-            self.cursor = min(old_cursor, len(ids) - 1)
-        elif current is not None and (row := find(current) if find else self._scan(current)) is not None:
-            self.cursor = row
-        else:
-            self.cursor = max(0, min(old_cursor, len(ids) - 1))
-        self.virtual_size = Size(self.size.width, len(ids))
+        self.cursor = self._follow(current, old_cursor, find)
+        self._rows_changed()
+
+    def _rows_changed(self) -> None:
+        self.virtual_size = Size(self.size.width, self.row_count)
         self.refresh()
         self._keep_cursor_visible()
         self._announce()
+
+    def _reopened(self, find: Callable[[str], int | None] | None) -> Opened | None:
+        """The open group as the new rows have it; None once it shows fewer than two members."""
+        assert self.opened is not None
+        group = self.index.group(self.opened.gid)
+        at = None if group is None or len(group.members) < 2 else (find or self._scan)(group.head)
+        return None if at is None or group is None else Opened(group.gid, at, group.members)
+
+    def _follow(self, current: tuple[str | None, bool], old_cursor: int,
+                find: Callable[[str], int | None] | None) -> int:
+        """The cursor's row once the rows changed: on its question (or the member it was on), else
+        at the same place."""
+        qid, member = current
+        last = max(0, self.row_count - 1)
+        if qid is None:
+            return min(old_cursor, last)
+        opened = self.opened
+        if member and opened is not None and qid in opened.members:
+            return opened.at + 1 + opened.members.index(qid)
+        if self.row_count and self.row(min(old_cursor, last)) == (qid, 0):
+            return min(old_cursor, last)
+        at = (find or self._scan)(qid)
+        return self._row_of_head(at) if at is not None else min(old_cursor, last)
 
     def _scan(self, qid: str) -> int | None:
         try:
@@ -167,24 +249,55 @@ class QueueList(ScrollView, can_focus=True):
 
     def refresh_rows(self, qids: frozenset[str]) -> None:
         top = int(self.scroll_y)
-        for y, qid in enumerate(self.ids[top : top + self.size.height]):
-            if qid in qids:
-                self.refresh_lines(top + y)
+        for row in range(top, min(top + self.size.height, self.row_count)):
+            if self.row(row)[0] in qids:
+                self.refresh_lines(row)
 
     def select(self, qid: str) -> bool:
-        """Put the cursor on `qid` if this view shows it."""
-        row = self._scan(qid)
-        if row is None:
+        """Put the cursor on `qid` if this view shows it (on its group's row when it is in one)."""
+        opened = self.opened
+        if opened is not None and qid in opened.members:
+            self.move_to(opened.at + 1 + opened.members.index(qid))
+            return True
+        at = self.index.row_position(qid) if self.grouped else self._scan(qid)
+        if at is None:
             return False
-        self.move_to(row)
+        self.move_to(self._row_of_head(at))
         return True
+
+    # -- a group's members ---------------------------------------------------------
+
+    def toggle_group(self) -> bool:
+        """Open the group under the cursor (closing any other), or close it: on its row or on one
+        of its members. False when the cursor is on a lone question."""
+        opened = self.opened
+        if opened is not None and self.on_member:
+            self.cursor = opened.at
+            self.close_group()
+            return True
+        group = self.cursor_group
+        if group is None:
+            return False
+        at = self.cursor - (len(opened.members) if opened is not None and self.cursor > opened.at else 0)
+        self.opened = None if opened is not None and opened.gid == group.gid else Opened(group.gid, at, group.members)
+        self.cursor = at
+        self._rows_changed()
+        return True
+
+    def close_group(self) -> None:
+        if self.opened is not None:
+            at = self.opened.at
+            if self.cursor > at:
+                self.cursor = at if self.on_member else self.cursor - len(self.opened.members)
+            self.opened = None
+            self._rows_changed()
 
     # -- moving ----------------------------------------------------------------
 
     def move_to(self, row: int) -> None:
-        if not self.ids:
+        if not self.row_count:
             return
-        row = max(0, min(row, len(self.ids) - 1))
+        row = max(0, min(row, self.row_count - 1))
         if row != self.cursor:
             previous = self.cursor
             self.cursor = row
@@ -202,10 +315,12 @@ class QueueList(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
 
     def _announce(self) -> None:
-        qid = self.cursor_id
-        if qid != self._announced:
-            self._announced = qid
-            self.post_message(self.Highlighted(self, qid))
+        """Say the cursor is on another question, or on the same one as a member of its group
+        (the group's row and its first member are the same question; keys act differently)."""
+        now = (self.cursor_id, self.on_member)
+        if now != self._announced:
+            self._announced = now
+            self.post_message(self.Highlighted(self, now[0]))
 
     def action_cursor(self, delta: int) -> None:
         self.move_to(self.cursor + delta)
@@ -214,13 +329,13 @@ class QueueList(ScrollView, can_focus=True):
         self.move_to(self.cursor + direction * max(1, self.size.height - 1))
 
     def action_jump(self, row: int) -> None:
-        self.move_to(row if row >= 0 else len(self.ids) - 1)
+        self.move_to(row if row >= 0 else self.row_count - 1)
 
     def on_click(self, event: events.Click) -> None:
         self.move_to(int(self.scroll_y) + event.y)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self.ids))
+        self.virtual_size = Size(event.size.width, self.row_count)
         self._keep_cursor_visible()
 
     def on_focus(self) -> None:
@@ -240,32 +355,42 @@ class QueueList(ScrollView, can_focus=True):
                 style = base + self.get_component_rich_style("queue--empty")
                 return Strip([Segment(set_cell_size(f" {self.empty_text}", width), style)], width)
             return Strip.blank(width, base)
-        if row >= len(self.ids):
+        if row >= self.row_count:
             return Strip.blank(width, base)
-        question = self.questions.get(self.ids[row])
+        qid, depth = self.row(row)
+        question = self.questions.get(qid)
         if question is None:
             return Strip.blank(width, base)
         row_style = Style()
         if row == self.cursor:
             row_style = self.get_component_rich_style("queue--cursor" if self.has_focus else "queue--cursor-blurred")
-        return Strip(self._row_segments(question, width, base + row_style), None).adjust_cell_length(width, base + row_style)
+        group = self.index.group_row(qid) if self.grouped and not depth else None
+        segments = self._row_segments(question, width, base + row_style, depth, group)
+        return Strip(segments, None).adjust_cell_length(width, base + row_style)
 
-    def _row_segments(self, question: Question, width: int, base: Style) -> list[Segment]:
-        """The row's cells; `base` is the background (the cursor's on the cursor row)."""
+    def _row_segments(self, question: Question, width: int, base: Style, depth: int = 0,
+                      group: GroupRow | None = None) -> list[Segment]:
+        """The row's cells; `base` is the background (the cursor's on the cursor row). A group's
+        row counts its members and sums their votes; a member of the open group is indented."""
         def style(name: str) -> Style:
             return self.get_component_rich_style(name, partial=True)
         asked = question_time(question)
         age = age_text((self.clock() - asked).total_seconds()) if asked else "?"
         flags = self.index.flags(question)
         author_width = max(8, min(20, width // 5))
-        parts: list[tuple[str, Style]] = [
+        votes = group.votes if group is not None else question.votes
+        parts: list[tuple[str, Style]] = [(MEMBER_MARK[depth - 1], base + style("queue--meta"))] if depth else []
+        parts += [
             ("★" if question.starred else " ", base + style("queue--star")),
             (STATUS_MARK.get(question.status, "?") + " ", base + style("queue--meta")),
             (fit(shown_line(question.author), author_width) + " ", base + style("queue--author")),
             (f"{age:>{AGE_WIDTH}} ", base + style("queue--meta")),
-            (f"▲{question.votes:<3}"[:4] + " " if question.votes < 1000 else "▲999+", base + style("queue--votes")),
+            (f"▲{votes:<3}"[:4] + " " if votes < 1000 else "▲999+", base + style("queue--votes")),
             (("↗" if flags.link else " ") + ("»" if flags.repeated_author else " ") + ("≈" if flags.possible_duplicate else " ") + " ", base + style("queue--flag")),
         ]
+        if group is not None:
+            opened = self.opened is not None and self.opened.gid == group.gid
+            parts.append((f"×{len(group.members)}{'▾' if opened else ''} ", base + style("queue--group")))
         if question.tags:
             tags = shown_line(" ".join(f"#{tag}" for tag in question.tags[:3]))
             parts.append((tags + " ", base + style("queue--tag")))
