@@ -97,7 +97,10 @@ async def test_the_app_compacts_a_long_journal_in_a_child_process(session, clock
         compacted = journal_base(session.path)  # a child folded the journal into a new snapshot
         assert compacted["id"] != base["id"] and compacted["seq"] > base["seq"]
         on_disk = orjson.loads(session.path.read_bytes())
-        assert sum(q["status"] == "approved" for q in on_disk["questions"].values()) == 2
+        # The first approve passed the threshold: the child folded it in (the second too, unless it
+        # landed while the child ran: then it is in the new journal). Nothing is lost either way.
+        assert sum(q["status"] == "approved" for q in on_disk["questions"].values()) >= 1
+        assert sum(q.status == "approved" for q in SessionStore.open(session.path).state.questions.values()) == 2
         await pilot.press("a")  # and the session goes on, in this process too
         await settle(pilot)
         assert sum(q.status == "approved" for q in SessionStore.open(session.path).state.questions.values()) == 3
