@@ -41,11 +41,17 @@ def topics_of(question: Question, names: list[str]) -> list[str]:
     return [name for name in names if name in question.tags]
 
 
+def merged(question: Question) -> bool:
+    """Dismissed as another question's duplicate: still asked (its votes moved to that one)."""
+    return question.status == "dismissed" and question.reason == "duplicate" and bool(question.duplicate_of)
+
+
 def ranked_groups(state: SessionState, *, min_size: int = 1) -> list[GroupView]:
-    """Groups of at least `min_size` asked questions, by summed votes, then size, then first arrival."""
+    """Groups of at least `min_size` asked questions, by summed votes, then size, then first arrival.
+    Copies merged into another question (an approved group keeps one) still count as asked."""
     by_group: dict[str, list[Question]] = {}
     for question in state.questions.values():
-        if asked(question):
+        if asked(question) or merged(question):
             by_group.setdefault(state.group_of(question.id), []).append(question)
     names = topic_names(state.settings)
     views = [_view(gid, members, names) for gid, members in by_group.items() if len(members) >= min_size]
@@ -55,9 +61,10 @@ def ranked_groups(state: SessionState, *, min_size: int = 1) -> list[GroupView]:
 
 
 def _view(gid: str, members: list[Question], names: list[str]) -> GroupView:
-    best = min(range(len(members)), key=lambda n: (-members[n].votes, n))
+    best = min(range(len(members)), key=lambda n: (merged(members[n]), -members[n].votes, n))
     tagged = {topic for member in members for topic in topics_of(member, names)}
-    return GroupView(gid, tuple(members), sum(m.votes for m in members), members[best],
+    votes = sum(m.votes for m in members if not merged(m))  # a merged copy's votes are counted where they went
+    return GroupView(gid, tuple(members), votes, members[best],
                      tuple(name for name in names if name in tagged))
 
 

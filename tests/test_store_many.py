@@ -191,3 +191,18 @@ def test_a_bulk_moves_history_shares_its_equal_fields_however_it_is_read(tmp_pat
     assert [q.status for q in loaded.state.questions.values()] == ["new"] * 6
     loaded.close()
     host.close()
+
+
+def test_an_approved_group_stays_the_most_asked_with_its_copies_and_votes_counted_once(tmp_path: Path) -> None:
+    from store.arrivals import Arrivals
+    from store.groups import ranked_groups
+
+    store = SessionStore.open(tmp_path / "s.json", actor="mod",
+                              settings=Settings(title="t", hashtag="AskObama", group_copies=True))
+    text = "Quando arriverà la fibra ottica a Bari?"
+    store.add_questions([{"source": "file", "remote_id": f"p{i}", "author": f"user{i}", "votes": i,
+                          "text": f"RT @anna: {text}" if i else text} for i in range(3)], arrivals=Arrivals())
+    ids = list(store.state.questions)
+    store.approve_group(ids)
+    top = ranked_groups(store.state, min_size=2)[0]
+    assert (len(top.members), top.votes, top.representative.id) == (3, 3, ids[2])
