@@ -17,6 +17,9 @@ OPEN, CLOSE = "⟦", "⟧"
 # A marked string: whole on a line, cut at the line's end (wrapped or shortened with "…"),
 # or the rest of one wrapped from the line before.
 _MARKED = re.compile(rf"{OPEN}[^{CLOSE}]*{CLOSE}|{OPEN}[^{CLOSE}]*$|^[^{OPEN}]*?{CLOSE}", re.MULTILINE)
+# A whole marked string with no mark inside: taken out first, again and again, so that one
+# placed inside another (a translated word in a translated sentence) leaves that one whole.
+_INNERMOST = re.compile(rf"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
 
@@ -26,6 +29,9 @@ class Pseudo(gettext.NullTranslations):
 
     def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
         return f"{OPEN}{msgid1 if n == 1 else msgid2}{CLOSE}"
+
+    def pgettext(self, context: str, message: str) -> str:
+        return self.gettext(message)
 
 
 @contextmanager
@@ -43,5 +49,7 @@ def words_of(texts: Iterable[str]) -> set[str]:
 
 def unmarked(screen: str, exempt: Iterable[str]) -> set[str]:
     """The words on `screen` outside any marked string and not among the `exempt` texts' words."""
+    while (inner := _INNERMOST.sub(" ", screen)) != screen:
+        screen = inner
     left = _MARKED.sub(" ", screen)
     return words_of([left]) - words_of(exempt)

@@ -2,16 +2,21 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import subprocess
 import sys
 from pathlib import Path
 
+import aiohttp
 import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
 
 from tests.pseudo import pseudo_locale, unmarked
 from tui import cli, i18n
 from tui.config import check_keymap, load_config
 from tui.i18n_catalogue import problems
+from tui.web.guard import Guard, Token
 
 
 def test_the_italian_catalogue_is_complete_and_compiled() -> None:
@@ -57,7 +62,7 @@ def argparse_own(parser: argparse.ArgumentParser) -> list[str]:
     return words
 
 
-@pytest.mark.parametrize("name", ["run", "ingest", "export", "session", "groups", "count"])
+@pytest.mark.parametrize("name", ["run", "demo", "serve", "ingest", "export", "session", "groups", "count"])
 def test_every_option_of_a_command_is_explained_through_gettext(name: str) -> None:
     with pseudo_locale():
         parser = cli.build_parser(name)
@@ -83,3 +88,41 @@ def test_every_keymap_problem_goes_through_gettext(tmp_path: Path) -> None:
     assert len(problems) == 7, problems
     names = [*keymap, "ctrl+p", "quit", str(tmp_path), "keymap", "y"]
     assert all(unmarked(problem, names) == set() for problem in problems), problems
+
+
+def test_a_translated_word_inside_a_translated_sentence_reads_as_marked() -> None:
+    """The pseudo-locale's reader: "Dismiss 5 questions (New)?", with "New" translated on its own."""
+    assert unmarked("⟦Dismiss 5 questions (⟦New⟧, filter\n“x”): why?⟧", ["x"]) == set()
+    assert unmarked("⟦Dismiss 5 (⟦New⟧): why?⟧ stray", []) == {"stray"}
+
+
+def test_a_count_is_grouped_as_the_language_writes_it() -> None:
+    assert i18n.number(12400) == "12,400"
+    i18n.use("it")
+    try:
+        assert i18n.number(12400) == "12.400" and i18n.number(999) == "999"
+    finally:
+        i18n.use("en")
+
+
+def test_the_demo_and_serve_refusals_speak_the_users_language(tmp_path: Path) -> None:
+    demo = run_qtime("demo", "--speed", "0", lang="it_IT.UTF-8")
+    assert demo.returncode == 2 and "qtime demo: --speed deve essere un numero maggiore di 0" in demo.stderr
+    serve = run_qtime("serve", "--store", str(tmp_path / "s.json"), "--port", "70000", lang="it_IT.UTF-8")
+    assert serve.returncode == 2 and "qtime serve: --port deve essere tra 0 e 65535" in serve.stderr
+
+
+async def test_a_refused_browser_and_the_servers_log_read_the_servers_language(caplog: pytest.LogCaptureFixture) -> None:
+    async def ok(request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    app = web.Application(middlewares=[Guard(Token()).middleware])
+    app.router.add_get("/", ok)
+    with pseudo_locale(), caplog.at_level(logging.WARNING, logger="qtime.serve"):
+        async with TestServer(app, host="127.0.0.1") as server, aiohttp.ClientSession() as http:
+            async with http.get(server.make_url("/")) as response:
+                body = await response.text()
+    logged = caplog.records[-1].getMessage()
+    assert response.status == 403 and body.startswith("403: ⟦this qtime session needs its token.")
+    assert unmarked(body, []) == set(), body
+    assert "⟦no valid token⟧" in logged and unmarked(logged, ["GET", "127.0.0.1"]) == set(), logged

@@ -11,39 +11,52 @@ from __future__ import annotations
 import errno
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from textual.content import Content
 from textual.widgets import Button, Label, Select
 
+from store.arrivals import Arrivals
 from store.journal import Journal
 from store.locations import config_file
+from store.model import Presence, Settings
 from store.session_store import SessionStore
-from tests.conftest import qid_of, screen_text, settle
+from store.team import Feed
+from tests.conftest import NOW, iso, item, qid_of, record_notifications, screen_text, settle
 from tests.pseudo import pseudo_locale, unmarked
 from tests.screen_parts import dialog_text, widget_text
 from tui import i18n
 from tui.actions import ACTIONS
 from tui.app import QuestionTimeApp
 from tui.i18n import _
+from tui.platforms.base import SourceState
+from tui.platforms.specs import parse_spec
 from tui.screens.choice import ChoiceScreen
+from tui.screens.confirm import ConfirmScreen
+from tui.screens.dismiss import DismissScreen
 from tui.screens.first_run import FirstRunScreen
 from tui.screens.quit_pending import QuitPendingScreen
+from tui.screens.rules import RulesScreen
 from tui.screens.tag import TagScreen
+from tui.screens.topics import TopicsScreen
 from tui.widgets.answered_log import AnsweredLog
 from tui.widgets.draft_pane import DraftPane
 from tui.widgets.question_view import QuestionView
 from tui.widgets.queue_list import QueueList
+from tui.widgets.session_header import SessionHeader, header_content
 from tui.widgets.view_bar import ViewBar
 
 SIZE = (120, 40)
 SMALL = (80, 24)
 # Key names, as the dialogs' hints and the help's key column write them: never translated.
-KEYS = ["enter", "escape", "esc", "ctrl", "tab", "shift", "up", "down", "question_mark", "slash", "comma", "f1"]
+KEYS = ["enter", "escape", "esc", "ctrl", "tab", "shift", "up", "down", "question_mark", "slash", "comma", "f1", "delete",
+        "space"]
 PROFILES = ["x", "classic", "mastodon", "bluesky", "custom"]  # the counting profiles' names
 UNITS = ["min"]  # `answered in 3 min 05 s`: the same in both languages (store.export.i18n.duration)
 ZONES = ["UTC", "CET", "CEST"]  # a time zone's abbreviation (`19:03 UTC`) is the zone database's, not ours
+TOPICS = ["rete: fibra, 56k, banda larga", "lavoro: giovani, talenti"]  # what a moderator typed
 ANSWER = ("Le garanzie ci sono e sono scritte nel contratto: nessun dato lascia l'Italia senza il consenso "
           "esplicito di chi lo ha dato, e ognuno può chiedere di cancellarlo")  # over 140: a thread of two
 
@@ -87,8 +100,14 @@ def untranslated(shown: str, *exempt: Iterable[str]) -> set[str]:
     return unmarked(shown, [*KEYS, *UNITS, *ZONES, *(text for texts in exempt for text in texts)])
 
 
-def make_app(session, clock, role="both") -> QuestionTimeApp:
-    return QuestionTimeApp(session, role=role, clock=clock, live=False)
+def make_app(session, clock, role="both", **kwargs) -> QuestionTimeApp:
+    return QuestionTimeApp(session, role=role, clock=clock, live=False, **kwargs)
+
+
+def with_triage(session: SessionStore) -> None:
+    """Two topics, and link-only posts held: one is, so the header and the rules dialog count it."""
+    session.update_settings(topics=list(TOPICS), hold_link_only=True)
+    session.add_questions([item(50, "@linkonly", "http://bit.ly/offerta #twittertime", minute=11)], arrivals=Arrivals())
 
 
 def select(app, session, author: str) -> None:
@@ -133,6 +152,12 @@ def pressing(*keys: str) -> Callable[..., Awaitable[None]]:
     return open_it
 
 
+async def block_the_first_author(pilot, session) -> None:
+    """B on @nerthase (the first question in New): two open questions to dismiss and the block to confirm."""
+    select(pilot.app, session, "@nerthase")
+    await press(pilot, "B", "1")
+
+
 def help_text(app) -> str:
     return app.screen.query_one("#help-text").render().plain  # the whole help, not only what fits
 
@@ -155,6 +180,14 @@ DIALOGS = {
     "duplicate": Dialog(pressing("m"), leave_out=("#dup-list",)),
     "confirm": Dialog(retract_an_answer, leave_out=(".question", "#yes")),  # what it asks: the main screen's words
     "choice": Dialog(choose_how_to_correct),
+    "topics": Dialog(pressing("number_sign")),
+    "rules": Dialog(pressing("H")),
+    # the bulk moves: their headings and questions are worded in `tui/screens/bulk.py`, the "yes" by the main screen
+    "bulk dismiss": Dialog(pressing("D")),
+    "bulk tag": Dialog(pressing("T")),
+    "bulk approve": Dialog(pressing("A"), leave_out=("#yes",)),
+    "block": Dialog(pressing("B")),
+    "block confirm": Dialog(block_the_first_author, leave_out=("#yes",)),
 }
 
 
@@ -223,6 +256,118 @@ async def test_the_quit_dialog_of_a_full_disk_is_translated(session, clock, pseu
     assert untranslated(shown, session_words(session), [said_by_the_store]) == set(), shown
 
 
+async def test_the_topics_dialog_its_shares_and_its_mistakes_are_translated(session, clock, pseudo):
+    with_triage(session)
+    app = make_app(session, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "number_sign")
+        assert isinstance(app.screen, TopicsScreen)
+        listed = dialog_text(app)
+        await pilot.press(*"senza parole", "enter")  # no keyword: refused, the store saying why (in its marks)
+        await settle(pilot)
+        refused = dialog_text(app)
+    assert "⟦other⟧" in listed and "⟦Rising in the last 10 minutes⟧" in listed, listed
+    assert untranslated(listed, session_words(session), TOPICS) == set(), listed
+    assert "⟦Not saved: 'senza parole' has no" in refused, refused
+    assert untranslated(refused, session_words(session), TOPICS, ["senza parole"]) == set(), refused  # typed
+
+
+async def test_the_rules_dialog_names_the_hold_rules_in_the_language(session, clock, pseudo):
+    with_triage(session)
+    app = make_app(session, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)  # the hold counts, counted in a worker
+        await press(pilot, "H")
+        assert isinstance(app.screen, RulesScreen)
+        shown = dialog_text(app)
+    assert "⟦link only⟧ 1" in shown, shown
+    assert untranslated(shown, session_words(session)) == set(), shown
+
+
+async def test_every_bulk_move_asks_and_tells_in_the_language(session, clock, pseudo):
+    """T, D (with a decision someone else makes while it asks), u, A, then B and u: each heading,
+    each confirmation and each toast, as the moderator reads them."""
+    app = make_app(session, clock)
+    notes = record_notifications(app)
+    shown: list[str] = []
+
+    async def read(*keys: str) -> None:
+        await press(pilot, *keys)
+        shown.append(dialog_text(app, leave_out=["#yes"]))  # "yes" says the move: the main screen words it
+
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "slash", *"Telecom", "enter")  # 4 questions in New
+        await read("T")
+        await read(*"rete", "enter")
+        await press(pilot, "y")
+        await read("D")
+        await read("2")
+        assert isinstance(app.screen, ConfirmScreen)
+        other = SessionStore.open(session.path, actor="mod2")
+        other.approve(qid_of(session, "@giulia_rinaldi"))  # decided meanwhile: left alone, and said so
+        other.close()
+        app.mark_dirty(frozenset(q.get("qid") or "" for q in app.store.refresh()))
+        await press(pilot, "y")
+        toasts = notes[-2:]
+        await press(pilot, "u", "escape")  # the dismissals undone; the filter goes
+        toasts.append(notes[-1])
+        await read("A")
+        await press(pilot, "y")
+        toasts.append(notes[-1])
+        await press(pilot, "2")  # the Approved view: B blocks an author whatever the view
+        select(app, session, "@nerthase")
+        await read("B")
+        assert isinstance(app.screen, DismissScreen)
+        await read("1")
+        await press(pilot, "y")
+        toasts.append(notes[-1])
+        await press(pilot, "u")
+        toasts.append(notes[-1])
+    typed = ["rete", "Telecom"]
+    assert "⟦One action: u undoes all of it, the block too.⟧" in " ".join(" ".join(shown).split()), shown
+    for text in shown:
+        assert untranslated(text, session_words(session), typed) == set(), text
+    assert "left as they were" in toasts[1] and "⟦Undone:" in toasts[2], toasts
+    for toast in toasts:
+        assert toast.startswith("⟦") and unmarked(toast, [*session_words(session), *typed, "u"]) == set(), toast
+
+
+async def test_the_session_header_is_translated(session, clock, pseudo):
+    """Title, elapsed time, counts, profile, a source's state, the topics' shares and the hold counts."""
+    with_triage(session)
+    app = make_app(session, clock, sources=[parse_spec("demo")])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app._refresh_header()
+        await settle(pilot)
+        shown = widget_text(app, app.screen.query_one(SessionHeader))
+    said = " ".join(shown.split())
+    assert "⟦new 8⟧" in said and "⟦dismissed 1⟧" in said and "demo ⟦starting⟧" in said, shown
+    assert "⟦held: ⟦link-only⟧ 1⟧" in said and "⟦other⟧" in said, shown
+    assert untranslated(shown, session_words(session), TOPICS, PROFILES, ["demo"]) == set(), shown  # a source spec
+
+
+def test_every_line_the_header_can_show_is_translated(pseudo):
+    """What the app cannot easily be made to show at once: a paused feed, a source retrying, who else
+    is on the session, other processes' feeds, what the outbox is doing."""
+    others = [Presence(id="a", role="host", actor="anna", at=iso(NOW - timedelta(seconds=5)), answering="q1"),
+              Presence(id="b", role="moderator", actor="moderator", at=iso(NOW - timedelta(minutes=4)))]
+    feeds = [Feed("mastodon:https://mastodon.uno#twittertime", True, "ok", 3.0),
+             Feed("file:domande.jsonl", False, "stopped: file gone", None), Feed("demo", False, "stopped", 300.0)]
+    sources = {"bluesky:#twittertime": SourceState("bluesky:#twittertime", "retrying", "HTTP 503", 30.0),
+               "file:altre.jsonl": SourceState("file:altre.jsonl", "live")}
+    content = header_content(Settings(title="Question time", hashtag="twittertime", profile="classic"), {"new": 3}, 75.0,
+                             sources, paused=True, write_error=None, publishing="sending 1 part", others=others, feeds=feeds,
+                             now=NOW, since="20:00 CEST", topics={"rete": 0.5, "other": 0.5}, holds={"flood": 2})
+    shown = content.plain
+    for part in ("⏸ ⟦feed paused (p resumes)⟧", "⟦retrying in 30 s⟧: HTTP 503", "⟦host⟧ anna ⟦5 s ago⟧  ⟦answering⟧", "⟦4 min ago⟧",
+                 "⟦stopped: file gone⟧ ⟦never⟧", "⟦publishing sending 1 part⟧", "⟦flood⟧ 2"):
+        assert part in shown, (part, shown)
+    sources_say = ["Question time", "twittertime", "classic", "rete", "anna", "mastodon https mastodon uno", "domande jsonl",
+                   "altre jsonl", "bluesky", "demo", "HTTP", "file gone", "sending part", "CEST"]
+    assert unmarked(shown, sources_say) == set(), shown
+
+
 # -- the panes worded here, on the main screen --------------------------------------------
 
 
@@ -285,6 +430,31 @@ async def test_a_dialog_in_italian(session, clock, italian):
         shown = dialog_text(app)
     assert "Scarta la domanda di @promo_smartphone: perché?" in shown, shown
     assert "2  fuori tema" in shown and "escape per annullare" in shown, shown
+
+
+async def test_the_header_in_italian_keeps_its_two_lines_at_80_by_24(session, clock, italian):
+    with_triage(session)
+    app = make_app(session, clock, sources=[parse_spec("demo")])
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        header = app.screen.query_one(SessionHeader)
+        rows = widget_text(app, header).split("\n")
+    assert header.outer_size.height == 2
+    assert rows[0].endswith("#twittertime   trascorsi 0:12:00 dalle 19:00 UTC"), rows
+    # the whole line, not wrapped: every count, the profile and the source fit
+    assert rows[1].strip() == "nuove 8  approvate 0  risposte 0  scartate 1  │ profilo classic  │ demo avvio", rows
+
+
+async def test_the_italian_bulk_toast_and_palette(session, clock, italian):
+    app = make_app(session, clock)
+    notes = record_notifications(app)
+    async with app.run_test(size=SMALL) as pilot:
+        await press(pilot, "D", "2")
+        assert "Scartare 8 domande con motivo fuori tema (Nuove)?" in " ".join(screen_text(app).split())
+        await press(pilot, "y")
+        commands = {command.title for command in app.get_system_commands(app.screen)}
+    assert notes[-1] == "8 domande scartate (fuori tema). u annulla.", notes
+    assert {"Aspetto", "Tasti", "Esci"} <= commands, commands
 
 
 def cut_off(app) -> list[str]:

@@ -43,6 +43,7 @@ from store.zones import UnknownZone, local_zone_name, session_zone, stamp, zone_
 from tui.actions import ACTIONS, BY_NAME, palette_actions, welcome
 from tui.config import Config
 from tui.crash_report import NoLocalsInCrashReport
+from tui.i18n import N_, _, ngettext, number
 from tui.messages import (
     AnswerLogged,
     Exported,
@@ -64,6 +65,7 @@ from tui.messages import (
 from tui.platforms.base import Source, SourceState
 from tui.platforms.publishers import Publisher
 from tui.platforms.specs import parse_spec
+from tui.screens import bulk
 from tui.screens.export import ExportScreen
 from tui.screens.first_run import FirstRunScreen, NewSession
 from tui.screens.help import HelpScreen
@@ -77,6 +79,8 @@ from tui.widgets.composer import Composer
 from tui.widgets.draft_pane import DraftPane
 from tui.widgets.queue_index import TOPIC_FILTER, QueueIndex
 from tui.widgets.session_header import header_content
+from tui.widgets.state_labels import action_label
+from tui.widgets.translated import translate_bindings
 
 if TYPE_CHECKING:
     from store.groups import TriageTally
@@ -85,7 +89,29 @@ DRAIN_EVERY = 0.15  # seconds: arrivals and others' changes are drawn in one bat
 LEARN_STEP = 100  # questions whose row flags are learned in one go (under 1 ms)...
 LEARN_PAUSE = 0.002  # ...then a pause, so keys and screen updates never wait long behind it
 POLL_EVERY = 0.4  # seconds between looks for other processes' changes
-NO_PUBLISHER = "No platform account is connected: answers are logged here, not published."
+NO_PUBLISHER = N_("No platform account is connected: answers are logged here, not published.")
+# A job's name says what failed ("save the draft failed: ..."): each worker's name is in the interface's language.
+TASKS = {"approve": N_("approve"), "star": N_("star"), "dismiss": N_("dismiss"), "tag": N_("tag"),
+         "mark_duplicate": N_("mark duplicate"), "approve_many": N_("approve many"), "dismiss_many": N_("dismiss many"),
+         "tag_many": N_("tag many"), "block_author": N_("block author"), "correct": N_("correct"),
+         "follow_up": N_("follow up")}
+# What a correction, follow-up or retraction says once stored: (nothing to publish, publishing).
+REVISED = {
+    "correct": (N_("Correction of the answer to {author} logged (nothing to publish: logged here)."),
+                N_("Correction of the answer to {author} logged; publishing.")),
+    "follow_up": (N_("Follow-up of the answer to {author} logged (nothing to publish: logged here)."),
+                  N_("Follow-up of the answer to {author} logged; publishing.")),
+    "retract": (N_("Retraction of the answer to {author} logged (nothing to publish: logged here)."),
+                N_("Retraction of the answer to {author} logged; publishing.")),
+}
+# Textual's own commands in the palette (`App.get_system_commands`), worded in the interface's language.
+TEXTUAL_COMMANDS = frozenset({
+    N_("Theme"), N_("Change the current theme"), N_("Quit"), N_("Quit the application as soon as possible"),
+    N_("Keys"), N_("Hide the keys and widget help panel"),
+    N_("Show help for the focused widget and a summary of available keys"),
+    N_("Minimize"), N_("Minimize the widget and restore to normal size"), N_("Maximize"),
+    N_("Maximize the focused widget"), N_("Screenshot"), N_("Save an SVG 'screenshot' of the current screen"),
+})
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
@@ -104,23 +130,21 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-def plural(count: int) -> str:
-    return f"{count:,} question{'' if count == 1 else 's'}"
+def task(name: str) -> str:
+    """The name of the job that runs `name` (a service method, or a revision's kind)."""
+    return _(TASKS[name]) if name in TASKS else name.replace("_", " ")
 
 
 def moved(intent: MainScreen.ModerateMany, event: Event | None) -> str:
-    """What a bulk move did, for its toast ("" when it asks for none): those counted but left
-    alone were changed by someone else meanwhile, or were so already."""
-    if not intent.done:
-        return ""
-    if not intent.qids:
-        return f"{intent.done}."
+    """What a bulk move did, for its toast ("" when it asks for none). `intent.done` says it as
+    confirmed; when the store changed fewer questions (someone else changed them meanwhile, or
+    they were so already), it is said again with the store's count (`bulk.said`)."""
+    if not intent.done or not intent.qids:
+        return intent.done
     changed = len(changes_of(event)) if event is not None else 0
     left = len(intent.qids) - changed
-    note = f"{plural(changed)} {intent.done}"
-    if left:
-        note += f"; {plural(left)} left as they were (changed meanwhile, or so already)"
-    return f"{note}. u undoes it."
+    return intent.done if not left else bulk.said(intent.verb, intent.args, changed, left,
+                                                 blocking=event is not None and "block" in event)
 
 
 class _Listener:
@@ -143,7 +167,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "questiontime"
     # Textual's own ctrl+q, shown: the footer offers it while typing, when `q` types a letter.
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=True, priority=True, id="app.quit")]
+    BINDINGS = [Binding("ctrl+q", "quit", N_("Quit"), show=True, priority=True, id="app.quit")]
     # Sizes the stylesheet lays out for: under 100 columns the panes stack; under 32 lines the
     # answered log gives way to the draft (see app.tcss, "small screens").
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (130, "-wide")]
@@ -174,6 +198,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         this zone rather than the session's (not stored); `UnknownZone` if it is none.
         """
         super().__init__()
+        translate_bindings(self)
         if role not in ROLES:
             raise ValueError(f"role must be one of {', '.join(ROLES)}")
         if tz:
@@ -242,7 +267,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
             self.exit()
             return
         self.sources = [parse_spec(spec) for spec in new.sources]
-        self.run_worker(partial(self._create_store, new), name="create the session", group="store",
+        self.run_worker(partial(self._create_store, new), name=_("create the session"), group="store",
                         thread=True, exit_on_error=False)
 
     def _create_store(self, new: NewSession) -> None:
@@ -272,16 +297,16 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         self.set_interval(1.0, self._tick)
         self.call_after_refresh(self._refresh_header)  # once the screen has indexed the session (the counts)
         if self.live:
-            self.run_worker(partial(service.watch, self.poll_every), name="watch the store", group="poll",
+            self.run_worker(partial(service.watch, self.poll_every), name=_("watch the store"), group="poll",
                             thread=True, exit_on_error=False)
             for source in self.sources:
                 self.run_worker(service.run_source(source), name=source.spec, group="sources", exit_on_error=False)
             self._publish()  # parts a previous run left pending
-            self.run_worker(self._learn_targets(), name="learn the accounts' limits", group="outbox",
+            self.run_worker(self._learn_targets(), name=_("learn the accounts' limits"), group="outbox",
                             exit_on_error=False)
         hint = welcome(self.role, self.binding_keys())
         if self.welcome:
-            self.notify(f"{self.welcome}\n{hint}", title="Welcome", timeout=10, markup=False)
+            self.notify(f"{self.welcome}\n{hint}", title=_("Welcome"), timeout=10, markup=False)
 
     # -- service jobs (thread workers; the service runs them one at a time, in order) ---------------
 
@@ -299,34 +324,38 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
     def _moderate(self, intent: MainScreen.Moderate) -> None:
         service = self._session
         call = partial(getattr(service, intent.verb), intent.qid, *intent.args)
-        self._job(intent.verb.replace("_", " "), call, lambda event: Moderated(qids_of(event) if event else frozenset()))
+        self._job(task(intent.verb), call, lambda event: Moderated(qids_of(event) if event else frozenset()))
 
     @on(MainScreen.ModerateMany)
     def _moderate_many(self, intent: MainScreen.ModerateMany) -> None:
         call = partial(getattr(self._session, intent.verb), intent.qids, *intent.args)
-        self._job(intent.verb.replace("_", " "), call,
+        self._job(task(intent.verb), call,
                   lambda event: Moderated(qids_of(event) if event else frozenset(), moved(intent, event)))
 
     @on(MainScreen.Undo)
     def _undo(self) -> None:
-        self._job("undo", self._session.undo, Undone)
+        self._job(_("undo"), self._session.undo, Undone)
 
     @on(Undone)
     def _undone(self, message: Undone) -> None:
         event = message.event
         if event is None or event["action"] != "undo":
-            self.notify("Nothing of yours to undo.", markup=False)
+            self.notify(_("Nothing of yours to undo."), markup=False)
             return
         question = self._session.state.questions.get(event["qid"] or "")
-        restored = len(event["changes"])
+        restored, action = len(event["changes"]), action_label(event["undid"])
         if "unblock" in event:
-            self.notify(f"Undone: the block of {event['unblock']} ({plural(restored)} back; their later posts"
-                        " are no longer held).", markup=False)
+            self.notify(ngettext("Undone: the block of {author} ({count} question back; their later posts are no longer held).",
+                                 "Undone: the block of {author} ({count} questions back; their later posts are no longer held).",
+                                 restored).format(author=event["unblock"], count=number(restored)), markup=False)
         elif restored > 1:
-            self.notify(f"Undone: {event['undid']} of {plural(restored)}.", markup=False)
+            self.notify(ngettext("Undone: {action} of {count} question.", "Undone: {action} of {count} questions.",
+                                 restored).format(action=action, count=number(restored)), markup=False)
+        elif question is not None:
+            self.notify(_("Undone: {action} on {author}'s question.").format(action=action, author=question.author),
+                        markup=False)
         else:
-            who = f" on {question.author}'s question" if question else ""
-            self.notify(f"Undone: {event['undid']}{who}.", markup=False)
+            self.notify(_("Undone: {action}.").format(action=action), markup=False)
         self.mark_dirty(qids_of(event))
         if question is not None and self._showing():
             self.drain()  # the question is back in its view: put the cursor on it
@@ -334,7 +363,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
 
     @on(DraftPane.SaveDraft)
     def _save_draft(self, message: DraftPane.SaveDraft) -> None:
-        self._job("save the draft", partial(self._session.save_draft, message.qid, message.text), lambda _: None)
+        self._job(_("save the draft"), partial(self._session.save_draft, message.qid, message.text), lambda _: None)
 
     async def _learn_targets(self) -> None:
         await self._session.learn_targets()
@@ -348,7 +377,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
 
     @on(MainScreen.Claim)
     def _claim(self, intent: MainScreen.Claim) -> None:
-        self._job("claim the question", partial(self._session.claim, intent.qid), lambda _: None)
+        self._job(_("claim the question"), partial(self._session.claim, intent.qid), lambda _: None)
 
     @on(MainScreen.Send)
     def _send(self, intent: MainScreen.Send) -> None:
@@ -361,7 +390,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
                 return SendRefused(intent, refused.dismissal)
             return AnswerLogged(intent.qid, len(parts))
 
-        self._job("send the answer", send, lambda message: message)
+        self._job(_("send the answer"), send, lambda message: message)
 
     @on(SendRefused)
     def _send_refused(self, message: SendRefused) -> None:
@@ -371,19 +400,20 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
     @on(AnswerLogged)
     def _answer_logged(self, message: AnswerLogged) -> None:
         question = self._session.state.questions.get(message.qid)
-        author = question.author if question else "the"
+        author = question.author if question else _("a question")
         self.mark_dirty(frozenset({message.qid}))
         self.drain()
         if self._showing():
             self._screen.sent = message.qid
         if message.queued:
-            self.notify(f"Answer to {author} logged; publishing.", markup=False)
+            self.notify(_("Answer to {author} logged; publishing.").format(author=author), markup=False)
             self._publish()
         elif not self._told_unpublished and self._session.local_only:
             self._told_unpublished = True
-            self.notify(f"Answer to {author} logged. {NO_PUBLISHER}", timeout=12, markup=False)
+            logged = _("Answer to {author} logged.").format(author=author)
+            self.notify(" ".join((logged, _(NO_PUBLISHER))), timeout=12, markup=False)
         else:
-            self.notify(f"Answer to {author} logged.", markup=False)
+            self.notify(_("Answer to {author} logged.").format(author=author), markup=False)
 
     @on(MainScreen.Revise)
     def _revise(self, intent: MainScreen.Revise) -> None:
@@ -392,37 +422,36 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
             call = partial(service.correct, intent.qid, intent.text, intent.parts, intent.mode)
         else:
             call = partial(service.follow_up, intent.qid, intent.text, intent.parts)
-        self._job(intent.kind.replace("_", " "), call, lambda parts: Revised(intent.qid, intent.kind, len(parts)))
+        self._job(task(intent.kind), call, lambda parts: Revised(intent.qid, intent.kind, len(parts)))
 
     @on(MainScreen.Retract)
     def _retract(self, intent: MainScreen.Retract) -> None:
-        self._job("retract", partial(self._session.retract, intent.qid),
+        self._job(_("retract"), partial(self._session.retract, intent.qid),
                   lambda parts: Revised(intent.qid, "retract", len(parts)))
 
     @on(Revised)
     def _revised(self, message: Revised) -> None:
         question = self._session.state.questions.get(message.qid)
-        what = {"correct": "Correction", "follow_up": "Follow-up", "retract": "Retraction"}[message.kind]
         self.mark_dirty(frozenset({message.qid}))
         self.drain()
         if self._showing() and message.kind != "retract":
             self._screen.sent = message.qid
-        where = "; publishing." if message.queued else " (nothing to publish: logged here)."
-        self.notify(f"{what} of the answer to {question.author if question else 'the'} logged{where}", markup=False)
+        said = REVISED[message.kind][bool(message.queued)]
+        self.notify(_(said).format(author=question.author if question else _("a question")), markup=False)
         if message.queued:
             self._publish()
 
     @on(MainScreen.Retry)
     def _retry(self, intent: MainScreen.Retry) -> None:
-        self._job("retry publishing", partial(self._session.retry, intent.qid),
+        self._job(_("retry publishing"), partial(self._session.retry, intent.qid),
                   lambda queued: RetryQueued(intent.qid, queued))
 
     @on(RetryQueued)
     def _retry_queued(self, message: RetryQueued) -> None:
         if not message.queued:
-            self.notify("Nothing to retry: no failed or held-back post for this answer.", markup=False)
+            self.notify(_("Nothing to retry: no failed or held-back post for this answer."), markup=False)
             return
-        self.notify("Publishing again.", markup=False)
+        self.notify(_("Publishing again."), markup=False)
         self.mark_dirty(frozenset({message.qid}))
         self._publish()
 
@@ -439,13 +468,14 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
             if waiting_until is not None:  # deferred (rate limit, long backoff): come back then
                 self.set_timer(max(1.0, waiting_until - time.time()), self._publish)
 
-        self.run_worker(send(), name="publish the answers", group="outbox", exit_on_error=False)
+        self.run_worker(send(), name=_("publish the answers"), group="outbox", exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place worker failures are shown."""
         if event.state == WorkerState.ERROR:
             error = event.worker.error
-            self.notify(f"{event.worker.name} failed: {error}", severity="error", timeout=10, markup=False)
+            self.notify(_("{task} failed: {error}").format(task=event.worker.name, error=error), severity="error",
+                        timeout=10, markup=False)
 
     # -- news from the service --------------------------------------------------------------
 
@@ -507,8 +537,10 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
                 self._told_overrides.add(qid)
                 if answer.actor != self._session.store.actor or self.role == "moderator":
                     question = self._session.state.questions.get(qid)
-                    self.notify(f"{answer.actor or 'The host'} answered {question.author if question else 'a'}'s question"
-                                f" although it was {answer.overrode}.", severity="warning", timeout=12, markup=False)
+                    # `overrode` is the store's record of the dismissal ("dismissed (spam) by mod"), shown as kept
+                    self.notify(_("{actor} answered {author}'s question although it was {dismissal}.").format(
+                        actor=answer.actor or _("The host"), author=question.author if question else _("someone"),
+                        dismissal=answer.overrode), severity="warning", timeout=12, markup=False)
 
     def queue_drawn(self) -> None:
         """The queue index is up to date and on screen (called after each drawn change).
@@ -523,7 +555,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
             settle_heap()
         if self.index.unlearned and not self._learning:
             self._learning = True
-            self.run_worker(self._learn_in_steps(), name="learn the queue flags", group="index", exit_on_error=False)
+            self.run_worker(self._learn_in_steps(), name=_("learn the queue flags"), group="index", exit_on_error=False)
 
     async def _learn_in_steps(self) -> None:
         try:
@@ -548,8 +580,8 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         except UnknownZone as error:  # a store written where the zone database knows more zones
             if name != self._told_zone:
                 self._told_zone = name
-                self.notify(f"The session's {error}: times are shown in this machine's zone.", severity="warning",
-                            markup=False)
+                self.notify(_("The session's {error}: times are shown in this machine's zone.").format(error=error),
+                            severity="warning", markup=False)
             return zone_named(local_zone_name())
 
     def header_content(self) -> Content:
@@ -574,7 +606,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         if (tally is None or not tally.sync(state)) and not self._counting and (
                 tally is not None or state.settings.topics or state.holds):
             self._counting = True
-            self.run_worker(self._count_triage, name="count the topics and holds", group="triage", thread=True,
+            self.run_worker(self._count_triage, name=_("count the topics and holds"), group="triage", thread=True,
                             exit_on_error=False)
         return ({}, {}) if tally is None else (tally.shares(), tally.holds)
 
@@ -597,9 +629,9 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
     @on(MainScreen.PauseFeed)
     def _toggle_pause(self) -> None:
         if self._session.toggle_pause():
-            self.notify("Feed paused: sources wait, nothing new comes in. p resumes.", markup=False)
+            self.notify(_("Feed paused: sources wait, nothing new comes in. p resumes."), markup=False)
         else:
-            self.notify("Feed resumed.", markup=False)
+            self.notify(_("Feed resumed."), markup=False)
         self._screen.can_pause = self._session.can_pause
         self._refresh_header()
 
@@ -613,7 +645,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
     def _settings_chosen(self, changes: dict[str, Any] | None) -> None:
         if not changes or self.service is None:
             return
-        self._job("change the settings", partial(self.service.store.update_settings, **changes),
+        self._job(_("change the settings"), partial(self.service.store.update_settings, **changes),
                   lambda _: SettingsChanged(tuple(changes)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -637,7 +669,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
     @on(TopicsScreen.Edit)
     def _edit_topic(self, intent: TopicsScreen.Edit) -> None:
         removed = intent.replacing if intent.line is None else ""
-        self._job("save the topic", partial(self._session.edit_topic, intent.line, intent.replacing),
+        self._job(_("save the topic"), partial(self._session.edit_topic, intent.line, intent.replacing),
                   lambda line: TopicSaved(line, removed))
 
     @on(TopicSaved)
@@ -646,12 +678,12 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         tagged too, in the background (`topic_matches`, then one `tag_each` action: `u` undoes it)."""
         name = message.line.partition(":")[0]
         if message.line:
-            self.notify(f"Topic {name} saved; everyone on the session sees it. Tagging the questions it matches…",
-                        markup=False)
-            self.run_worker(partial(self._match_topic, message.line), name="find the questions a topic matches",
+            self.notify(_("Topic {name} saved; everyone on the session sees it. Tagging the questions it matches…").format(
+                name=name), markup=False)
+            self.run_worker(partial(self._match_topic, message.line), name=_("find the questions a topic matches"),
                             group="triage", thread=True, exit_on_error=False)
         else:
-            self.notify(f"Topic {message.removed} removed (questions keep their tags).", markup=False)
+            self.notify(_("Topic {name} removed (questions keep their tags).").format(name=message.removed), markup=False)
         if isinstance(self.screen, TopicsScreen):
             self.screen.saved()
         self.mark_dirty()
@@ -663,14 +695,17 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
     @on(TopicMatched)
     def _topic_matched(self, message: TopicMatched) -> None:
         if not message.matches:
-            self.notify(f"No question stored so far is about {message.name}.", markup=False)
+            self.notify(_("No question stored so far is about {name}.").format(name=message.name), markup=False)
             return
-        self._job("tag the questions", partial(self._session.tag_each, message.matches),
+        self._job(_("tag the questions"), partial(self._session.tag_each, message.matches),
                   lambda event: TopicTagged(message.name, qids_of(event) if event else frozenset()))
 
     @on(TopicTagged)
     def _topic_tagged(self, message: TopicTagged) -> None:
-        self.notify(f"Tagged {len(message.qids)} question(s) with {message.name} (u undoes it).", markup=False)
+        count = len(message.qids)
+        self.notify(ngettext("Tagged {count} question(s) with {name} (u undoes it).",
+                             "Tagged {count} question(s) with {name} (u undoes it).", count).format(
+            count=number(count), name=message.name), markup=False)
         self.mark_dirty(message.qids)
         self.drain()
 
@@ -682,7 +717,8 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
 
     @on(SettingsChanged)
     def _settings_changed(self, message: SettingsChanged) -> None:
-        self.notify(f"Settings saved ({', '.join(message.names)}); everyone on the session sees them.", markup=False)
+        self.notify(_("Settings saved ({names}); everyone on the session sees them.").format(names=", ".join(message.names)),
+                    markup=False)
         self.mark_dirty()
         self.drain()
 
@@ -694,11 +730,11 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
             return
         fmt, path = choice
         tz = self.shown_zone().key  # the zone the screen shows: the recap reads as the app does
-        self._job(f"export {fmt}", partial(self.service.export, fmt, path, tz=tz), lambda written: Exported(fmt, written))
+        self._job(_("export {format}").format(format=fmt), partial(self.service.export, fmt, path, tz=tz), lambda written: Exported(fmt, written))
 
     @on(Exported)
     def _exported(self, message: Exported) -> None:
-        self.notify(f"Exported {message.fmt} to {message.path}", timeout=10, markup=False)
+        self.notify(_("Exported {format} to {path}").format(format=message.fmt, path=message.path), timeout=10, markup=False)
 
     def binding_keys(self) -> dict[str, str]:
         """Each action id and the keys that fire it now (after the keymap)."""
@@ -735,9 +771,15 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         if not mine:
             return None
         question = service.state.questions.get(mine[-1].question_id)
-        who = f" to {question.author}" if question else ""
-        more = f" (and {len(mine) - 1} more)" if len(mine) > 1 else ""
-        return Text(f"qtime: your unsent draft{who}{more} is kept: it is there when you open {self.store_path} again.")
+        author, more, path = question.author if question else _("a question"), len(mine) - 1, self.store_path
+        if more:
+            kept = ngettext("your unsent draft to {author} (and {count} more) is kept: it is there when you open {path} again.",
+                            "your unsent draft to {author} (and {count} more) is kept: it is there when you open {path} again.",
+                            more).format(author=author, count=number(more), path=path)
+        else:
+            kept = _("your unsent draft to {author} is kept: it is there when you open {path} again.").format(
+                author=author, path=path)
+        return Text(f"qtime: {kept}")
 
     async def _close_and_exit(self, lose_unwritten: bool = False) -> None:
         """Let queued store jobs finish (the draft's too), say goodbye, fold the journal, then exit
@@ -793,12 +835,14 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
                 self.service.store.close()
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterator[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            yield command._replace(title=_(command.title) if command.title in TEXTUAL_COMMANDS else command.title,
+                                   help=_(command.help) if command.help in TEXTUAL_COMMANDS else command.help)
         main = self.main
         if main is None:
             return
         for action in palette_actions():
             name = action.action.split("(")[0]
             if name == "view" or main.check_action(name, ()):
-                yield SystemCommand(action.title, action.help[:1].upper() + action.help[1:],
-                                    partial(main.run_action, action.action))
+                text = _(action.help)
+                yield SystemCommand(_(action.title), text[:1].upper() + text[1:], partial(main.run_action, action.action))

@@ -9,6 +9,8 @@ extracts, updates and compiles; a test fails when the catalogue is not complete 
 - Text defined at import time (action titles, dialog labels) is marked with `N_` and
   translated where it is shown, with `_(text)`: the language is chosen after imports.
 - What is not ours is never translated: post text, names, tags, keys.
+- `pgettext(context, word)` where one English word has two meanings; `number(n)`
+  groups a count's digits as the language does.
 - The exports keep their own two languages (`store/export/i18n.py`): the store imports
   no UI.
 """
@@ -22,8 +24,10 @@ from pathlib import Path
 DOMAIN = "qtime"
 LOCALES = Path(__file__).parent / "locale"
 LANGS: tuple[str, ...] = ("en", "it")
+THOUSANDS = {"en": ",", "it": "."}  # how each language groups a number's digits: 12,400 / 12.400
 
 _current: gettext.NullTranslations = gettext.NullTranslations()
+_lang = "en"
 
 
 def user_lang(environ: Mapping[str, str] = os.environ) -> str:
@@ -43,6 +47,8 @@ def use(lang: str) -> None:
     """Show the interface in `lang` (one of `LANGS`)."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r} (one of: {', '.join(LANGS)})")
+    global _lang
+    _lang = lang
     install(gettext.translation(DOMAIN, LOCALES, [lang], fallback=True))
 
 
@@ -58,6 +64,17 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _current.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """`message` as meant in `context`: for a word the catalogue holds with another meaning too
+    ("duplicate", a dismissal reason, and "duplicate", an action undone)."""
+    return _current.pgettext(context, message)
+
+
+def number(count: int) -> str:
+    """`count` with its digits grouped as the interface's language writes them."""
+    return f"{count:,}".replace(",", THOUSANDS[_lang])
 
 
 def N_(message: str) -> str:

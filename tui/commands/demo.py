@@ -19,23 +19,24 @@ from store.locations import demo_store
 from store.model import Settings, now_iso
 from store.session_store import SessionStore
 from tui.commands.run import ROLE_HELP, TZ_HELP, check_tz
+from tui.i18n import N_, _
 
 DEMO_TITLE = "Marco Patuano, AD di Telecom Italia, risponde"
-# The welcome's first line per role; the app adds the keys, as they are bound now.
+# The welcome's first line per role (translated at start); the app adds the keys, as they are bound now.
 WELCOME = {
-    "both": "A replay of the first #twittertime (2012): questions arrive every few seconds.",
-    "moderator": "A replay of the first #twittertime (2012). In another terminal, qtime demo --role host"
-                 " answers what you approve.",
-    "host": "The replay of the first #twittertime (2012), from the moderator's terminal.",
+    "both": N_("A replay of the first #twittertime (2012): questions arrive every few seconds."),
+    "moderator": N_("A replay of the first #twittertime (2012). In another terminal, qtime demo --role host"
+                    " answers what you approve."),
+    "host": N_("The replay of the first #twittertime (2012), from the moderator's terminal."),
 }
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", type=Path, help=f"where to keep the demo session (default {demo_store()}, replaced"
-                        " by each new demo; --role host joins the running one)")
-    parser.add_argument("--speed", type=float, default=1.0, help="replay speed (2 = twice as fast)")
-    parser.add_argument("--role", choices=("moderator", "host", "both"), default="both", help=ROLE_HELP)
-    parser.add_argument("--tz", metavar="ZONE", help=TZ_HELP)
+    parser.add_argument("--store", type=Path, help=_("where to keep the demo session (default {path}, replaced by each new"
+                                                     " demo; --role host joins the running one)").format(path=demo_store()))
+    parser.add_argument("--speed", type=float, default=1.0, help=_("replay speed (2 = twice as fast)"))
+    parser.add_argument("--role", choices=("moderator", "host", "both"), default="both", help=_(ROLE_HELP))
+    parser.add_argument("--tz", metavar="ZONE", help=_(TZ_HELP))
 
 
 # Who acts in a demo, as the other terminal names them (one person plays every part).
@@ -60,7 +61,8 @@ def remove_session(path: Path) -> None:
         for name in (path.name, f"{path.name}.journal", f"{path.name}.lock"):
             path.with_name(name).unlink(missing_ok=True)
     except OSError as error:
-        raise StoreError(f"{path}: cannot replace the previous demo session ({error.strerror})") from None
+        raise StoreError(_("{path}: cannot replace the previous demo session ({reason})").format(
+            path=path, reason=error.strerror)) from None
 
 
 def open_demo(path: Path | None, role: str) -> SessionStore:
@@ -70,21 +72,21 @@ def open_demo(path: Path | None, role: str) -> SessionStore:
         path = demo_store()
         if role == "host":
             if not path.exists():
-                raise StoreError("no demo is running: start `qtime demo --role moderator` in another terminal first")
+                raise StoreError(_("no demo is running: start `qtime demo --role moderator` in another terminal first"))
             return SessionStore.open(path, actor="host")
         remove_session(path)
     elif path.exists():
         store = SessionStore.open(path, actor=DEMO_ACTORS[role])
         if store.settings.title != DEMO_TITLE:
             store.close()
-            raise StoreError(f"{path}: holds a session that is not the demo; give another --store path")
+            raise StoreError(_("{path}: holds a session that is not the demo; give another --store path").format(path=path))
         return store
     return SessionStore.open(path, settings=demo_settings(), actor=DEMO_ACTORS[role])
 
 
 def run(args: argparse.Namespace) -> int:
     if not (math.isfinite(args.speed) and args.speed > 0):
-        print("qtime demo: --speed must be a number above 0", file=sys.stderr)
+        print("qtime demo: " + _("--speed must be a number above 0"), file=sys.stderr)
         return 2
     if not check_tz(args.tz, "qtime demo"):
         return 2
@@ -99,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
 
     joined = args.store is None and args.role == "host"  # the moderator's process replays the feed
     sources = [] if joined else [parse_spec("demo", demo_speed=args.speed)]
-    app = QuestionTimeApp(store, sources=sources, role=args.role, config=load_config(), welcome=WELCOME[args.role],
+    app = QuestionTimeApp(store, sources=sources, role=args.role, config=load_config(), welcome=_(WELCOME[args.role]),
                           tz=args.tz)
     try:
         app.run()

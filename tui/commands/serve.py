@@ -24,21 +24,22 @@ from store.errors import StoreError
 from store.locations import person
 from store.session_store import SessionStore
 from tui.commands.run import ROLE_HELP
+from tui.i18n import N_, _
 
 DEFAULT_PORT = 8000
-REMOTE_RISK = ("the page is plain http: anyone on the network path can read the token, and the token lets"
-               " its holder approve, dismiss and publish answers as you")
+REMOTE_RISK = N_("the page is plain http: anyone on the network path can read the token, and the token lets"
+                 " its holder approve, dismiss and publish answers as you")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--store", type=Path, required=True, help="the session store file")
-    parser.add_argument("--role", choices=("moderator", "host", "both"), default="both", help=ROLE_HELP)
-    parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1, loopback)")
+    parser.add_argument("--store", type=Path, required=True, help=_("the session store file"))
+    parser.add_argument("--role", choices=("moderator", "host", "both"), default="both", help=_(ROLE_HELP))
+    parser.add_argument("--host", default="127.0.0.1", help=_("the address to listen on (default 127.0.0.1, loopback)"))
     parser.add_argument("--port", type=int, default=DEFAULT_PORT,
-                        help=f"the port to listen on (default {DEFAULT_PORT}; 0 picks a free one)")
+                        help=_("the port to listen on (default {port}; 0 picks a free one)").format(port=DEFAULT_PORT))
     parser.add_argument("--allow-remote", action="store_true",
-                        help=f"listen on an address that is not loopback (not advised: {REMOTE_RISK};"
-                             " use an SSH tunnel instead)")
+                        help=_("listen on an address that is not loopback (not advised: {risk}; use an SSH tunnel"
+                               " instead)").format(risk=_(REMOTE_RISK)))
 
 
 def is_loopback(host: str) -> bool:
@@ -86,13 +87,13 @@ def check_store(path: Path) -> None:
 
 def refusal(args: argparse.Namespace) -> str | None:
     if os.name != "posix":
-        return "serving needs a POSIX shell (textual-serve starts each session through one); use a terminal"
+        return _("serving needs a POSIX shell (textual-serve starts each session through one); use a terminal")
     if not 0 <= args.port <= 65535:
-        return "--port must be between 0 and 65535"
+        return _("--port must be between 0 and 65535")
     if not is_loopback(args.host) and not args.allow_remote:
-        return (f"--host {args.host} is not a loopback address: {REMOTE_RISK}. Reach it from another machine through"
-                f" an SSH tunnel (ssh -L {args.port or DEFAULT_PORT}:127.0.0.1:{args.port or DEFAULT_PORT} THIS-HOST),"
-                " or pass --allow-remote to listen there anyway")
+        return _("--host {host} is not a loopback address: {risk}. Reach it from another machine through an SSH tunnel"
+                 " (ssh -L {port}:127.0.0.1:{port} THIS-HOST), or pass --allow-remote to listen there anyway").format(
+            host=args.host, risk=_(REMOTE_RISK), port=args.port or DEFAULT_PORT)
     return None
 
 
@@ -107,7 +108,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"qtime serve: {error}", file=sys.stderr)
         return 2
     if not is_loopback(args.host):
-        print(f"qtime serve: warning: listening on {args.host}, not loopback: {REMOTE_RISK}", file=sys.stderr)
+        print("qtime serve: " + _("warning: listening on {host}, not loopback: {risk}").format(
+            host=args.host, risk=_(REMOTE_RISK)), file=sys.stderr)
     from tui.web.guard import TOKEN_PARAM, Guard, Token
     from tui.web.server import GuardedServer, log_to_stderr, serve
 
@@ -116,16 +118,17 @@ def run(args: argparse.Namespace) -> int:
 
     def announce(port: int) -> None:
         base = f"http://{url_host(args.host)}:{port}/"
-        print(f"qtime serve: {args.store} (role {args.role}) on {base}\n"
-              "Open this URL in the browser that will use the session (it carries the access token: keep it to"
-              f" yourself):\n\n    {base}?{TOKEN_PARAM}={token.reveal()}\n\n"
-              "Each browser tab is one more person on the session. Ctrl+C stops the server and its sessions.",
-              flush=True)
+        print("qtime serve: " + _("{store} (role {role}) on {url}").format(store=args.store, role=args.role, url=base),
+              _("Open this URL in the browser that will use the session (it carries the access token: keep it to"
+                " yourself):"), "", f"    {base}?{TOKEN_PARAM}={token.reveal()}", "",
+              _("Each browser tab is one more person on the session. Ctrl+C stops the server and its sessions."),
+              sep="\n", flush=True)
 
     log_to_stderr()
     try:
         asyncio.run(serve(server, announce))
     except OSError as error:
-        print(f"qtime serve: cannot listen on {args.host}:{args.port}: {error.strerror or error}", file=sys.stderr)
+        print("qtime serve: " + _("cannot listen on {address}: {reason}").format(
+            address=f"{args.host}:{args.port}", reason=error.strerror or error), file=sys.stderr)
         return 2
     return 0

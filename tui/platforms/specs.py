@@ -6,13 +6,14 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
+from tui.i18n import N_
 from tui.platforms.base import Source, SpecError
 
 if TYPE_CHECKING:
     from tui.platforms.credentials import Credentials
     from tui.platforms.polling import PollingSource
 
-SPEC_HELP = (
+SPEC_HELP = N_(  # translated where shown
     "source specs: demo | file:PATH (- for stdin) | mastodon:BASE_URL#TAG | "
     "bluesky:[BASE_URL]#TAG | x:[BASE_URL]#TAG"
 )

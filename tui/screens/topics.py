@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -27,7 +26,10 @@ from textual.worker import get_current_worker
 
 from store.errors import ActionError
 from store.session_store import topic_name, with_topic
+from tui.i18n import N_, _, ngettext
 from tui.widgets.shown import shown
+from tui.widgets.state_labels import topic_label
+from tui.widgets.translated import translate_bindings
 
 if TYPE_CHECKING:
     from store.triage.topics import Rising  # the engine loads in the worker, not with the app
@@ -48,10 +50,10 @@ class TopicsScreen(ModalScreen[str | None]):
     """Returns the name of a topic to filter the queue by, or None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close"),
-        Binding("delete", "remove", "Remove the topic"),
-        Binding("f", "filter", "Filter the queue by it"),
-        Binding("plus", "adopt", "Make a topic of it"),
+        Binding("escape", "close", N_("Close")),
+        Binding("delete", "remove", N_("Remove the topic")),
+        Binding("f", "filter", N_("Filter the queue by it")),
+        Binding("plus", "adopt", N_("Make a topic of it")),
     ]
 
     @dataclass
@@ -67,23 +69,24 @@ class TopicsScreen(ModalScreen[str | None]):
         self.editing = ""  # the name of the topic whose line is in the box
         self.suggestions: list[Rising] = []
         self._drawn: tuple[Content, ...] | None = None
+        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide", id="topics"):
-            yield Label(Content.styled("Topics (everyone on the session sees a change)", "bold"))
+            yield Label(Content.styled(_("Topics (everyone on the session sees a change)"), "bold"))
             yield OptionList(id="topic-list")
-            yield Label(Content.styled("enter edits · delete removes · f filters the queue by it", "$text-muted"))
-            yield Input(placeholder="name: keyword, keyword (e.g. lavoro: giovani, neolaureati, stage)", id="topic-line",
+            yield Label(Content.styled(_("enter edits · delete removes · f filters the queue by it"), "$text-muted"))
+            yield Input(placeholder=_("name: keyword, keyword (e.g. lavoro: giovani, neolaureati, stage)"), id="topic-line",
                         select_on_focus=False)
             yield Label(Content(""), id="topics-error")
-            yield Label(Content.styled("Rising in the last 10 minutes", "bold"))
+            yield Label(Content.styled(_("Rising in the last 10 minutes"), "bold"))
             yield OptionList(id="suggestions")
-            yield Label(Content.styled("enter or + makes a topic of it · tab moves · escape closes", "$text-muted"))
+            yield Label(Content.styled(_("enter or + makes a topic of it · tab moves · escape closes"), "$text-muted"))
 
     def on_mount(self) -> None:
         self.refresh_topics()
         self.set_interval(SHARES_EVERY, self.refresh_topics)
-        self.query_one("#suggestions", OptionList).add_option(Option(Content.styled("working them out…", "$text-muted"),
+        self.query_one("#suggestions", OptionList).add_option(Option(Content.styled(_("working them out…"), "$text-muted"),
                                                                      disabled=True))
         self.query_one("#topic-line", Input).focus()
         self.find_suggestions()
@@ -97,7 +100,7 @@ class TopicsScreen(ModalScreen[str | None]):
         prompts = tuple(self._topic_row(line, shares) for line in lines)
         if lines and shares:
             other, share = list(shares.items())[-1]  # the shares end with "other": questions with no topic
-            prompts += (Content.assemble((f"{other:<16}", "$text-muted"), (f"{share:>4.0%}", "$text-muted")),)
+            prompts += (Content.assemble((f"{topic_label(other):<16}", "$text-muted"), (f"{share:>4.0%}", "$text-muted")),)
         if prompts == self._drawn:
             return
         self._drawn = prompts
@@ -106,20 +109,23 @@ class TopicsScreen(ModalScreen[str | None]):
         listed.clear_options()
         listed.add_options([Option(prompt, id=f"t{n}", disabled=n >= len(lines)) for n, prompt in enumerate(prompts)])
         if not lines:
-            listed.add_option(Option(Content.styled("No topics yet: type one below, or pick a rising word.",
+            listed.add_option(Option(Content.styled(_("No topics yet: type one below, or pick a rising word."),
                                                     "$text-muted"), disabled=True))
         else:
             listed.highlighted = 0 if at is None else min(at, len(lines) - 1)
 
     @staticmethod
     def _topic_row(line: str, shares: Mapping[str, float]) -> Content:
-        name, _, keywords = line.partition(":")
+        name, _colon, keywords = line.partition(":")
         share = f"{shares[name]:>4.0%}" if name in shares else "   …"
         return Content.assemble(shown(f"{name:<16}", "bold", multiline=False), share, "  ",
                                 shown(keywords.strip(), "$text-muted", multiline=False))
 
-    @work(thread=True, exclusive=True, group="triage", name="find rising words")
     def find_suggestions(self) -> None:
+        """Work out the rising words in a thread worker (a newer look cancels the one running)."""
+        self.run_worker(self._suggest, name=_("find rising words"), group="triage", thread=True, exclusive=True)
+
+    def _suggest(self) -> None:
         found = self.reading.suggest()
         if not get_current_worker().is_cancelled:  # a newer look, or the dialog closed meanwhile
             self.app.call_from_thread(self.show_suggestions, found)
@@ -131,10 +137,11 @@ class TopicsScreen(ModalScreen[str | None]):
         listed = self.query_one("#suggestions", OptionList)
         listed.clear_options()
         if not found:
-            listed.add_option(Option(Content.styled("No word is rising yet.", "$text-muted"), disabled=True))
+            listed.add_option(Option(Content.styled(_("No word is rising yet."), "$text-muted"), disabled=True))
         for n, rising in enumerate(found):
+            posts = ngettext("{count} post", "{count} posts", rising.recent).format(count=f"{rising.recent:>4}")
             listed.add_option(Option(Content.assemble(
-                shown(f"{rising.term:<16}", "bold", multiline=False), (f"{rising.recent:>4} posts  ", "$text-muted"),
+                shown(f"{rising.term:<16}", "bold", multiline=False), (f"{posts}  ", "$text-muted"),
                 shown(", ".join(rising.variants), "$text-muted", multiline=False)), id=f"s{n}"))
         if found:
             listed.highlighted = 0
@@ -149,7 +156,7 @@ class TopicsScreen(ModalScreen[str | None]):
         try:
             with_topic(self.reading.topics(), line, replacing=replacing)
         except ActionError as error:
-            self.show_error(f"Not saved: {error}")
+            self.show_error(_("Not saved: {error}").format(error=error))
             return False
         self.show_error("")
         self.post_message(self.Edit(line, replacing))

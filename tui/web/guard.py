@@ -28,6 +28,8 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from tui.i18n import N_, _
+
 log = logging.getLogger("qtime.serve")
 
 TOKEN_PARAM = "token"
@@ -35,10 +37,11 @@ TOKEN_PARAM = "token"
 # Anything else is refused before the page builds URLs from it.
 HOST_HEADER = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})|\[[0-9A-Fa-f:.]{2,45}\])(?::[0-9]{1,5})?")
 
-REFUSED = ("403: this qtime session needs its token. Open the URL that `qtime serve` printed"
-           " (it ends in ?token=...), in the browser that will use the session.\n")
-REASONS = {"host": "a malformed Host header", "origin": "an Origin other than the served page's",
-           "token": "no valid token"}
+# What a refused browser reads, and why the log says it was refused: in the server's language.
+REFUSED = N_("this qtime session needs its token. Open the URL that `qtime serve` printed (it ends in ?token=...),"
+             " in the browser that will use the session.")
+REASONS = {"host": N_("a malformed Host header"), "origin": N_("an Origin other than the served page's"),
+           "token": N_("no valid token")}
 
 # The page's URL carries the token: it is never sent on as a Referer, nothing
 # is cached, no other site may frame the page, and the page loads nothing from
@@ -107,8 +110,9 @@ class Guard:
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         reason = self.refusal(request)
         if reason is not None:
-            log.warning("refused %s %s from %s: %s", request.method, request.path, request.remote, REASONS[reason])
-            return web.Response(status=403, text=REFUSED, headers=SECURITY_HEADERS)
+            log.warning(_("refused {method} {path} from {remote}: {reason}").format(
+                method=request.method, path=request.path, remote=request.remote, reason=_(REASONS[reason])))
+            return web.Response(status=403, text=f"403: {_(REFUSED)}\n", headers=SECURITY_HEADERS)
         response = await handler(request)
         if not response.prepared:  # a websocket or a download has sent its headers already
             response.headers.update(SECURITY_HEADERS)

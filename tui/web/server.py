@@ -27,6 +27,7 @@ from aiohttp import WSCloseCode, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server, to_int
 
+from tui.i18n import _
 from tui.web.guard import Guard
 
 log = logging.getLogger("qtime.serve")
@@ -69,11 +70,11 @@ class GuardedServer(Server):
         }
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        log.info("a browser session opened from %s", request.remote)
+        log.info(_("a browser session opened from {remote}").format(remote=request.remote))
         try:
             return await super().handle_websocket(request)
         finally:
-            log.info("a browser session from %s closed", request.remote)
+            log.info(_("a browser session from {remote} closed").format(remote=request.remote))
 
     async def _process_messages(self, websocket: web.WebSocketResponse, app_service: AppService) -> None:
         self.sessions.add(websocket)
@@ -93,7 +94,7 @@ class GuardedServer(Server):
         await asyncio.wait([asyncio.ensure_future(process.wait()) for process in processes], timeout=timeout)
         for process in processes:
             if process.returncode is None:
-                log.warning("a session's app did not quit in %.0f s: killed", timeout)
+                log.warning(_("a session's app did not quit in {seconds} s: killed").format(seconds=f"{timeout:.0f}"))
                 process.kill()
                 await process.wait()
 

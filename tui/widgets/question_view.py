@@ -18,7 +18,7 @@ from tui.i18n import N_, _
 from tui.widgets.queue_index import QueueIndex
 from tui.widgets.queue_list import age_text, question_time
 from tui.widgets.shown import shown
-from tui.widgets.state_labels import reason_label, status_label
+from tui.widgets.state_labels import hold_label, reason_label, status_label
 from tui.widgets.translated import sentence
 
 
@@ -43,7 +43,7 @@ def question_content(
     asked = question_time(question)
     age = f"{stamp(asked, zone)} · {ago_text((clock() - asked).total_seconds())}" if asked else ""
     reason = reason_label(question.reason) if question.reason else ""
-    reason = f"{reason}: {held_by}" if question.reason == HELD and held_by else reason
+    reason = f"{reason}: {hold_label(held_by)}" if question.reason == HELD and held_by else reason
     status = status_label(question.status) + (f" ({reason})" if reason else "")
     head: list[Content | tuple[str, str]] = [
         shown(question.author, "bold $accent", multiline=False),

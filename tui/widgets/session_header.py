@@ -11,11 +11,21 @@ from textual.widgets import Static
 
 from store.model import Presence, Settings
 from store.team import Feed, age
+from tui.i18n import N_, _
 from tui.platforms.base import SourceState
 from tui.widgets.shown import shown
+from tui.widgets.state_labels import hold_label, role_label, topic_label
+from tui.widgets.translated import sentence
 
 STATE_STYLE = {"live": "$success", "done": "$text-muted", "starting": "$text-muted",
                "retrying": "$warning", "paused": "$warning", "stopped": "$error"}
+# A source's state (`tui.platforms.base.StateName`), as the header says it.
+STATE = {"starting": N_("starting"), "live": N_("live"), "retrying": N_("retrying"), "paused": N_("paused"),
+         "stopped": N_("stopped"), "done": N_("done")}
+# The counts, as the header says them: each count in its label, where the language puts it.
+COUNTS = {"new": N_("new {count}"), "approved": N_("approved {count}"), "answered": N_("answered {count}"),
+          "dismissed": N_("dismissed {count}")}
+MUTED = "$text-muted"
 
 
 def elapsed_text(seconds: float) -> str:
@@ -43,74 +53,94 @@ def header_content(
     """`since`: when the session started, as the app shows times (`20:00 CEST`); "" leaves it out.
     `topics`: each topic's share of the asked questions, then "other"; `holds`: questions each hold rule held."""
     topics, holds = topics or {}, holds or {}
+    clock = Content(elapsed_text(elapsed))
     first = Content.assemble(
         shown(settings.title, "bold", multiline=False),
         "  ",
         shown(f"#{settings.hashtag}", "bold $accent", multiline=False) if settings.hashtag else "",
-        ("   elapsed ", "$text-muted"),
-        elapsed_text(elapsed),
-        (" since ", "$text-muted") if since else "",
-        since,
+        sentence("   " + _("elapsed {elapsed} since {since}"), MUTED, elapsed=clock, since=Content(since)) if since
+        else sentence("   " + _("elapsed {elapsed}"), MUTED, elapsed=clock),
     )
     parts: list[str | tuple[str, str] | Content] = []
-    for name in ("new", "approved", "answered", "dismissed"):
-        parts += [(f"{name} ", "$text-muted"), (str(counts.get(name, 0)), "bold"), "  "]
-    parts += [("│ profile ", "$text-muted"), shown(settings.profile, "bold", multiline=False), ("  │ ", "$text-muted")]
+    for name, label in COUNTS.items():
+        parts += [sentence(_(label), MUTED, count=Content.styled(str(counts.get(name, 0)), "bold")), "  "]
+    parts += [sentence("│ " + _("profile {profile}"), MUTED, profile=shown(settings.profile, "bold", multiline=False)),
+              ("  │ ", MUTED)]
     if paused:
-        parts.append(("⏸ feed paused (p resumes)  │ ", "bold $warning"))
+        parts.append(("⏸ " + _("feed paused (p resumes)") + "  │ ", "bold $warning"))
     if not sources:
-        parts.append(("no source in this window", "$text-muted"))
+        parts.append((_("no source in this window"), MUTED))
     for spec, state in sources.items():
-        parts += [shown(f"{spec} ", "bold", multiline=False), shown(state.describe(), STATE_STYLE.get(state.state, ""), multiline=False), "   "]
+        parts += [shown(f"{spec} ", "bold", multiline=False),
+                  shown(source_text(state), STATE_STYLE.get(state.state, ""), multiline=False), "   "]
     lines = [first, Content.assemble(*parts)]
     if topics or holds:
         lines.append(triage_line(topics, holds))
     if others or feeds:
         lines.append(team_line(others, feeds, now or datetime.now(UTC)))
     if publishing:  # what the outbox is doing: sending, waiting for a rate limit, an account refused
-        lines.append(Content.assemble(("publishing ", "$text-muted"), shown(publishing, multiline=False)))
+        lines.append(sentence(_("publishing {what}"), MUTED, what=shown(publishing, multiline=False)))
     if write_error:
         lines.append(Content.assemble(("⚠ ", "bold $error"), shown(write_error, "$error", multiline=False)))
     return Content("\n").join(lines)
 
 
+def source_text(state: SourceState) -> str:
+    """`live`, `retrying in 30 s: HTTP 503`: the state is ours to word, the detail the source's."""
+    if state.state == "retrying" and state.retry_in is not None:
+        text = _("retrying in {seconds} s").format(seconds=f"{state.retry_in:.0f}")
+    else:
+        text = _(STATE[state.state]) if state.state in STATE else state.state
+    return f"{text}: {state.detail}" if state.detail else text
+
+
 def triage_line(topics: Mapping[str, float], holds: Mapping[str, int]) -> Content:
     """`topics: jobs 32% · taxes 18% · other 29%   held: link-only 12 · flood 40` (topic names are
     whatever a moderator typed, maybe in another process: shown, never markup)."""
-    parts: list[str | tuple[str, str] | Content] = []
+    parts: list[str | Content] = []
     if topics:
-        parts.append(("topics: ", "$text-muted"))
+        shares: list[str | tuple[str, str] | Content] = []
         for number, (name, share) in enumerate(topics.items()):
-            parts += [(" · " if number else "", "$text-muted"), shown(name, "bold", multiline=False), f" {share:.0%}"]
+            shares += [(" · " if number else "", MUTED), shown(topic_label(name), "bold", multiline=False), f" {share:.0%}"]
+        parts.append(sentence(_("topics: {shares}"), MUTED, shares=Content.assemble(*shares)))
     if holds:
-        parts.append(("   held: " if topics else "held: ", "$text-muted"))
-        parts.append(" · ".join(f"{rule.replace(' ', '-')} {count}" for rule, count in holds.items()))
+        counts = " · ".join(f"{hold_label(rule).replace(' ', '-')} {count}" for rule, count in holds.items())
+        parts.append(sentence(("   " if topics else "") + _("held: {counts}"), MUTED, counts=Content(counts)))
     return Content.assemble(*parts)
 
 
 def seconds_text(seconds: float | None) -> str:
     if seconds is None:
-        return "never"
+        return _("never")
     seconds = int(seconds)
-    return f"{seconds} s ago" if seconds < 120 else f"{seconds // 60} min ago"
+    return _("{seconds} s ago").format(seconds=seconds) if seconds < 120 else _("{minutes} min ago").format(minutes=seconds // 60)
 
 
 def team_line(others: Sequence[Presence], feeds: Sequence[Feed], now: datetime) -> Content:
     """Who else is on the session (role, last seen) and each feed another process runs."""
     parts: list[str | tuple[str, str] | Content] = []
     if others:
-        parts.append(("with ", "$text-muted"))
+        people: list[str | tuple[str, str] | Content] = []
         for number, presence in enumerate(others):
             seen = seconds_text(age(presence.at, now))
-            answering = "  answering" if presence.answering else ""
+            answering = "  " + _("answering") if presence.answering else ""
             who = "" if presence.actor == presence.role else f" {presence.actor}"
-            parts += [(" · " if number else "", ""), shown(presence.role, "bold", multiline=False),
-                      shown(who, "", multiline=False), (f" {seen}{answering}", "$text-muted")]
+            people += [(" · " if number else "", ""), shown(role_label(presence.role), "bold", multiline=False),
+                       shown(who, "", multiline=False), (f" {seen}{answering}", MUTED)]
+        parts.append(sentence(_("with {people}"), MUTED, people=Content.assemble(*people)))
     for feed in feeds:
         style = "$success" if feed.ok else "bold $warning"
-        parts += [("   │ " if parts else "", "$text-muted"), shown(f"{feed.spec} ", "bold", multiline=False),
-                  shown(f"{feed.detail} {seconds_text(feed.seconds)}", style, multiline=False)]
+        parts += [("   │ " if parts else "", MUTED), shown(f"{feed.spec} ", "bold", multiline=False),
+                  shown(f"{feed_text(feed)} {seconds_text(feed.seconds)}", style, multiline=False)]
     return Content.assemble(*parts)
+
+
+def feed_text(feed: Feed) -> str:
+    """`ok`, `stopped`, `stopped: why` (`store.team.feeds`): the words are ours, why is the source's."""
+    if feed.ok:
+        return _("ok")
+    why = feed.detail.removeprefix("stopped").removeprefix(": ")
+    return _("stopped: {why}").format(why=why) if why else _("stopped")
 
 
 class SessionHeader(Static):
