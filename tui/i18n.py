@@ -5,6 +5,7 @@ compiled with Babel from the `.po` file beside it (`python -m tui.i18n_catalogue
 extracts, updates and compiles; a test fails when the catalogue is not complete or the
 `.mo` is older than its `.po`).
 
+- `pgettext(context, text)` where one English word needs two translations.
 - `use(lang)` picks the language once, at start (`--lang`, else the user's locale).
 - Text defined at import time (action titles, dialog labels) is marked with `N_` and
   translated where it is shown, with `_(text)`: the language is chosen after imports.
@@ -58,6 +59,12 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     return _current.ngettext(singular, plural, n)
+
+
+def pgettext(context: str, message: str) -> str:
+    """`message` where the same English needs another translation (a notice's title "Dismissed",
+    one question, and the view's tab "Dismissed", many): `context` tells them apart."""
+    return _current.pgettext(context, message)
 
 
 def N_(message: str) -> str:

@@ -1,6 +1,6 @@
 """Keep the interface's catalogues with Babel: `python -m tui.i18n_catalogue [check]`.
 
-Without an argument: extract every `_()`, `N_()` and `ngettext()` string of `tui/`,
+Without an argument: extract every `_()`, `N_()`, `ngettext()` and `pgettext()` string of `tui/`,
 merge them into each language's `.po` (new strings
 come in untranslated; strings gone are dropped) and compile the `.mo` files
 gettext reads. `check` changes nothing and lists what is missing: a string
@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po, write_po
 from tui.i18n import DOMAIN, LANGS, LOCALES
 
 ROOT = Path(__file__).parent
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 TRANSLATED = [lang for lang in LANGS if lang != "en"]  # the strings are written in English
 
 
