@@ -921,11 +921,16 @@ class SessionStore:
         self._commit(build)
 
     def dismissal(self, qid: str) -> str:
-        """How a dismissed question was dismissed: "dismissed (off-topic) by mod"."""
+        """How a dismissed question was dismissed: "dismissed (off-topic) by mod" (the log's
+        English; the app words it from `dismissed_by` and the reason)."""
         question = self.question(qid)
-        actor = next((e.get("actor", "") for e in reversed(self.state.events)
-                      if e["action"] in ("dismiss", "duplicate") and qid in qids_of(e)), "")
+        actor = self.dismissed_by(qid)
         return f"dismissed ({question.reason or 'no reason'})" + (f" by {actor}" if actor else "")
+
+    def dismissed_by(self, qid: str) -> str:
+        """Who last dismissed `qid` (or merged it as a duplicate); "" when no event says."""
+        return next((e.get("actor", "") for e in reversed(self.state.events)
+                     if e["action"] in ("dismiss", "duplicate") and qid in qids_of(e)), "")
 
     def draft(self, qid: str) -> str:
         draft = self.state.drafts.get(qid)

@@ -16,6 +16,7 @@ from rich.cells import cell_len
 
 from store.model import Settings
 from store.session_store import SessionStore
+from tui import i18n
 
 START = datetime(2012, 3, 6, 19, 0, tzinfo=UTC)
 NOW = START + timedelta(minutes=12)
@@ -76,6 +77,29 @@ def session(store_path: Path, fixed_times) -> SessionStore:
 
 def qid_of(store: SessionStore, author: str, nth: int = 0) -> str:
     return [q.id for q in store.state.questions.values() if q.author == author][nth]
+
+
+@pytest.fixture
+def italian():
+    """The interface in Italian, chosen before the app is built (as `--lang it` does); English after."""
+    i18n.use("it")
+    yield
+    i18n.use("en")
+
+
+@pytest.fixture
+def worked_session(session):
+    """The session mid-way: some approved, one starred and tagged, one dismissed, one answered."""
+    for author in ("@nerthase", "@paolo_mpay", "@fra_cloud", "@giulia_rinaldi"):
+        session.approve(qid_of(session, author))
+    session.star(qid_of(session, "@paolo_mpay"))
+    session.tag(qid_of(session, "@fra_cloud"), ["cloud", "privacy"])
+    session.dismiss(qid_of(session, "@promo_smartphone"), "spam")
+    giulia = qid_of(session, "@giulia_rinaldi")
+    answer = "Convincendoli a non aver paura a mettere fuori la testa."
+    session.add_answer(giulia, answer, [f"@giulia_rinaldi {answer} #twittertime"], "classic")
+    session.save_draft(qid_of(session, "@nerthase"), "Stiamo lavorando sul digital divide")
+    return session
 
 
 async def settle(pilot) -> None:

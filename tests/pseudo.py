@@ -14,13 +14,15 @@ from contextlib import contextmanager
 from tui.i18n import install, use
 
 OPEN, CLOSE = "⟦", "⟧"
-# A marked string: whole on a line, cut at the line's end (wrapped or shortened with "…"),
+# A marked string whole (the innermost first: a translation may hold another, "⟦⟦9m⟧ ago⟧")...
+_WHOLE = re.compile(rf"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
+# ...and, once those are gone, one cut at the line's end (wrapped or shortened with "…"),
 # or the rest of one wrapped from the line before.
-_MARKED = re.compile(rf"{OPEN}[^{CLOSE}]*{CLOSE}|{OPEN}[^{CLOSE}]*$|^[^{OPEN}]*?{CLOSE}", re.MULTILINE)
-# A whole marked string with no mark inside: taken out first, again and again, so that one
-# placed inside another (a translated word in a translated sentence) leaves that one whole.
-_INNERMOST = re.compile(rf"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
+_CUT = re.compile(rf"{OPEN}.*$|^[^{OPEN}\n]*{CLOSE}", re.MULTILINE)
 _WORD = re.compile(r"[^\W\d_]{2,}")
+# A word as shown, and whether it may be cut short: with "…", or at a pane's edge (then only
+# spaces, a border or a scrollbar up to the end of the line).
+_SHOWN_WORD = re.compile(r"([^\W\d_]{2,})(…|(?=[ \u2500-\u259f]*$))?", re.MULTILINE)
 
 
 class Pseudo(gettext.NullTranslations):
@@ -31,7 +33,7 @@ class Pseudo(gettext.NullTranslations):
         return f"{OPEN}{msgid1 if n == 1 else msgid2}{CLOSE}"
 
     def pgettext(self, context: str, message: str) -> str:
-        return self.gettext(message)
+        return f"{OPEN}{message}{CLOSE}"
 
 
 @contextmanager
@@ -48,8 +50,18 @@ def words_of(texts: Iterable[str]) -> set[str]:
 
 
 def unmarked(screen: str, exempt: Iterable[str]) -> set[str]:
-    """The words on `screen` outside any marked string and not among the `exempt` texts' words."""
-    while (inner := _INNERMOST.sub(" ", screen)) != screen:
-        screen = inner
-    left = _MARKED.sub(" ", screen)
-    return words_of([left]) - words_of(exempt)
+    """The words on `screen` outside any marked string and not among the `exempt` texts' words
+    (a word cut short, a name in a narrow column, is exempt when one of theirs starts so)."""
+    left = screen
+    while (inner := _WHOLE.sub(" ", left)) != left:
+        left = inner
+    left = _CUT.sub(" ", left)
+    allowed = words_of(exempt)
+    found = {(word.casefold(), cut is not None) for word, cut in _shown_words(left)}
+    return {word for word, cut in found
+            if word not in allowed and not (cut and any(whole.startswith(word) for whole in allowed))}
+
+
+def _shown_words(text: str) -> Iterator[tuple[str, str | None]]:
+    for match in _SHOWN_WORD.finditer(text):
+        yield match[1], match[2]

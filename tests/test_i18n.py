@@ -11,12 +11,14 @@ import aiohttp
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
+from rich.cells import cell_len
 
 from tests.pseudo import pseudo_locale, unmarked
 from tui import cli, i18n
 from tui.config import check_keymap, load_config
 from tui.i18n_catalogue import problems
 from tui.web.guard import Guard, Token
+from tui.widgets.queue_list import AGE_WIDTH, age_text
 
 
 def test_the_italian_catalogue_is_complete_and_compiled() -> None:
@@ -126,3 +128,41 @@ async def test_a_refused_browser_and_the_servers_log_read_the_servers_language(c
     assert response.status == 403 and body.startswith("403: ⟦this qtime session needs its token.")
     assert unmarked(body, []) == set(), body
     assert "⟦no valid token⟧" in logged and unmarked(logged, ["GET", "127.0.0.1"]) == set(), logged
+
+
+def test_unmarked_reads_a_translation_holding_another() -> None:
+    """`⟦{age} ago⟧` with `⟦9m⟧` in it: neither hides the words around it, nor is read as unmarked."""
+    assert unmarked("⟦⟦9m⟧ ago⟧ left ⟦a⟧ right", []) == {"left", "right"}
+    assert unmarked("⟦cut at the line's end…\nwrapped from the line before⟧ after", []) == {"after"}
+
+
+def test_one_english_word_may_have_two_translations() -> None:
+    """A notice's "Dismissed" is one question (scartata), the view's tab many (scartate)."""
+    i18n.use("it")
+    try:
+        assert (i18n.pgettext("notice", "Dismissed"), i18n._("Dismissed")) == ("Scartata", "Scartate")
+    finally:
+        i18n.use("en")
+    assert i18n.pgettext("notice", "Dismissed") == "Dismissed"
+
+
+SECONDS = [0, 59, 60, 3599, 3600, 86399, 86400, 99 * 86400, 100 * 86400, 364 * 86400, 365 * 86400,
+           99 * 365 * 86400, 100 * 365 * 86400]
+
+
+def test_the_italian_ages_use_italian_units_and_fit_their_column() -> None:
+    i18n.use("it")
+    try:
+        ages = [age_text(sign * seconds) for seconds in SECONDS for sign in (1, -1)]
+        assert (age_text(3 * 86400), age_text(20 * 7 * 86400), age_text(2 * 365 * 86400)) == ("3g", "20w", "2a")
+    finally:
+        i18n.use("en")
+    assert all(cell_len(age) <= AGE_WIDTH for age in ages), ages
+
+
+def test_unmarked_lets_a_name_cut_short_pass_but_not_a_word_of_ours() -> None:
+    """Cut with "…", or at a pane's edge (a border, a scrollbar): the start of a word of theirs."""
+    assert unmarked("@paolo_mp… ⟦5m⟧ Strategia sull'm-payme…", ["@paolo_mpay", "Strategia sull'm-payment?"]) == set()
+    assert unmarked("Incom… @paolo_mp…", ["@paolo_mpay"]) == {"incom"}
+    assert unmarked("│ i giovani tale │\n│ una bella prospet▇│", ["i giovani talenti", "una bella prospettiva"]) == set()
+    assert unmarked("│ Incoming ⟦x⟧ data │", ["data"]) == {"incoming"}

@@ -3,8 +3,10 @@
 Under the pseudo-locale (`tests/pseudo.py`) every translated string shows as
 ⟦string⟧: a word outside the marks did not go through gettext. Words that are
 not ours to translate are exempt: the session's posts, names, tags, title and
-hashtag, key names, ids. The main screen's header, queue and footer are worded
-elsewhere, so each check reads only the dialog (`dialog_text`) or the pane it is about.
+hashtag, key names, ids. Each check reads only the dialog (`dialog_text`) or the
+part of the screen it is about; the main screen is read below its header (`below_header`):
+the session header is worded in its own part, as are the app's own keys (ctrl+q), exempt
+from the footer checks (`APP_KEYS`).
 """
 from __future__ import annotations
 
@@ -15,7 +17,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from textual.binding import Binding
 from textual.content import Content
+from textual.geometry import Region
 from textual.widgets import Button, Label, Select
 
 from store.arrivals import Arrivals
@@ -24,10 +28,10 @@ from store.locations import config_file
 from store.model import Presence, Settings
 from store.session_store import SessionStore
 from store.team import Feed
-from tests.conftest import NOW, iso, item, qid_of, record_notifications, screen_text, settle
+from tests.conftest import NOW, START, iso, item, qid_of, record_notifications, screen_text, settle
 from tests.pseudo import pseudo_locale, unmarked
-from tests.screen_parts import dialog_text, widget_text
-from tui import i18n
+from tests.screen_parts import dialog_text, region_text, widget_text
+from tests.test_app_groups import POSTS, add
 from tui.actions import ACTIONS
 from tui.app import QuestionTimeApp
 from tui.i18n import _
@@ -43,6 +47,8 @@ from tui.screens.tag import TagScreen
 from tui.screens.topics import TopicsScreen
 from tui.widgets.answered_log import AnsweredLog
 from tui.widgets.draft_pane import DraftPane
+from tui.widgets.key_bar import KeyBar
+from tui.widgets.notice_bar import NoticeBar
 from tui.widgets.question_view import QuestionView
 from tui.widgets.queue_list import QueueList
 from tui.widgets.session_header import SessionHeader, header_content
@@ -66,13 +72,6 @@ def pseudo():
     """The pseudo-locale, installed before the app is built (its bindings are translated as it is)."""
     with pseudo_locale():
         yield
-
-
-@pytest.fixture
-def italian():
-    i18n.use("it")
-    yield
-    i18n.use("en")
 
 
 @pytest.fixture
@@ -138,6 +137,32 @@ async def retract_an_answer(pilot, session) -> None:
     await press(pilot, "x")
 
 
+def other(session: SessionStore) -> SessionStore:
+    """A moderator's process on the same store (actor "mod")."""
+    return SessionStore.open(session.path, actor="mod")
+
+
+async def dismissed_while_drafting(pilot, session, author: str = "@paolo_mpay") -> None:
+    """The host types an answer to `author`'s question; a moderator elsewhere dismisses it (told at once)."""
+    qid = qid_of(session, author)
+    select(pilot.app, session, author)
+    await press(pilot, "a", "2")
+    select(pilot.app, session, author)
+    await press(pilot, "enter")
+    await pilot.press(*"Sul m-payment stiamo")
+    moderator = other(session)
+    moderator.dismiss(qid, "off-topic")
+    moderator.close()
+    pilot.app.service.store.refresh()
+    pilot.app.mark_dirty(frozenset({qid}))
+    await settle(pilot)
+
+
+async def send_to_a_question_dismissed_meanwhile(pilot, session) -> None:
+    await dismissed_while_drafting(pilot, session)
+    await press(pilot, "ctrl+s")
+
+
 async def choose_how_to_correct(pilot, session) -> None:
     """The choice's question and options are its caller's to word: given translated here."""
     question = Content(_("This platform cannot edit a post. How should the correction go out?"))
@@ -178,7 +203,8 @@ DIALOGS = {
     "dismiss": Dialog(pressing("d")),
     "tag": Dialog(pressing("t")),
     "duplicate": Dialog(pressing("m"), leave_out=("#dup-list",)),
-    "confirm": Dialog(retract_an_answer, leave_out=(".question", "#yes")),  # what it asks: the main screen's words
+    "confirm": Dialog(retract_an_answer),
+    "send anyway": Dialog(send_to_a_question_dismissed_meanwhile, exempt=("mod",)),  # who dismissed it
     "choice": Dialog(choose_how_to_correct),
     "topics": Dialog(pressing("number_sign")),
     "rules": Dialog(pressing("H")),
@@ -419,6 +445,136 @@ async def test_the_moderators_question_view_is_translated(session, clock, pseudo
     assert untranslated(shown, session_words(session)) == set(), shown
 
 
+# -- the main screen, below its header ------------------------------------------------------
+
+ROLES = ("moderator", "host", "both")
+SIZES = {"80x24": (80, 24), "100x30": (100, 30), "160x48": (160, 48)}
+# The app's own keys (tui/app.py: ctrl+q) are worded in the app's part: their words are exempt
+# from the footer checks, which name the screen's keys one by one instead.
+APP_KEYS = [str(binding.description) for binding in QuestionTimeApp.BINDINGS if isinstance(binding, Binding)]
+
+
+def below_header(app) -> str:
+    """The main screen under the session header (`#header`, worded in its own part): the views,
+    the queue, the panes and their border titles, the notice lines, the footer."""
+    top = app.screen.query_one("#header").region.bottom
+    return region_text(app, Region(0, top, app.size.width, app.size.height - top))
+
+
+def footer(app) -> str:
+    return widget_text(app, app.screen.query_one(KeyBar))
+
+
+def notices(app) -> str:
+    return widget_text(app, app.screen.query_one(NoticeBar))
+
+
+def worked_words(session: SessionStore) -> list[str]:
+    """The session's words, its answers and drafts too."""
+    state = session.state
+    return [*session_words(session), *(a.current_text for a in state.answers.values()),
+            *(d.text for d in state.drafts.values())]
+
+
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+@pytest.mark.parametrize("role", ROLES)
+async def test_the_main_screen_is_translated(worked_session, clock, pseudo, role, size):
+    """The role's first view, then every question in the All view, a dismissed one under the cursor."""
+    app = make_app(worked_session, clock, role)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        first = below_header(app)
+        await press(pilot, "6")
+        select(app, worked_session, "@promo_smartphone")
+        await settle(pilot)
+        every = below_header(app)
+    assert "⟦Incoming⟧" in first and "⟦Incoming⟧" in every, first
+    for shown in (first, every):
+        assert untranslated(shown, worked_words(worked_session), PROFILES, APP_KEYS) == set(), shown
+
+
+@pytest.mark.parametrize("size", SIZES.values(), ids=SIZES.keys())
+async def test_the_main_screen_while_drafting_is_translated(worked_session, clock, pseudo, size):
+    app = make_app(worked_session, clock, "host")
+    async with app.run_test(size=size) as pilot:
+        select(app, worked_session, "@paolo_mpay")
+        await press(pilot, "enter")
+        await pilot.press(*ANSWER)
+        await settle(pilot)
+        assert app.focused is not None and app.focused.id == "answer"
+        shown = below_header(app)
+    assert "⟦Send⟧" in shown and "⟦Post preview⟧" in shown, shown
+    assert untranslated(shown, worked_words(worked_session), PROFILES, APP_KEYS, [ANSWER]) == set(), shown
+
+
+@pytest.mark.parametrize("role", ROLES)
+async def test_the_footer_is_translated(worked_session, clock, pseudo, role):
+    """Every key the role is offered on the queue, and while the answer is typed (not the moderator's)."""
+    app = make_app(worked_session, clock, role)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        on_queue = footer(app)
+        if role != "moderator":
+            await press(pilot, "enter")
+            await pilot.press(*"Sul m-payment")
+            await settle(pilot)
+        typing = footer(app)
+    assert "? ⟦Help⟧" in on_queue and "q ⟦Quit⟧" in on_queue and "/ ⟦Filter⟧" in on_queue, on_queue
+    assert ("a ⟦Approve⟧" in on_queue) == (role != "host"), on_queue
+    assert role == "moderator" or "^s ⟦Send⟧" in typing and "esc ⟦Queue⟧" in typing, typing
+    for shown in (on_queue, typing):
+        assert untranslated(shown, APP_KEYS) == set(), shown
+
+
+@pytest.mark.parametrize(("author", "key"), [("@alessiodanesi", "e"), ("@promo_smartphone", "enter"),
+                                             ("@giulia_rinaldi", "enter")], ids=["alone", "dismissed", "answered"])
+async def test_the_notices_of_the_main_screen_are_translated(worked_session, clock, pseudo, author, key):
+    app = make_app(worked_session, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await press(pilot, "6")
+        select(app, worked_session, author)
+        await press(pilot, key)
+        said = notices(app)
+    assert "⟦" in said and untranslated(said, worked_words(worked_session)) == set(), said
+
+
+@pytest.fixture
+def grouped(store_path, fixed_times):
+    """A session grouping copies as they arrive: @anna's question and its two copies, two alone."""
+    settings = Settings(title="#twittertime test", hashtag="twittertime", profile="classic", group_copies=True,
+                        started_at=iso(START), created_at=iso(START))
+    store = SessionStore.open(store_path, settings=settings, actor="mod")
+    add(store, POSTS, Arrivals())
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("role", ["moderator", "both"])
+async def test_a_group_row_its_note_and_its_notices_are_translated(grouped, clock, pseudo, role):
+    """The group's row and the note under its question; m and b on the row (which act on one copy)."""
+    app = make_app(grouped, clock, role)
+    async with app.run_test(size=SIZE) as pilot:
+        select(app, grouped, "@anna")
+        await settle(pilot)
+        shown = below_header(app)
+        await press(pilot, "m")
+        await press(pilot, "b")
+        said = notices(app)
+    assert "×3" in shown and "⟦One row for 3 copies of this question" in shown, shown
+    assert untranslated(shown, session_words(grouped), PROFILES, APP_KEYS) == set(), shown
+    assert "⟦This row is a group of 3 copies" in said and "⟦e shows the group's members" in said, said
+    assert untranslated(said, session_words(grouped)) == set(), said
+
+
+async def test_the_notice_of_a_question_dismissed_while_drafting_is_translated(session, clock, pseudo):
+    app = make_app(session, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await dismissed_while_drafting(pilot, session)
+        said = notices(app)
+    assert "⟦Dismissed⟧: ⟦@paolo_mpay's question was just ⟦dismissed (⟦off-topic⟧) by mod⟧" in said, said
+    assert untranslated(said, session_words(session), ["mod"]) == set(), said
+
+
 # -- in Italian -----------------------------------------------------------------------------
 
 
@@ -432,14 +588,14 @@ async def test_a_dialog_in_italian(session, clock, italian):
     assert "2  fuori tema" in shown and "escape per annullare" in shown, shown
 
 
-async def test_the_header_in_italian_keeps_its_two_lines_at_80_by_24(session, clock, italian):
+async def test_the_header_in_italian_fits_its_three_lines_at_80_by_24(session, clock, italian):
     with_triage(session)
     app = make_app(session, clock, sources=[parse_spec("demo")])
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         header = app.screen.query_one(SessionHeader)
         rows = widget_text(app, header).split("\n")
-    assert header.outer_size.height == 2
+    assert header.outer_size.height <= 3  # a short screen gives the header three lines (app.tcss)
     assert rows[0].endswith("#twittertime   trascorsi 0:12:00 dalle 19:00 UTC"), rows
     # the whole line, not wrapped: every count, the profile and the source fit
     assert rows[1].strip() == "nuove 8  approvate 0  risposte 0  scartate 1  │ profilo classic  │ demo avvio", rows
@@ -500,3 +656,31 @@ async def test_cut_off_sees_a_label_wider_than_its_dialog(session, clock, italia
         await settle(pilot)
         assert cut_off(app) != [] and "n" * 90 not in screen_text(app)
     assert session.state.questions[qid].tags == []
+
+
+async def test_drafting_in_italian_at_80_by_24(session, clock, italian):
+    """The counter, the first post of the preview and the footer's keys, in Italian, on a small terminal."""
+    session.approve(qid_of(session, "@paolo_mpay"))
+    app = make_app(session, clock, "host")
+    async with app.run_test(size=SMALL) as pilot:
+        await press(pilot, "enter")
+        await pilot.press(*"Sul m-payment stiamo lavorando con tutti gli operatori")
+        await settle(pilot)
+        shown = screen_text(app)
+        keys = footer(app)
+    assert "classic 79/140  ne restano 61" in shown, shown
+    preview = shown.split("\n")[[i for i, line in enumerate(shown.split("\n")) if "Anteprima del post" in line][0] + 1]
+    assert "@paolo_mpay Sul m-payment stiamo lavorando con tutti gli operatori" in preview, shown
+    assert "^s Invia" in keys and "esc Coda" in keys and "f1 Aiuto" in keys and "^q " in keys, keys
+
+
+async def test_the_apps_quit_key_is_offered_in_italian_while_drafting(session, clock, italian):
+    """ctrl+q is the app's own key (`QuestionTimeApp.BINDINGS`), translated with the app's bindings."""
+    session.approve(qid_of(session, "@paolo_mpay"))
+    app = make_app(session, clock, "host")
+    async with app.run_test(size=SMALL) as pilot:
+        await press(pilot, "enter")
+        await pilot.press(*"Sul")
+        await settle(pilot)
+        keys = footer(app)
+    assert "^q Esci" in keys, keys

@@ -5,6 +5,7 @@ compiled with Babel from the `.po` file beside it (`python -m tui.i18n_catalogue
 extracts, updates and compiles; a test fails when the catalogue is not complete or the
 `.mo` is older than its `.po`).
 
+- `pgettext(context, text)` where one English word needs two translations.
 - `use(lang)` picks the language once, at start (`--lang`, else the user's locale).
 - Text defined at import time (action titles, dialog labels) is marked with `N_` and
   translated where it is shown, with `_(text)`: the language is chosen after imports.

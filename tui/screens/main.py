@@ -29,6 +29,7 @@ from textual.widgets import Input
 
 from store.model import Question
 from tui.actions import BY_NAME, bindings
+from tui.i18n import N_, _, ngettext, pgettext
 from tui.screens import bulk
 from tui.screens.choice import ChoiceScreen
 from tui.screens.confirm import ConfirmScreen
@@ -47,10 +48,27 @@ from tui.widgets.queue_index import QueueIndex, counts_as_starred, in_view
 from tui.widgets.queue_list import QueueList
 from tui.widgets.session_header import SessionHeader
 from tui.widgets.shown import shown
+from tui.widgets.state_labels import reason_label
+from tui.widgets.translated import sentence, translate_bindings
 from tui.widgets.view_bar import ViewBar
 
 ROLES = ("both", "moderator", "host")
 FILTER_EVERY = 0.15  # seconds
+
+
+@dataclass(frozen=True)
+class Doing:
+    """What a moderator asks to do while a host is answering the question: the question put to
+    them ({who}: the host's role and name, {author}) and its yes button. Marked, translated when asked."""
+
+    ask: str
+    yes: str
+
+
+DISMISS_CLAIMED = Doing(N_("The {who} is answering {author}'s question right now. Dismiss it anyway?"
+                           " They are told at once."), N_("Dismiss"))
+MERGE_CLAIMED = Doing(N_("The {who} is answering {author}'s question right now. Merge it anyway?"
+                         " They are told at once."), N_("Merge"))
 
 
 @dataclass(frozen=True)
@@ -144,6 +162,7 @@ class MainScreen(Screen[None]):
         self.text_filter = ""
         self._publish_keys: tuple[bool | None, bool | None] = (False, False)
         self._filter_timer: Timer | None = None
+        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         reading = self.reading
@@ -151,7 +170,7 @@ class MainScreen(Screen[None]):
         with Horizontal(id="body"):
             with Vertical(id="queue-pane"):
                 yield ViewBar(id="views")
-                yield Input(placeholder="filter: text, @author or topic:NAME (enter keeps it, escape clears)",
+                yield Input(placeholder=_("filter: text, @author or topic:NAME (enter keeps it, escape clears)"),
                             id="filter")
                 yield QueueList(reading.service.state.questions, reading.index, reading.clock, grouped=True, id="queue")
             if self.role == "moderator":
@@ -166,12 +185,12 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
-        self.query_one("#queue-pane").border_title = "Incoming"
+        self.query_one("#queue-pane").border_title = _("Incoming")
         if self.role != "moderator":
-            self.query_one("#draft").border_title = "Draft"
-            self.query_one("#log").border_title = "Answered"
+            self.query_one("#draft").border_title = _("Draft")
+            self.query_one("#log").border_title = _("Answered")
         else:
-            self.query_one("#detail-pane").border_title = "Question"
+            self.query_one("#detail-pane").border_title = _("Question")
         self.query_one(QueueList).focus()
         self.refresh_view()
 
@@ -227,8 +246,8 @@ class MainScreen(Screen[None]):
         reading = self.reading
         state = reading.service.state
         shown = reading.index.sync(state, self.view, self.text_filter, changed)
-        self.queue.empty_text = (f"Nothing here matches the filter {self.text_filter!r}." if self.text_filter
-                                 else "No questions here yet.")
+        self.queue.empty_text = (_("Nothing here matches the filter {filter}.").format(filter=repr(self.text_filter))
+                                 if self.text_filter else _("No questions here yet."))
         self.queue.set_rows(shown.ids, shown.changed, reading.index.row_position)
         if shown.rebuilt:
             self.queue.refresh()
@@ -247,8 +266,11 @@ class MainScreen(Screen[None]):
         group = self.queue.cursor_group
         if question is None or group is None or group.head != question.id:
             return content
-        note = (f"One row for {len(group.members)} copies of this question in this view, ▲{group.votes} together."
-                " e shows them; a approves them as one.")
+        count = len(group.members)
+        note = ngettext("One row for {count} copy of this question in this view, ▲{votes} together."
+                        " e shows them; a approves them as one.",
+                        "One row for {count} copies of this question in this view, ▲{votes} together."
+                        " e shows them; a approves them as one.", count).format(count=count, votes=group.votes)
         return Content("\n").join([content, Content.styled(note, "$text-muted")])
 
     def show_selected(self, changed: frozenset[str] = frozenset()) -> None:
@@ -271,9 +293,16 @@ class MainScreen(Screen[None]):
         """Someone dismissed or merged the question the host is answering: say so, at once."""
         if now is None or now.status != "dismissed" or (before is not None and before.status == "dismissed"):
             return
-        how = self.reading.service.store.dismissal(now.id)
-        self.notify(f"{now.author}'s question was just {how}, while you were answering it."
-                    " Sending now asks you first.", title="Dismissed", severity="error", timeout=15, markup=False)
+        said = _("{author}'s question was just {dismissal}, while you were answering it. Sending now asks you first.")
+        self.notify(said.format(author=now.author, dismissal=self._dismissal(now)),
+                    title=pgettext("notice", "Dismissed"), severity="error", timeout=15, markup=False)
+
+    def _dismissal(self, question: Question) -> str:
+        """How `question` was dismissed, in words: "dismissed (off-topic) by mod"."""
+        actor = self.reading.service.store.dismissed_by(question.id)
+        reason = reason_label(question.reason) if question.reason else _("no reason")
+        said = _("dismissed ({reason}) by {actor}") if actor else _("dismissed ({reason})")
+        return said.format(reason=reason, actor=actor)
 
     @on(QueueList.Highlighted, "#queue")
     def _highlighted(self, event: QueueList.Highlighted) -> None:
@@ -347,7 +376,7 @@ class MainScreen(Screen[None]):
     def _need_selected(self) -> Question | None:
         question = self.selected()
         if question is None:
-            self.notify("No question selected.", severity="warning", markup=False)
+            self.notify(_("No question selected."), severity="warning", markup=False)
         return question
 
     def action_view(self, view: str) -> None:
@@ -378,10 +407,10 @@ class MainScreen(Screen[None]):
         if status is not None:
             self._step_past(question, status)
 
-    def _unless_claimed(self, question: Question, doing: str, then: Callable[[], object],
+    def _unless_claimed(self, question: Question, doing: Doing, then: Callable[[], object],
                         group: GroupRow | None = None) -> None:
         """`then()`, after asking first when a host is answering `question` (or one of `group`'s
-        members; who is told at once)."""
+        members; who is told at once). `doing`: the question to ask and its yes button."""
         service = self.reading.service
         claimed = None
         for qid in group.members if group is not None else (question.id,):
@@ -396,11 +425,10 @@ class MainScreen(Screen[None]):
             if yes:
                 then()
 
-        # Names and reasons come from the store (other processes, hand edits): cleaned as shown.
-        ask = Content.assemble("The ", shown(f"{claimed.role} ({claimed.actor})", multiline=False), " is answering ",
-                               shown(question.author, "bold", multiline=False),
-                               f"'s question right now. {doing} it anyway? They are told at once.")
-        self.app.push_screen(ConfirmScreen(ask, doing), chosen)
+        # Names and roles come from the store (other processes, hand edits): cleaned as shown.
+        ask = sentence(_(doing.ask), who=shown(f"{claimed.role} ({claimed.actor})", multiline=False),
+                       author=shown(question.author, "bold", multiline=False))
+        self.app.push_screen(ConfirmScreen(ask, _(doing.yes)), chosen)
 
     def action_approve(self) -> None:
         if group := self.queue.cursor_group:
@@ -428,7 +456,7 @@ class MainScreen(Screen[None]):
                     self._moderate("dismiss", question, reason, status="dismissed")
 
             copies = len(group.members) - 1 if group else 0
-            self._unless_claimed(question, "Dismiss", lambda: self.app.push_screen(
+            self._unless_claimed(question, DISMISS_CLAIMED, lambda: self.app.push_screen(
                 DismissScreen(question.author, copies=copies), chosen), group)
 
     def action_tag(self) -> None:
@@ -447,15 +475,17 @@ class MainScreen(Screen[None]):
 
     def action_duplicate(self) -> None:
         if group := self.queue.cursor_group:
-            self.notify(f"This row is a group of {len(group.members)} copies: e shows them, to merge one by hand.",
-                        severity="warning", markup=False)
+            count = len(group.members)
+            self.notify(ngettext("This row is a group of {count} copy: e shows them, to merge one by hand.",
+                                 "This row is a group of {count} copies: e shows them, to merge one by hand.",
+                                 count).format(count=count), severity="warning", markup=False)
         elif question := self._need_selected():
             def chosen(original: str | None) -> None:
                 if original:
                     self._moderate("mark_duplicate", question, original, status="dismissed")
 
             reading = self.reading
-            self._unless_claimed(question, "Merge", lambda: self.app.push_screen(
+            self._unless_claimed(question, MERGE_CLAIMED, lambda: self.app.push_screen(
                 DuplicateScreen(question.id, reading.service.state.questions, reading.index, reading.clock), chosen))
 
     # -- bulk moves: one action over many questions, one undo, confirmed with the count (`bulk`) ------
@@ -486,7 +516,7 @@ class MainScreen(Screen[None]):
     def action_bulk(self, verb: str) -> None:
         """Approve, dismiss or tag every question shown. The count is taken now, at the key press."""
         if self.view == "all" and not self.text_filter.strip():
-            self.notify(bulk.WHOLE_SESSION, severity="warning", markup=False)
+            self.notify(_(bulk.WHOLE_SESSION), severity="warning", markup=False)  # marked where it is defined
             return
         shown_now = self.shown_questions()
         counted = bulk.acted_on(verb, shown_now)
@@ -495,18 +525,19 @@ class MainScreen(Screen[None]):
             return
         move = bulk.Move(verb, len(counted), len(shown_now) - len(counted), self.view, self.text_filter)
         if verb == "approve":
-            self._confirm_many("approve_many", counted, (), move.ask(), "Approve all", move.done())
+            self._confirm_many("approve_many", counted, (), move.ask(), _("Approve all"), move.done())
         elif verb == "dismiss":
             def reason_chosen(reason: str | None) -> None:
                 if reason:
-                    self._confirm_many("dismiss_many", counted, (reason,), move.ask(reason=reason), "Dismiss all",
+                    self._confirm_many("dismiss_many", counted, (reason,), move.ask(reason=reason), _("Dismiss all"),
                                        move.done(reason=reason))
 
             self.app.push_screen(DismissScreen(heading=move.title()), reason_chosen)
         else:
             def tags_chosen(tags: list[str] | None) -> None:
                 if tags:
-                    self._confirm_many("tag_many", counted, (tags,), move.ask(tags=tags), "Tag all", move.done(tags=tags))
+                    self._confirm_many("tag_many", counted, (tags,), move.ask(tags=tags), _("Tag all"),
+                                       move.done(tags=tags))
 
             self.app.push_screen(TagScreen(heading=move.title()), tags_chosen)
 
@@ -519,14 +550,16 @@ class MainScreen(Screen[None]):
         counted = bulk.by_author(tuple(service.state.questions.values()), author)
         blocked = bulk.is_blocked(service.settings, author)
         if blocked and not counted:
-            self.notify(f"{author} is blocked already, and none of their questions is open.", markup=False)
+            self.notify(_("{author} is blocked already, and none of their questions is open.").format(author=author),
+                        markup=False)
             return
 
         def reason_chosen(reason: str | None) -> None:
             if reason:
                 self._confirm_many("block_author", counted, (author, reason),
                                    bulk.ask_block(author, len(counted), reason, blocked),
-                                   "Dismiss" if blocked else "Block", bulk.block_done(author, reason, blocked, len(counted)))
+                                   _("Dismiss") if blocked else _("Block"),
+                                   bulk.block_done(author, reason, blocked, len(counted)))
 
         if counted:
             self.app.push_screen(DismissScreen(heading=bulk.block_title(author, len(counted))), reason_chosen)
@@ -543,14 +576,15 @@ class MainScreen(Screen[None]):
         if question is None:
             return
         if question.status in ("answered", "dismissed"):
-            self.notify(f"This question is {question.status}; approve it (a) to answer it after all." if question.status == "dismissed"
-                        else "This question is already answered: c corrects the answer, f follows it up, x retracts it.",
+            self.notify(_("This question is dismissed; approve it (a) to answer it after all.")
+                        if question.status == "dismissed"
+                        else _("This question is already answered: c corrects the answer, f follows it up, x retracts it."),
                         severity="warning", markup=False)
             return
         claimed = self.reading.service.claimed_by(question.id)
         if claimed is not None:
-            self.notify(f"The {claimed.role} ({claimed.actor}) is answering this question too.", severity="warning",
-                        markup=False)
+            self.notify(_("The {who} is answering this question too.").format(who=f"{claimed.role} ({claimed.actor})"),
+                        severity="warning", markup=False)
         self.show_selected()
         self.query_one(DraftPane).area.focus()
         self.post_message(self.Claim(question.id))
@@ -577,9 +611,9 @@ class MainScreen(Screen[None]):
             if yes:
                 self.post_message(self.Retract(question.id))
 
-        ask = Content.assemble("Retract the answer to ", shown(question.author, "bold", multiline=False),
-                               "? Every post of it is deleted on every platform; this cannot be undone.")
-        self.app.push_screen(ConfirmScreen(ask, "Retract"), chosen)
+        ask = sentence(_("Retract the answer to {author}? Every post of it is deleted on every platform;"
+                         " this cannot be undone."), author=shown(question.author, "bold", multiline=False))
+        self.app.push_screen(ConfirmScreen(ask, _("Retract")), chosen)
 
     def _send_revision(self, pane: DraftPane, question: Question, parts: list[str]) -> None:
         revise = self.Revise(pane.revising, question.id, pane.text, parts)
@@ -591,22 +625,22 @@ class MainScreen(Screen[None]):
             if mode:
                 self.post_message(replace(revise, mode=mode))
 
-        ask = Content("This platform cannot edit a post. How should the correction go out?")
-        self.app.push_screen(ChoiceScreen(ask, [("As a reply under the answer", "reply"),
-                                                ("Delete the answer and post the corrected one", "repost")]), chosen)
+        ask = Content(_("This platform cannot edit a post. How should the correction go out?"))
+        self.app.push_screen(ChoiceScreen(ask, [(_("As a reply under the answer"), "reply"),
+                                                (_("Delete the answer and post the corrected one"), "repost")]), chosen)
 
     def action_send(self) -> None:
         draft = self.query_one(DraftPane)
         question = draft.question
         if question is None:
-            self.notify("Pick a question to answer first.", severity="warning", markup=False)
+            self.notify(_("Pick a question to answer first."), severity="warning", markup=False)
             return
         if not draft.text.strip():
-            self.notify("Nothing to send: the answer is empty.", severity="warning", markup=False)
+            self.notify(_("Nothing to send: the answer is empty."), severity="warning", markup=False)
             return
         composition = draft.composition or self.reading.composer.compose(draft.text, question)
         if composition.problem:
-            self.notify(f"Cannot send: {composition.problem}.", severity="error", markup=False)
+            self.notify(_("Cannot send: {problem}.").format(problem=composition.problem), severity="error", markup=False)
             return
         if draft.revising:
             self._send_revision(draft, question, composition.parts)
@@ -619,18 +653,22 @@ class MainScreen(Screen[None]):
             self.post_message(send)
 
     def confirm_send(self, send: MainScreen.Send, dismissal: str) -> None:
-        """Sending to a dismissed question goes out only if the host says so; the log records it."""
+        """Sending to a dismissed question goes out only if the host says so; the log records it.
+        `dismissal` (the store's English) is shown only when the question is no longer dismissed
+        here: else it is worded again, in the interface's language."""
         question = self.question(send.qid)
-        who = question.author if question else "this"
+        if question is not None and question.status == "dismissed":
+            dismissal = self._dismissal(question)
 
         def chosen(yes: bool | None) -> None:
             if yes:
                 self.post_message(replace(send, override=True))
 
-        ask = Content.assemble(shown(who, "bold", multiline=False), "'s question was ",
-                               shown(dismissal, multiline=False), ". Send the answer anyway?",
-                               "\nThe answered log and the recap will say the dismissal was overridden.")
-        self.app.push_screen(ConfirmScreen(ask, "Send anyway"), chosen)
+        ask = sentence(_("{author}'s question was {dismissal}. Send the answer anyway?\n"
+                         "The answered log and the recap will say the dismissal was overridden."),
+                       author=shown(question.author if question else send.qid, "bold", multiline=False),
+                       dismissal=shown(dismissal, multiline=False))
+        self.app.push_screen(ConfirmScreen(ask, _("Send anyway")), chosen)
 
     def action_back(self) -> None:
         box = self.query_one("#filter", Input)
@@ -657,7 +695,7 @@ class MainScreen(Screen[None]):
         links = self.reading.service.links_of(question.id) if question else []
         if links:
             self.app.open_url(links[0])
-            self.notify(f"Opening {links[0]}", markup=False)
+            self.notify(_("Opening {link}").format(link=links[0]), markup=False)
 
     def action_pause(self) -> None:
         self.post_message(self.PauseFeed())
@@ -685,14 +723,14 @@ class MainScreen(Screen[None]):
 
     def action_expand_group(self) -> None:
         if not self.queue.toggle_group():
-            self.notify("This question is alone: no copies of it are in this view.", markup=False)
+            self.notify(_("This question is alone: no copies of it are in this view."), markup=False)
 
     def action_split_group(self) -> None:
         question = self._need_selected()
         if question is None:
             return
         if not self.queue.on_member:
-            self.notify("e shows the group's members; b on one of them breaks it off into a row of its own.",
+            self.notify(_("e shows the group's members; b on one of them breaks it off into a row of its own."),
                         markup=False)
             return
         self._moderate("split_group", question)

@@ -34,12 +34,13 @@ from typing import cast
 from store.events import GroupSet, changes_of, qids_of
 from store.model import Question
 from store.state import GROUPING, SessionState
+from tui.i18n import N_
 from tui.widgets.queue_groups import GroupRow, Groups, Moved
 
 VIEWS: tuple[str, ...] = ("new", "approved", "starred", "dismissed", "answered", "all")
 # Views in the host's order: starred first, then most votes, then oldest first.
 HOST_ORDER_VIEWS = frozenset({"approved", "starred"})
-ORDER_NOTE = {True: "starred, votes, oldest", False: "oldest first"}
+ORDER_NOTE = {True: N_("starred, votes, oldest"), False: N_("oldest first")}  # translated where shown
 # At most this many questions' flags are learned inside `sync`; more are left to `learn`.
 LEARN_AT_ONCE = 2_000
 # More arrivals, or more changed questions (a bulk move), than this in one sync: sort the view

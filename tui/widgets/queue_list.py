@@ -30,25 +30,31 @@ from textual.strip import Strip
 
 from store.model import Question, parse_time
 from tui.actions import bindings
+from tui.i18n import N_, _
 from tui.widgets.queue_groups import GroupRow
 from tui.widgets.queue_index import QueueIndex
 from tui.widgets.shown import shown_line
+from tui.widgets.translated import translate_bindings
 
 STATUS_MARK = {"new": "·", "approved": "✓", "dismissed": "✗", "answered": "↩"}
-FLAG_LEGEND = ("✓ approved  ✗ dismissed  ↩ answered  ★ starred  ↗ link  » repeated author  ≈ possible duplicate"
-               "  ×3 a group of 3 copies (▾ shown beneath)")
+FLAG_LEGEND = N_("✓ approved  ✗ dismissed  ↩ answered  ★ starred  ↗ link  » repeated author  ≈ possible duplicate"
+                 "  ×3 a group of 3 copies (▾ shown beneath)")  # translated where shown
+EMPTY = N_("No questions here yet.")
 
 
 AGE_WIDTH = 4  # the queue's age column
-_SPANS = ((60, 1, "s"), (3600, 60, "m"), (86400, 3600, "h"), (100 * 86400, 86400, "d"),
-          (365 * 86400, 7 * 86400, "w"), (100 * 365 * 86400, 365 * 86400, "y"))
+# Each unit's short form, in the interface's language: one cell, so that "+52w" fits the column
+# (Italian keeps "w" for weeks: "s" is seconds).
+_SPANS = ((60, 1, N_("{n}s")), (3600, 60, N_("{n}m")), (86400, 3600, N_("{n}h")), (100 * 86400, 86400, N_("{n}d")),
+          (365 * 86400, 7 * 86400, N_("{n}w")), (100 * 365 * 86400, 365 * 86400, N_("{n}y")))
+YEARS = _SPANS[-1][2]
 
 
 def _span(seconds: int) -> str | None:
     """45s, 12m, 3h, 45d, 14w, 5y; None past 99 years."""
-    for below, unit, suffix in _SPANS:
+    for below, unit, short in _SPANS:
         if seconds < below:
-            return f"{seconds // unit}{suffix}"
+            return _(short).format(n=seconds // unit)
     return None
 
 
@@ -60,13 +66,7 @@ def age_text(seconds: float) -> str:
     if seconds <= -60:
         ahead = _span(-seconds)
         return "+" + ahead if ahead else "+∞"
-    return _span(max(0, seconds)) or "99y+"
-
-
-def ago_text(seconds: float) -> str:
-    """`age_text` in words: "5m ago", or "dated ahead, +5m" for a time ahead of the clock."""
-    age = age_text(seconds)
-    return f"dated ahead, {age}" if age.startswith("+") else f"{age} ago"
+    return _span(max(0, seconds)) or _(YEARS).format(n=99) + "+"
 
 
 def question_time(question: Question) -> datetime | None:
@@ -135,7 +135,7 @@ class QueueList(ScrollView, can_focus=True):
         index: QueueIndex,
         clock: Callable[[], datetime],
         *,
-        empty_text: str = "No questions here yet.",
+        empty_text: str = "",
         grouped: bool = False,
         name: str | None = None,
         id: str | None = None,
@@ -145,12 +145,13 @@ class QueueList(ScrollView, can_focus=True):
         self.questions = questions
         self.index = index
         self.clock = clock
-        self.empty_text = empty_text
+        self.empty_text = empty_text or _(EMPTY)
         self.grouped = grouped
         self.ids: tuple[str, ...] = ()  # the rows' questions (a group's: its head), without the open group's members
         self.opened: Opened | None = None
         self.cursor = 0  # a row number, over the open group's members too
         self._announced: tuple[str | None, bool] = (None, False)  # the question under the cursor, on a member row
+        translate_bindings(self)
 
     # -- rows ------------------------------------------------------------------
 
