@@ -35,7 +35,7 @@ from bench.triage_corpus import FAMILY_TEMPLATES, Post, generate
 from store.model import Settings
 from store.sanitize import clean_text
 from store.session_store import SessionStore
-from store.triage.candidates import RareStemIndex
+from store.triage.candidates import PositionIndex, RareStemIndex
 from store.triage.grouping import Grouper
 from store.triage.normalise import Shape, shape, words
 from store.triage.rules import Holder, HoldRules
@@ -178,12 +178,13 @@ def percentile(values: Sequence[int], share: float) -> float:
 # ---- candidate-search choices --------------------------------------------------
 
 
-class MinHashIndex:
+class MinHashIndex(PositionIndex):
     """datasketch MinHash LSH over a shape's content stems (the usual near-duplicate index)."""
 
     def __init__(self, threshold: float = 0.5, num_perm: int = 64) -> None:
         from datasketch import MinHash, MinHashLSH
 
+        super().__init__()
         self._minhash = MinHash
         self._lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
         self._num_perm = num_perm
@@ -194,6 +195,7 @@ class MinHashIndex:
         return m
 
     def add(self, position: int, s: Shape) -> None:
+        super().add(position, s)
         if s.probes:
             self._lsh.insert(position, self._hash(s))
 
@@ -201,13 +203,15 @@ class MinHashIndex:
         return sorted(self._lsh.query(self._hash(s))) if s.probes else []
 
 
-class ScanIndex:
+class ScanIndex(PositionIndex):
     """Every indexed shape is a candidate: rapidfuzz's process.extract ranks them all (in C)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self._positions: list[int] = []
 
     def add(self, position: int, s: Shape) -> None:
+        super().add(position, s)
         self._positions.append(position)
 
     def candidates(self, s: Shape) -> list[int]:

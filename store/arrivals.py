@@ -30,6 +30,8 @@ from store.triage.grouping import Grouper
 from store.triage.rules import FloodWatch, HoldRules, check
 from store.triage.topics import TopicMatcher, parse_topic
 
+CATCH_UP_UNLOCKED = 10_000  # unread events past which `behind` says: catch up from a snapshot first
+
 
 def hold_rules(settings: Settings) -> HoldRules | None:
     """The session's hold rules, or None when it sets none."""
@@ -92,17 +94,27 @@ class Arrivals:
         self.catch_up(state)
         triaged: list[Question] = []
         joins: list[Event] = []
+        rules = self._topics is not None or self._rules is not None
+        add = self.grouper.add if self._grouping else None
         for question in questions:
-            question, rule = self._triage(question)
-            if rule:
-                held: QuestionHeld = {"action": "question.hold", "qid": question.id, "rule": rule}
-                joins.append(held)
-            group = self.grouper.add(question.id, question.shown_text(), question.votes) if self._grouping else None
+            text = question.shown_text()  # one text for the rules and the grouper (its shape is cached)
+            if rules:
+                question, rule = self._triage(question, text)
+                if rule:
+                    held: QuestionHeld = {"action": "question.hold", "qid": question.id, "rule": rule}
+                    joins.append(held)
+            group = None if add is None else add(question.id, text, question.votes)
             if group is not None:
                 join: GroupSet = {"action": "group.join", "qid": question.id, "group": group}
                 joins.append(join)
             triaged.append(question)
         return triaged, joins
+
+    def behind(self, state: SessionState) -> bool:
+        """Whether much of `state`'s history is unread (a first use, a reload, another process's
+        pages): worth reading from a snapshot outside the store's lock. What this process has
+        just committed is cheap to read under it (its questions are already grouped)."""
+        return state.generation != self._generation or len(state.events) - self._read > CATCH_UP_UNLOCKED
 
     def catch_up(self, state: SessionState) -> None:
         """Group the questions added and apply the splits made since the last call, in commit order."""
@@ -148,10 +160,9 @@ class Arrivals:
             self._floods = FloodWatch(settings.flood_minutes)
         self._flood_minutes = settings.flood_minutes
 
-    def _triage(self, question: Question) -> tuple[Question, str]:
-        """`question` with its topics among its tags, dismissed as held when a rule catches it;
-        and the rule that did ("" when none)."""
-        text = question.shown_text()
+    def _triage(self, question: Question, text: str) -> tuple[Question, str]:
+        """`question` (whose shown text is `text`) with its topics among its tags, dismissed as held
+        when a rule catches it; and the rule that did ("" when none)."""
         topics = [] if self._topics is None else [t for t in self._topics.match(text) if t not in question.tags]
         tags = [*question.tags, *topics]
         hold = None

@@ -64,7 +64,7 @@ def main(argv: list[str]) -> int:
         store = SessionStore.open(path, actor="compaction", create=False)
     except StoreError:
         return 2
-    if store.journal_events >= min_events and not store.compact():
+    if store.journal_weight >= min_events and not store.compact():
         return 1
     return 0
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from itertools import chain
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from store.triage.normalise import Shape
 
@@ -10,12 +10,27 @@ PROBES = 3  # rarest stems of a question looked up in the index
 COMMON = 256  # a stem in more indexed shapes than this is too common to find a copy by
 
 
+class Pool(NamedTuple):
+    """The indexed shapes worth comparing with a new one: their positions, and their keys beside them.
+
+    A position may be there up to `repeats` times (an index that joins lists without removing
+    repeats, which costs more than comparing the few again); its first place is its rank.
+    """
+
+    positions: list[int]
+    keys: list[str]
+    repeats: int
+
+
+NO_POOL = Pool([], [], 1)
+
+
 class CandidateIndex(Protocol):
-    """Shapes by position, and the positions worth comparing with a new shape."""
+    """Shapes by position (0, 1, 2... as they are added), and the pool worth comparing with a new shape."""
 
     def add(self, position: int, s: Shape) -> None: ...
 
-    def candidates(self, s: Shape) -> list[int]: ...
+    def pool(self, s: Shape) -> Pool: ...
 
 
 class RareStemIndex:
@@ -31,17 +46,51 @@ class RareStemIndex:
     """
 
     def __init__(self) -> None:
-        self._postings: dict[str, list[int]] = {}
+        # stem -> positions, and their keys alike: only stems in at most COMMON shapes
+        self._positions: dict[str, list[int]] = {}
+        self._keys: dict[str, list[str]] = {}
+        # Stems past COMMON: never probed again (a list only grows), so their lists are dropped.
+        self._common: set[str] = set()
 
     def add(self, position: int, s: Shape) -> None:
+        positions, common = self._positions, self._common
         for stem in s.probes:
-            self._postings.setdefault(stem, []).append(position)
+            found = positions.get(stem)
+            if found is None:
+                if stem not in common:
+                    positions[stem] = [position]
+                    self._keys[stem] = [s.key]
+            elif len(found) < COMMON:
+                found.append(position)
+                self._keys[stem].append(s.key)
+            else:
+                del positions[stem], self._keys[stem]
+                common.add(stem)
+
+    def pool(self, s: Shape) -> Pool:
+        """The shapes sharing one of `s`'s `PROBES` rarest stems (fewest shapes first, then by stem):
+        those stems' lists one after the other, repeats left in."""
+        positions = self._positions
+        known = list(filter(positions.__contains__, s.probes))
+        if len(known) < 2:
+            return Pool(positions[known[0]], self._keys[known[0]], 1) if known else NO_POOL
+        rarest = [stem for _, stem in sorted(zip(map(len, map(positions.__getitem__, known)), known))[:PROBES]]  # in C
+        return Pool(list(chain.from_iterable(map(positions.__getitem__, rarest))),
+                    list(chain.from_iterable(map(self._keys.__getitem__, rarest))), len(rarest))
+
+
+class PositionIndex:
+    """Base of an index that only finds positions (`candidates`): `pool` puts their keys beside them."""
+
+    def __init__(self) -> None:
+        self._keys: list[str] = []
+
+    def add(self, position: int, s: Shape) -> None:
+        self._keys.append(s.key)
 
     def candidates(self, s: Shape) -> list[int]:
-        """Indexed shapes sharing one of `s`'s `PROBES` rarest stems."""
-        postings = self._postings
-        probes = sorted((len(postings[stem]), stem) for stem in s.probes if stem in postings)
-        lists = [postings[stem] for frequency, stem in probes[:PROBES] if frequency <= COMMON]
-        if len(lists) < 2:
-            return lists[0] if lists else []
-        return list(dict.fromkeys(chain.from_iterable(lists)))
+        raise NotImplementedError
+
+    def pool(self, s: Shape) -> Pool:
+        found = self.candidates(s)
+        return Pool(found, [self._keys[position] for position in found], 1)

@@ -23,14 +23,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import Literal, Protocol
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from store.triage.candidates import CandidateIndex, RareStemIndex
-from store.triage.normalise import Shape, shape
+from store.triage.normalise import Shape, ShapeFields, shape_fields
 
 How = Literal["same text", "cut", "typo"]
 
@@ -173,6 +172,13 @@ class Grouper:
     other process shows the groups from those events. After a restart,
     `add` (or `load`) the stored questions and apply the stored splits in
     event order to reach the same state.
+
+    Memory and the garbage collector: most questions stay alone, so a group
+    gets a `Group` record only once a second question joins it (or a split
+    makes it); a question alone is its group ("g-" and its id), with its
+    indexed shape as anchor. Indexed shapes and the reasons for joins are kept
+    as plain tuples, which the collector stops tracking: at 170,000 questions
+    that leaves it a fifth of the objects to walk.
     """
 
     def __init__(self, index: CandidateIndex | None = None) -> None:
@@ -180,11 +186,15 @@ class Grouper:
         self._group_of: dict[str, str] = {}  # question id -> group id
         self._votes: dict[str, int] = {}
         self._order: dict[str, int] = {}
-        self._groups: dict[str, Group] = {}
-        self._why: dict[str, Join] = {}
+        self._groups: dict[str, Group] = {}  # groups with a record (see above)
+        self._started: list[str] = []  # every group id, in the order the groups started
+        self._why: dict[str, tuple[str, str, How, float]] = {}  # a `Join`'s fields
         self._keys: dict[str, str] = {}  # shape key -> the first question with it
-        self._shapes: list[tuple[Shape, str]] = []  # indexed shapes and their question
-        self._keys_by_position: list[str] = []  # the key of each indexed shape
+        # The indexed shapes, by position in the candidate index: each shape (a plain tuple) and its
+        # question; and the position of each indexed question.
+        self._shapes: list[ShapeFields] = []
+        self._qids: list[str] = []
+        self._position_of: dict[str, int] = {}
 
     def __len__(self) -> int:
         return len(self._group_of)
@@ -201,53 +211,93 @@ class Grouper:
         (None if it is alone).
         """
         if qid in self._group_of:
-            group = self._groups[self._group_of[qid]]
-            return group.id if len(group.members) > 1 else None
-        s = shape(text)
+            gid = self._group_of[qid]
+            return gid if self._size(gid) > 1 else None
+        fields = shape_fields(text)
+        s = Shape._make(fields)
         join, ambiguous = self._match(s) if s.words else (None, False)
         self._order[qid] = len(self._order)
         self._votes[qid] = votes
+        indexed = s.words and not ambiguous
         if join is None:
-            group = self._new_group(qid)
-        else:
-            group = self._groups[join.group]
-            group.members.append(qid)
-            self._group_of[qid] = group.id
-            self._why[qid] = join
-            self._elect(group, qid)
-        if s.words and not ambiguous:
+            gid = self._start(qid, materialise=False)
+            if indexed:  # alone: its shape is its group's anchor (`_anchor`) and its first indexed
+                self._keys.setdefault(s.key, qid)
+                self._index(s, fields, qid)
+                named = self._groups.get(gid)  # a record when its own name was taken
+                if named is not None:
+                    named.indexed += 1
+                    named.anchor = None if s.cut else s
+            return None
+        group = self._group(join.group)
+        group.members.append(qid)
+        self._group_of[qid] = group.id
+        self._why[qid] = (join.group, join.partner, join.how, join.score)
+        self._elect(group, qid)
+        if indexed:
             self._keys.setdefault(s.key, qid)
             if not s.cut and group.anchor is None:
                 group.anchor = s
             # A cut member would only draw what its group's full text already draws, and more.
-            if join is None or (join.how == "typo" and group.indexed < INDEXED_PER_GROUP):
-                self._index(s, qid, group)
-        return None if join is None else group.id
+            if join.how == "typo" and group.indexed < INDEXED_PER_GROUP:
+                self._index(s, fields, qid)
+                group.indexed += 1
+        return group.id
 
     def load(self, questions: Iterable[Posted]) -> None:
         """Rebuild the groups from stored questions, in the order they arrived."""
         for question in questions:
             self.add(question.id, question.text, question.votes)
 
-    def _new_group(self, qid: str, gid: str | None = None) -> Group:
-        if gid is not None and gid not in self._groups:
-            group = self._groups[gid] = Group(gid, [qid], qid)
-            self._group_of[qid] = gid
-            return group
-        gid = f"g-{qid}"
-        suffix = 1
-        while gid in self._groups:
-            suffix += 1
-            gid = f"g-{qid}-{suffix}"
-        group = self._groups[gid] = Group(gid, [qid], qid)
+    def _start(self, qid: str, gid: str | None = None, *, materialise: bool = True) -> str:
+        """Start a group holding `qid`, named `gid` when that name is free, else after `qid`.
+        Only a question alone under its own name goes without a `Group` record."""
+        if gid is None or self._taken(gid):
+            gid = f"g-{qid}"
+            suffix = 1
+            while self._taken(gid):
+                suffix += 1
+                gid = f"g-{qid}-{suffix}"
         self._group_of[qid] = gid
+        self._started.append(gid)
+        if materialise or gid != f"g-{qid}":
+            self._groups[gid] = Group(gid, [qid], qid)
+        return gid
+
+    def _taken(self, gid: str) -> bool:
+        # a group without a record is a question alone, named after it
+        return gid in self._groups or self._group_of.get(gid[2:]) == gid
+
+    def _group(self, gid: str) -> Group:
+        """Group `gid`'s record, made now for a question alone."""
+        group = self._groups.get(gid)
+        if group is None:
+            qid = gid[2:]
+            position = self._position_of.get(qid)
+            group = self._groups[gid] = Group(gid, [qid], qid, 0 if position is None else 1, self._anchor(gid))
         return group
 
-    def _index(self, s: Shape, qid: str, group: Group) -> None:
-        self._candidates.add(len(self._shapes), s)
-        self._shapes.append((s, qid))
-        self._keys_by_position.append(s.key)
-        group.indexed += 1
+    def _anchor(self, gid: str) -> Shape | None:
+        group = self._groups.get(gid)
+        if group is not None:
+            return group.anchor
+        position = self._position_of.get(gid[2:])
+        anchor = None if position is None else self._shape(position)
+        return None if anchor is None or anchor.cut else anchor
+
+    def _size(self, gid: str) -> int:
+        group = self._groups.get(gid)
+        return 1 if group is None else len(group.members)
+
+    def _shape(self, position: int) -> Shape:
+        return Shape._make(self._shapes[position])
+
+    def _index(self, s: Shape, fields: ShapeFields, qid: str) -> None:
+        position = len(self._shapes)
+        self._candidates.add(position, s)
+        self._shapes.append(fields)  # a plain tuple, untracked by the collector (`normalise.ShapeFields`)
+        self._qids.append(qid)
+        self._position_of.setdefault(qid, position)
 
     def _match(self, s: Shape) -> tuple[Join | None, bool]:
         """The best earlier question `s` is a copy of, and whether `s` is a cut that fits several groups.
@@ -268,23 +318,29 @@ class Grouper:
         known = None if first is None else Join(self._group_of[first], first, "same text", 100.0)
         if len(s.probes) < MIN_CONTENT:
             return known, False
+        closest = self._closest(s, CUT_CANDIDATES if s.cut else CANDIDATES)
+        if not closest:
+            return known, False
         found: list[tuple[bool, Join]] = []  # (matched only a shorter cut, join)
         settled: dict[str, bool] = {}  # group -> already matched (True) or its anchor refused `s` (False)
-        for position in self._closest(s, CUT_CANDIDATES if s.cut else CANDIDATES):
-            other, qid = self._shapes[position]
-            group = self._groups[self._group_of[qid]]
-            if group.id in settled:
+        for position in closest:
+            qid = self._qids[position]
+            gid = self._group_of[qid]
+            if gid in settled:
                 continue  # a later candidate of a group can only score lower (best first)
+            other = self._shape(position)
             match = same_question(s, other)
             if match is None:
                 continue
-            if group.anchor not in (None, other) and same_question(s, group.anchor) is None:
-                settled[group.id] = False
+            # (an anchor equal to `other` gives the same answer as `other` did)
+            anchor = self._anchor(gid)
+            if anchor is not None and anchor != other and same_question(s, anchor) is None:
+                settled[gid] = False
                 continue
             weaker = s.cut and other.cut and len(other.words) < len(s.words)
             if not weaker:
-                settled[group.id] = True
-            found.append((weaker, Join(group.id, qid, match[0], match[1])))
+                settled[gid] = True
+            found.append((weaker, Join(gid, qid, match[0], match[1])))
         if any(not weaker for weaker, _ in found):
             found = [item for item in found if not item[0]]
         joins = [join for _, join in found]
@@ -305,30 +361,31 @@ class Grouper:
         nothing of what the cut removed. Two full texts that are not the same
         question mean the cut could be either.
         """
-        anchors = [a for a in dict.fromkeys(self._groups[join.group].anchor for join in joins) if a is not None]
+        anchors = [a for a in dict.fromkeys(self._anchor(join.group) for join in joins) if a is not None]
         return all(same_question(anchors[0], anchor) is not None for anchor in anchors[1:])
 
     def _closest(self, s: Shape, limit: int) -> list[int]:
         """The `limit` candidates most like `s` by rapidfuzz ratio (of their start, for a cut), best first."""
-        pool = self._candidates.candidates(s)
-        if not pool:
+        positions, keys, repeats = self._candidates.pool(s)
+        if not positions:
             return []
-        n = len(s.key)
-        keys = self._keys_by_position
         if s.cut:
-            choices = [keys[position][:n] for position in pool]
-        else:
-            choices = [keys[pool[0]]] if len(pool) == 1 else list(itemgetter(*pool)(keys))  # gathered in C
-        # best first; rapidfuzz keeps the pool's order among equal scores
-        return [pool[index] for _, _, index in process.extract(s.key, choices, scorer=fuzz.ratio, score_cutoff=RATIO, limit=limit)]
+            keys = [key[:len(s.key)] for key in keys]
+        # best first; rapidfuzz keeps the pool's order among equal scores (the lowest index first)
+        found = process.extract(s.key, keys, scorer=fuzz.ratio, score_cutoff=RATIO, limit=limit * repeats)
+        if repeats == 1:
+            return [positions[index] for _, _, index in found]
+        # A repeat has its first place's score and a later index: it comes after it. Keep the first.
+        return list(dict.fromkeys(positions[index] for _, _, index in found))[:limit]
 
     # ---- votes and moderator corrections -------------------------------------
 
     def set_votes(self, qid: str, votes: int) -> None:
         """A question's votes changed: its group's representative may change with them."""
         self._votes[qid] = votes
-        group = self._groups[self._group_of[qid]]
-        group.representative = min(group.members, key=self._rank)
+        group = self._groups.get(self._group_of[qid])
+        if group is not None:
+            group.representative = min(group.members, key=self._rank)
 
     def _rank(self, qid: str) -> tuple[int, int]:
         return -self._votes[qid], self._order[qid]
@@ -342,13 +399,13 @@ class Grouper:
 
         `gid` names the new group (as the stored `group.split` event did) when no group has that id yet.
         """
-        old = self._groups[self._group_of[qid]]
-        if len(old.members) == 1:
-            return old.id
+        old = self._groups.get(self._group_of[qid])
+        if old is None or len(old.members) == 1:
+            return self._group_of[qid]
         old.members.remove(qid)
         old.representative = min(old.members, key=self._rank)
         self._why.pop(qid, None)
-        return self._new_group(qid, gid).id
+        return self._start(qid, gid)
 
     # ---- reading -------------------------------------------------------------
 
@@ -356,12 +413,22 @@ class Grouper:
         return self._group_of[qid]
 
     def group(self, gid: str) -> Group:
-        return self._groups[gid]
+        """Group `gid` (for a question alone, a record made for the asking, not kept)."""
+        group = self._groups.get(gid)
+        if group is not None:
+            return group
+        if not self._taken(gid):
+            raise KeyError(gid)
+        qid = gid[2:]
+        return Group(gid, [qid], qid, int(qid in self._position_of), self._anchor(gid))
 
     def explain(self, qid: str) -> Join | None:
         """Why `qid` is in its group (None if it started it or was split off)."""
-        return self._why.get(qid)
+        why = self._why.get(qid)
+        return None if why is None else Join(*why)
 
     def groups(self, min_size: int = 2) -> Iterator[Group]:
         """Groups of at least `min_size` members, in the order they started."""
-        return (group for group in self._groups.values() if len(group.members) >= min_size)
+        if min_size > 1:
+            return (group for gid in self._started if (group := self._groups.get(gid)) and len(group.members) >= min_size)
+        return (self.group(gid) for gid in self._started)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import regex
 import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no type information
@@ -34,6 +34,10 @@ _CLOSING = "\"”»'’)]"  # a quote's end after a cut: `"@x: text…"`
 _MARKS = regex.compile(r"\p{Mn}+")
 _WORD = re.compile(r"[^\W_]+")
 _LETTER = regex.compile(r"\p{L}")
+# Every ASCII byte but a letter or a digit, to a space: on ASCII text `translate` + `split` finds what
+# `_WORD.findall` finds, six times faster.
+_ASCII_SPACES = bytes.maketrans(bytes(c for c in range(128) if not chr(c).isalnum()),
+                                b" " * sum(not chr(c).isalnum() for c in range(128)))
 
 
 def fold(text: str) -> str:
@@ -66,36 +70,52 @@ def stems(words: list[str]) -> list[str]:
     (the English one on a tie), and "fibra"/"fibre" or "jobs"/"job" meet.
     """
     known = _STEMS
-    new = [word for word in words if word not in known]
-    if new:
-        if len(known) > _KEPT:
-            known.clear()
-        stop = stop_words()
-        for word, stem in zip(new, plain_stems(new)):
-            known[word] = "" if word in stop or len(word) < 2 else stem
-    return [known[word] for word in words]
+    try:
+        return list(map(known.__getitem__, words))  # the usual case: every word seen before
+    except KeyError:
+        pass
+    if len(known) > _KEPT:
+        known.clear()
+    new = [word for word in dict.fromkeys(words) if word not in known]
+    stop = stop_words()
+    for word, stem in zip(new, plain_stems(new)):
+        known[word] = "" if word in stop or len(word) < 2 else stem
+    return list(map(known.__getitem__, words))
 
 
 def plain_stems(words: list[str]) -> list[str]:
     """The language-neutral stem of each word (see `stems`), stop words included."""
     known = _PLAIN
-    new = [word for word in words if word not in known]
-    if new:
-        if len(known) > _KEPT:
-            known.clear()
-        for word, it, en in zip(new, _ITALIAN.stemWords(new), _ENGLISH.stemWords(new)):
-            known[word] = it if len(it) < len(en) else en
-    return [known[word] for word in words]
+    try:
+        return list(map(known.__getitem__, words))
+    except KeyError:
+        pass
+    if len(known) > _KEPT:
+        known.clear()
+    new = [word for word in dict.fromkeys(words) if word not in known]
+    for word, it, en in zip(new, _ITALIAN.stemWords(new), _ENGLISH.stemWords(new)):
+        known[word] = it if len(it) < len(en) else en
+    return list(map(known.__getitem__, words))
 
 
 def words(text: str) -> list[str]:
     """Every folded word of a post, hashtags' and mentions' included (for topics and rules)."""
-    return _WORD.findall(fold(text[:MAX_CHARS]))[:MAX_WORDS]
+    return folded_words(text[:MAX_CHARS])[:MAX_WORDS]
 
 
-@dataclass(frozen=True, slots=True)
-class Shape:
-    """What is left of a post once everything a copy may change is gone."""
+def folded_words(text: str) -> list[str]:
+    """The runs of letters and digits of `fold(text)`."""
+    folded = fold(text)
+    if folded.isascii():  # most posts
+        return folded.encode().translate(_ASCII_SPACES).decode().split()
+    return _WORD.findall(folded)
+
+
+class Shape(NamedTuple):
+    """What is left of a post once everything a copy may change is gone.
+
+    A named tuple: built four times faster than a frozen dataclass, for every post.
+    """
 
     words: tuple[str, ...]  # folded words, in order
     stems: tuple[str, ...]  # aligned with `words`; "" for a stop word
@@ -108,14 +128,17 @@ class Shape:
 def strip_share(text: str) -> tuple[str, bool]:
     """The shared post inside a retweet or quote (of a retweet...), and whether there was one."""
     shared = False
-    if "@" not in text:
-        return text, shared
     for _ in range(8):  # shares of shares; a bound for hostile input
-        shares = list(_SHARE.finditer(text))
+        # Both forms name an account, a retweet says RT or MT (any case), a quote opens a quote:
+        # checked in C first, the expressions are slow to search.
+        if "@" not in text:
+            break
+        lowered = text.lower()
+        shares = list(_SHARE.finditer(text)) if "rt" in lowered or "mt" in lowered else []
         if shares:
             text = text[shares[-1].end():]
         else:
-            quote = _QUOTE.search(text)
+            quote = _QUOTE.search(text) if '"' in text or "“" in text or "«" in text else None
             if quote is None:
                 break
             text = quote.group("quoted")
@@ -177,19 +200,35 @@ def message(text: str) -> tuple[str, bool]:
 
 def shape(text: str) -> Shape:
     """Fold `text` (any string: controls, odd Unicode and huge posts are fine)."""
+    return Shape._make(shape_fields(text))
+
+
+# `Shape`'s fields as a plain tuple: what the caches and the grouper keep. The garbage collector
+# stops tracking a plain tuple of strings once it has seen it; a `Shape` (a tuple subclass) it
+# tracks, and walks, for as long as it lives.
+ShapeFields = tuple[tuple[str, ...], tuple[str, ...], str, bool, bool, tuple[str, ...]]
+
+
+@lru_cache(maxsize=1 << 12)
+def shape_fields(text: str) -> ShapeFields:
+    """`shape(text)` as a plain tuple. Cached: a flood posts one text many times, and on arrival
+    the flood rule and the grouper each ask for the shape of the same post."""
     body, shared = strip_share(text[:MAX_CHARS])
-    return _shape_of(body, shared)
+    return _fields(body, shared)
 
 
 @lru_cache(maxsize=1 << 14)
-def _shape_of(body: str, shared: bool) -> Shape:
+def _fields(body: str, shared: bool) -> ShapeFields:
     """Cached: the retweets of a post all carry the same body, and come in bursts."""
-    text, cut = message(body)
-    words = [sys.intern(word) for word in _WORD.findall(fold(text))[:MAX_WORDS]]  # one copy of each word kept
+    # Without these characters a post has no link, mention, hashtag or cut, and `message` would only drop
+    # tokens with no word in them: its words are the body's (checked in C, skipping the token loop).
+    text, cut = message(body) if "@" in body or "#" in body or "." in body or "…" in body else (body, False)
+    words = list(map(sys.intern, folded_words(text)[:MAX_WORDS]))  # one copy of each word kept
     stemmed = stems(words)
     cut = cut and bool(words)
-    probes = tuple(dict.fromkeys(stem for stem in (stemmed[:-1] if cut else stemmed) if stem))
-    return Shape(tuple(words), tuple(stemmed), " ".join(words), cut, shared, probes)
+    distinct = dict.fromkeys(stemmed[:-1] if cut else stemmed)
+    distinct.pop("", None)  # stop words
+    return tuple(words), tuple(stemmed), " ".join(words), cut, shared, tuple(distinct)
 
 
 def has_words(text: str) -> bool:

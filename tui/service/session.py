@@ -424,9 +424,9 @@ class SessionService:
     def _store_page(self, batch: list[SourceItem], source_state: SourceRecord | None) -> IngestResult:
         """Triage and store a page (blocking). One page at a time: the sources share one grouper.
 
-        The grouper first reads the history it has not read (the whole store,
-        the first time) from a snapshot, outside the store's lock; the commit
-        then reads only what other processes added meanwhile.
+        When much of the history is unread (the whole store, the first time),
+        the grouper reads it from a snapshot, outside the store's lock; the
+        commit then reads only what was added meanwhile.
         """
         # here: the triage engine (rapidfuzz, stemmers, stop words) loads only in a session that asks for it
         from store.arrivals import Arrivals, wanted
@@ -434,8 +434,8 @@ class SessionService:
         with self._arriving:
             if self._triage and self._arrivals is None and wanted(self.store.settings):
                 self._arrivals = Arrivals()
-            if self._arrivals is not None:
-                self._arrivals.catch_up(self.store.snapshot())
+            if self._arrivals is not None and self._arrivals.behind(self.store.state):
+                self._arrivals.catch_up(self.store.snapshot())  # a copy of the containers: ~5 ms at 170k
             return self.store.add_questions(batch, actor=self._actor, source_state=source_state, arrivals=self._arrivals)
 
     def _report(self, state: SourceState) -> None:
