@@ -25,6 +25,7 @@ from store.locations import person
 from store.session_store import SessionStore
 from tui.commands.run import ROLE_HELP
 from tui.i18n import N_, _
+from tui.platforms.publishers import is_loopback  # the same rule that lets a publisher use plain http
 
 DEFAULT_PORT = 8000
 REMOTE_RISK = N_("the page is plain http: anyone on the network path can read the token, and the token lets"
@@ -40,15 +41,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--allow-remote", action="store_true",
                         help=_("listen on an address that is not loopback (not advised: {risk}; use an SSH tunnel"
                                " instead)").format(risk=_(REMOTE_RISK)))
-
-
-def is_loopback(host: str) -> bool:
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def url_host(host: str) -> str:

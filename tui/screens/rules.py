@@ -16,13 +16,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from store.errors import ActionError
 from store.model import Settings
 from store.session_store import check_settings
 from tui.i18n import N_, _
+from tui.screens.form import FormScreen
 from tui.widgets.shown import shown_line
 from tui.widgets.state_labels import hold_label
 from tui.widgets.translated import translate_bindings
@@ -46,7 +46,7 @@ def whole_number(text: str, what: str) -> int:
         raise ActionError(_("{what} must be a whole number, not {text}").format(what=what, text=repr(text.strip()[:20]))) from None
 
 
-class RulesScreen(ModalScreen[dict[str, Any] | None]):
+class RulesScreen(FormScreen):
     """Returns the changed hold-rule settings (checked), or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel")), Binding("ctrl+s", "save", N_("Save"))]
@@ -112,15 +112,3 @@ class RulesScreen(ModalScreen[dict[str, Any] | None]):
             self.show_error(_("Not saved: {error}").format(error=error))
             return
         self.dismiss(changes or None)
-
-    def on_input_submitted(self) -> None:
-        self.focus_next()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)

@@ -7,16 +7,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from store.model import Settings
 from tui.i18n import N_, _
 from tui.screens.first_run import NEEDS_LIMIT, profile_choices
+from tui.screens.form import FormScreen
 from tui.widgets.translated import translate_bindings
 
 
-class SettingsScreen(ModalScreen[dict[str, Any] | None]):
+class SettingsScreen(FormScreen):
     """Returns the changed settings (checked by the store when saved), or None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel")),
@@ -73,15 +73,3 @@ class SettingsScreen(ModalScreen[dict[str, Any] | None]):
             self.show_error(_(NEEDS_LIMIT))
             return
         self.dismiss(changes)
-
-    def on_input_submitted(self) -> None:
-        self.focus_next()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "save":
-            self.action_save()
-        else:
-            self.dismiss(None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
