@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from textual import events
+from textual import events, messages
 
 from store.session_store import SessionStore
 from tests.conftest import qid_of, record_notifications, screen_text, settle
@@ -227,6 +227,17 @@ async def test_quitting_while_typing_keeps_the_draft(session, clock):
         await pilot.press("enter", *"Non perdermi")
         await app.action_quit()  # ctrl+q / the palette's quit, straight after typing
     assert reopened(session).draft(first) == "Non perdermi"
+
+
+async def test_a_quit_from_the_browser_page_keeps_the_draft_typed_just_before(session, clock):
+    app = make_app(session, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        first = queue(app).cursor_id
+        await pilot.press("enter", *"Scritta nel browser")
+        app.post_message(messages.ExitApp())  # what Textual's web driver posts when the page goes
+        await settle(pilot)
+    assert not app.is_running
+    assert reopened(session).draft(first) == "Scritta nel browser"
 
 
 async def test_export_json(session, clock, tmp_path):

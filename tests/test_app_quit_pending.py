@@ -6,6 +6,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from textual import messages
 
 from store.journal import Journal
 from store.session_store import SessionStore
@@ -65,6 +66,19 @@ async def test_quit_offers_to_save_the_pending_actions_and_the_next_open_applies
     reopened = SessionStore.open(session.path, actor="check")
     assert all(reopened.state.questions[qid].status == "approved" for qid in qids)
     assert "Recovered 2 action(s)" in (reopened.recovery_report or "")
+
+
+async def test_told_to_quit_from_outside_it_saves_the_pending_actions_unasked(session, clock, disk, state_home):
+    app = QuestionTimeApp(session, clock=clock, live=False)
+    async with app.run_test(size=SIZE) as pilot:
+        qids = await two_approvals_on_a_full_disk(app, session, disk, pilot)
+        app.post_message(messages.ExitApp())  # the browser page went: nobody is there to choose
+        await settle(pilot)
+    assert not app.is_running
+    assert list(state_home.rglob("*.recovery.json"))
+    disk.undo()
+    reopened = SessionStore.open(session.path, actor="check")
+    assert all(reopened.state.questions[qid].status == "approved" for qid in qids)
 
 
 async def test_quit_waits_for_the_disk_and_quits_once_written(session, clock, disk):

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
-from textual import on
+from textual import messages, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
@@ -232,6 +232,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         self._learning = False
         self._settled = False
         self._told_unpublished = False
+        self._told_to_quit = False  # a quit from outside (the browser page gone): nobody to ask
         self.main: MainScreen | None = None
 
     def _service(self, store: SessionStore) -> SessionService:
@@ -756,6 +757,19 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         else:
             await self._close_and_exit()
 
+    @on(messages.ExitApp)
+    async def _exit_asked(self, message: messages.ExitApp) -> None:
+        """Textual's web driver posts ExitApp without `exit()` when the browser page goes (a tab
+        closed, `qtime serve` stopping): leave the same way as ctrl+q, so the draft typed in the
+        last half second is saved and the journal folded. `exit()` sets `_exit` first: that
+        ExitApp goes on to App's `_on_exit_app`, which ends the app."""
+        if self._exit:
+            return
+        message.prevent_default()
+        if not self._told_to_quit:  # a second one while leaving changes nothing
+            self._told_to_quit = True
+            await self.action_quit()
+
     @on(MainScreen.Quit)
     async def _quit_asked(self, message: MainScreen.Quit) -> None:
         if message.draft is not None:
@@ -784,22 +798,36 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
     async def _close_and_exit(self, lose_unwritten: bool = False) -> None:
         """Let queued store jobs finish (the draft's too), say goodbye, fold the journal, then exit
         (saying so when this person leaves unsent drafts behind). Actions a full disk still
-        refuses are not left to chance: the person chooses (wait, save them for later, or lose them)."""
+        refuses are not left to chance: the person chooses (wait, save them for later, or lose
+        them); told to quit from outside, with nobody to ask, they go to the recovery file."""
         service = self.service
-        message = None
+        lines: list[Text] = []
         if service is not None:
             service.stop()
             await asyncio.to_thread(service.finish)
             if service.store.unwritten and not lose_unwritten:
-                self.push_screen(QuitPendingScreen(service.store), self._quit_pending_chosen)
-                return
-            message = self._drafts_kept()
+                if not self._told_to_quit:
+                    self.push_screen(QuitPendingScreen(service.store), self._quit_pending_chosen)
+                    return
+                lines.append(await self._save_unwritten_unasked(service.store))
+            if kept := self._drafts_kept():
+                lines.append(kept)
             await asyncio.to_thread(service.leave)
             if self.owns_store:
                 # Fold the journal into the snapshot here, off the UI thread; the
                 # close at unmount then has nothing left to write.
                 await asyncio.to_thread(service.store.compact)
-        self.exit(message=message)
+        self.exit(message=Text("\n").join(lines) if lines else None)
+
+    @staticmethod
+    async def _save_unwritten_unasked(store: SessionStore) -> Text:
+        """Keep the actions the disk refused in the recovery file the next open applies, if the
+        disk takes even that; say what became of them."""
+        try:
+            saved = await asyncio.to_thread(store.save_unwritten)
+        except StoreError as error:
+            return Text("qtime: " + _("actions the disk refused are lost: {error}").format(error=error))
+        return Text("qtime: " + _("Saved to {path}: the next open of this store applies them.").format(path=saved))
 
     async def _quit_pending_chosen(self, outcome: str | None) -> None:
         if outcome is not None:
