@@ -11,10 +11,11 @@ rendering while sources add questions).
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
-from store.events import REVISING, AnswerRevised, Event, GroupSet, QuestionAdded, changes_of
+from store.events import REVISING, AnswerRevised, Event, QuestionAdded, changes_of
 from store.model import Answer, Draft, OutboxPart, Presence, Question, Settings, SourceRecord
 
 # Events that only set state (a draft, a source's cursor, a process's presence): not history worth keeping.
@@ -154,30 +155,72 @@ class SessionState:
 
     @classmethod
     def from_tables(cls, tables: dict[str, Any], last_seq: int) -> SessionState:
-        def docs(name: str) -> list[dict[str, Any]]:
-            return [tables.get(name, {})[k] for k in sorted(tables.get(name, {}), key=int)]
+        """The state `tables` hold (each table's records in the order of their keys). Takes the
+        records out as it reads them: `tables` ends empty."""
+        def records(table: dict[str, Any]) -> Iterator[Any]:
+            for key in sorted(table, key=int):
+                yield table.pop(key)
 
-        session = docs("session")
-        state = cls(settings=Settings.from_dict(session[0]) if session else Settings(), last_seq=last_seq)
-        for d in docs("questions"):
-            state.questions[d["id"]] = Question.from_dict(d)
-        for d in docs("answers"):
-            state.answers[d["question_id"]] = Answer.from_dict(d)
-        for d in docs("drafts"):
-            state.drafts[d["question_id"]] = Draft.from_dict(d)
-        for d in docs("outbox"):
-            state.outbox[d["id"]] = OutboxPart.from_dict(d)
-        for d in docs("sources"):
-            state.sources[d["spec"]] = SourceRecord.from_dict(d)
-        for d in docs("presence"):
-            state.presence[d["id"]] = Presence.from_dict(d)
-        state.events = cast(list[Event], docs("events"))
-        # Groups live in the history (events of both kinds are kept there), not in a table of their own.
-        for event in state.events:
-            if event["action"] in GROUPING:
-                grouped = cast(GroupSet, event)
-                state.groups[grouped["qid"]] = grouped["group"]
-            elif event["action"] == "question.hold":
-                state.holds[event["qid"]] = event["rule"]
+        return cls.from_chunks(((name, records(tables.pop(name, None) or {})) for name in TABLES), last_seq)
+
+    @classmethod
+    def from_chunks(cls, chunks: Iterable[tuple[str, Iterable[Any]]], last_seq: int) -> SessionState:
+        """The state a snapshot holds, read a chunk of records at a time: (table name, its next
+        records in order), tables in `TABLES` order. A chunk's documents are let go of once their
+        records are built, so a load never holds all of both (`store.snapshot_file.chunks`)."""
+        state = cls(last_seq=last_seq)
+        # One copy of each value repeated across records: JSON gives each its own. Authors, the
+        # time a page was received or committed, event kinds and actors: 300 bytes a question.
+        share: Callable[[Any, Any], Any] = {}.setdefault
+        settings = None
+        for name, docs in chunks:
+            if name == "session":
+                settings = settings or next((Settings.from_dict(d) for d in docs), None)
+            elif name == "questions":
+                for d in docs:
+                    _share(d, _QUESTION_REPEATS, share)
+                    state.questions[d["id"]] = Question.from_dict(d)
+            elif name == "events":
+                for event in docs:
+                    _share(event, _EVENT_REPEATS, share)
+                    state._keep(event)
+            elif name in _BY_KEY:
+                kind, key = _BY_KEY[name]
+                table = getattr(state, name)
+                for d in docs:
+                    table[d[key]] = kind.from_dict(d)
+        state.settings = settings or Settings()
         return state
 
+    def _keep(self, event: dict[str, Any]) -> None:
+        """A history event read from a snapshot, holding its question's own id. Groups and holds
+        live in the history (events of those kinds are kept there), not in tables of their own."""
+        question = self.questions.get(event.get("qid"))  # type: ignore[arg-type]
+        if question is not None:
+            event["qid"] = question.id
+        self.events.append(cast(Event, event))
+        if event["action"] in GROUPING:
+            self.groups[event["qid"]] = event["group"]
+        elif event["action"] == "question.hold":
+            self.holds[event["qid"]] = event["rule"]
+
+
+# A snapshot's tables in the order they are written and read (meta, first in the file, is the store's).
+TABLES = ("session", "questions", "answers", "drafts", "outbox", "sources", "presence", "events")
+# The other tables: each record's type, and the field it is found by.
+_BY_KEY: dict[str, tuple[type[Answer] | type[Draft] | type[OutboxPart] | type[SourceRecord] | type[Presence], str]] = {
+    "answers": (Answer, "question_id"), "drafts": (Draft, "question_id"), "outbox": (OutboxPart, "id"),
+    "sources": (SourceRecord, "spec"), "presence": (Presence, "id")}
+
+
+# Fields whose values repeat across records: JSON gives each its own copy.
+_QUESTION_REPEATS = ("author", "author_name", "received_at")
+_EVENT_REPEATS = ("action", "actor", "at")
+
+
+def _share(record: dict[str, Any], names: tuple[str, ...], share: Callable[[Any, Any], Any]) -> None:
+    """Give `record` the first equal value `share` has seen under each of `names` it holds."""
+    for name in names:
+        value = record.get(name)
+        if value is not None:
+            record[name] = share(value, value)
