@@ -136,8 +136,6 @@ def _records(name: str, lines: Iterator[bytes]) -> Iterator[tuple[str, dict[str,
         if line == b"}\n":
             yield name, _parse(chunk, first)
             return
-        if not line.startswith((b'"', b',"')):
-            raise Layout("not a record")
         chunk.append(line)
         if len(chunk) == CHUNK:
             yield name, _parse(chunk, first)
@@ -149,9 +147,10 @@ def _parse(chunk: list[bytes], first: bool) -> dict[str, Any]:
     """Record lines as a dict: a table's first line has no comma, every later one has."""
     if not chunk:
         return {}
-    if chunk[0].startswith(b",") == first or any(not line.startswith(b",") for line in chunk[1:]):
-        raise Layout("commas out of place")
     text = b"".join(chunk)
+    # Every line ends with its only newline: each later line starts with `,"` once after one.
+    if not text.startswith(b'"' if first else b',"') or text.count(b'\n,"') != len(chunk) - 1:
+        raise Layout("not one record a line")
     records = _loads(b"{" + (text if first else text[1:]) + b"}")
     if not isinstance(records, dict):
         raise Layout("not records")

@@ -178,12 +178,12 @@ class SessionState:
                 settings = settings or next((Settings.from_dict(d) for d in docs), None)
             elif name == "questions":
                 for d in docs:
-                    _share(d, _QUESTION_REPEATS, share)
+                    if "received_at" in d and "author_name" in d:  # as qtime writes it (else as they are)
+                        d["author"], d["author_name"] = share(d["author"], d["author"]), share(d["author_name"], d["author_name"])
+                        d["received_at"] = share(d["received_at"], d["received_at"])
                     state.questions[d["id"]] = Question.from_dict(d)
             elif name == "events":
-                for event in docs:
-                    _share(event, _EVENT_REPEATS, share)
-                    state._keep(event)
+                state._keep(docs, share)
             elif name in _BY_KEY:
                 kind, key = _BY_KEY[name]
                 table = getattr(state, name)
@@ -192,17 +192,22 @@ class SessionState:
         state.settings = settings or Settings()
         return state
 
-    def _keep(self, event: dict[str, Any]) -> None:
-        """A history event read from a snapshot, holding its question's own id. Groups and holds
-        live in the history (events of those kinds are kept there), not in tables of their own."""
-        question = self.questions.get(event.get("qid"))  # type: ignore[arg-type]
-        if question is not None:
-            event["qid"] = question.id
-        self.events.append(cast(Event, event))
-        if event["action"] in GROUPING:
-            self.groups[event["qid"]] = event["group"]
-        elif event["action"] == "question.hold":
-            self.holds[event["qid"]] = event["rule"]
+    def _keep(self, events: Iterable[dict[str, Any]], share: Callable[[Any, Any], Any]) -> None:
+        """History events read from a snapshot, each holding its question's own id. Groups and
+        holds live in the history (events of those kinds are kept there), not in tables of their own."""
+        questions, history = self.questions, self.events
+        for event in events:
+            action = event["action"] = share(event["action"], event["action"])
+            if "at" in event and "actor" in event:
+                event["at"], event["actor"] = share(event["at"], event["at"]), share(event["actor"], event["actor"])
+            question = questions.get(event.get("qid"))  # type: ignore[arg-type]
+            if question is not None:
+                event["qid"] = question.id
+            history.append(cast(Event, event))
+            if action in GROUPING:
+                self.groups[event["qid"]] = event["group"]
+            elif action == "question.hold":
+                self.holds[event["qid"]] = event["rule"]
 
 
 # A snapshot's tables in the order they are written and read (meta, first in the file, is the store's).
@@ -211,16 +216,3 @@ TABLES = ("session", "questions", "answers", "drafts", "outbox", "sources", "pre
 _BY_KEY: dict[str, tuple[type[Answer] | type[Draft] | type[OutboxPart] | type[SourceRecord] | type[Presence], str]] = {
     "answers": (Answer, "question_id"), "drafts": (Draft, "question_id"), "outbox": (OutboxPart, "id"),
     "sources": (SourceRecord, "spec"), "presence": (Presence, "id")}
-
-
-# Fields whose values repeat across records: JSON gives each its own copy.
-_QUESTION_REPEATS = ("author", "author_name", "received_at")
-_EVENT_REPEATS = ("action", "actor", "at")
-
-
-def _share(record: dict[str, Any], names: tuple[str, ...], share: Callable[[Any, Any], Any]) -> None:
-    """Give `record` the first equal value `share` has seen under each of `names` it holds."""
-    for name in names:
-        value = record.get(name)
-        if value is not None:
-            record[name] = share(value, value)
