@@ -88,8 +88,8 @@ class Settings(Record):
     read_tags: list[str] = field(default_factory=list)  # more hashtags the sources read, besides `hashtag`
     tz: str = ""  # the recap's time zone (IANA name); "" = the machine's
     session_id: str = ""  # set once at creation: a process that finds another id here stops writing
-    # Triage on arrival (`store.arrivals`): near-duplicates form groups (when `group_copies`: it
-    # about doubles the cost of ingesting), topics tag questions, hold rules dismiss them as "held".
+    # Triage on arrival (`store.arrivals`): near-duplicates form groups (when `group_copies`: ingesting
+    # takes about 1.7 times as long), topics tag questions, hold rules dismiss them as "held".
     group_copies: bool = False
     topics: list[str] = field(default_factory=list)  # "name: keyword, keyword two" (`triage.topics.parse_topic`)
     blocked_words: list[str] = field(default_factory=list)

@@ -37,7 +37,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tz", help="the recap's time zone, e.g. Europe/Rome ('' = this machine's)")
     parser.add_argument("--lang", choices=("en", "it"), help="the recap's language")
     parser.add_argument("--group-copies", action=argparse.BooleanOptionalAction,
-                        help="group near-duplicates as they arrive (about doubles the cost of ingesting)")
+                        help="group near-duplicates as they arrive (ingesting takes about 1.7 times as long)")
     parser.add_argument("--topics", help="topics, 'name: keyword, keyword' separated by ';' ('' clears)")
     parser.add_argument("--blocked-words", metavar="WORDS", help="words or phrases to hold, comma separated ('' clears)")
     parser.add_argument("--blocked-authors", metavar="HANDLES", help="accounts to hold, space or comma separated ('' clears)")
