@@ -171,7 +171,7 @@ class JournalBase(TypedDict):
     action: Literal["journal.base"]
     id: str
     session: NotRequired[str]  # the session's id: a process that opened another session stops writing
-    snapshot: NotRequired[str]  # the digest of the snapshot written with it (see `session_store.digest`)
+    snapshot: NotRequired[str]  # the digest of the snapshot written with it (see `snapshot_file.digest`)
 
 
 Event = (QuestionAdded | Moderated | AnswerAdded | AnswerRevised | Undone | DraftSet | PartSet | SettingsSet

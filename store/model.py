@@ -7,11 +7,13 @@ TinyDB snapshot.
 from __future__ import annotations
 
 import hashlib
+import sys
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
 from typing import Any, Final, Self, get_args
 
 from store.events import PartOp, PartState, Reason, Revision, Status
+from store.shared import NO_FIELDS, NO_ITEMS, no_fields, no_items
 
 ALL_REASONS: tuple[str, ...] = get_args(Reason)
 HELD: Final = "held"  # the reason of a question a hold rule caught on arrival (`SessionState.holds` names the rule)
@@ -91,8 +93,8 @@ class Settings(Record):
     read_tags: list[str] = field(default_factory=list)  # more hashtags the sources read, besides `hashtag`
     tz: str = ""  # the zone the app and the recaps show times in (IANA name); "" = each machine's (`store.zones`)
     session_id: str = ""  # set once at creation: a process that finds another id here stops writing
-    # Triage on arrival (`store.arrivals`): near-duplicates form groups (when `group_copies`: it
-    # about doubles the cost of ingesting), topics tag questions, hold rules dismiss them as "held".
+    # Triage on arrival (`store.arrivals`): near-duplicates form groups (when `group_copies`: ingesting
+    # takes about 1.7 times as long), topics tag questions, hold rules dismiss them as "held".
     group_copies: bool = False
     topics: list[str] = field(default_factory=list)  # "name: keyword, keyword two" (`triage.topics.parse_topic`)
     blocked_words: list[str] = field(default_factory=list)
@@ -124,16 +126,29 @@ class Question(Record):
     status: Status = "new"
     reason: Reason | None = None
     starred: bool = False
-    tags: list[str] = field(default_factory=list)
+    # Empty containers are the shared `NO_ITEMS` / `NO_FIELDS` (`store.shared`), which refuse changes.
+    tags: list[str] = field(default_factory=no_items)
     duplicate_of: str | None = None
     spoiler: str = ""
     lang: str = ""
     # What a publisher needs to reply on the question's platform (status id,
     # Bluesky uri/cid and thread root, tweet id). Plain JSON values only.
-    reply_ref: dict[str, Any] = field(default_factory=dict)
+    reply_ref: dict[str, Any] = field(default_factory=no_fields)
     # Links as the platform expanded them: [{"shown": text in `text`, "url": real destination}].
     # `text` keeps what the platform sent (t.co); `shown_text()` shows the destinations.
-    links: list[dict[str, str]] = field(default_factory=list)
+    links: list[dict[str, str]] = field(default_factory=no_items)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """Also shares what many questions hold alike: their empty containers, and one copy of
+        each source and status (a handful of values in a session)."""
+        question = super(Question, cls).from_dict(data)
+        question.tags = question.tags or NO_ITEMS
+        question.links = question.links or NO_ITEMS
+        question.reply_ref = question.reply_ref or NO_FIELDS
+        if type(question.source) is str and type(question.status) is str:
+            question.source, question.status = sys.intern(question.source), sys.intern(question.status)
+        return question
 
     def shown_text(self) -> str:
         """The text with each shortened link replaced by its real destination (what

@@ -11,11 +11,12 @@ rendering while sources add questions).
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields, replace
 from operator import attrgetter
 from typing import Any, cast
 
-from store.events import REVISING, AnswerRevised, Change, Event, GroupSet, QuestionAdded, QuestionFields, changes_of
+from store.events import REVISING, AnswerRevised, Change, Event, QuestionAdded, QuestionFields, changes_of
 from store.model import Answer, Draft, OutboxPart, Presence, Question, Settings, SourceRecord, handle
 
 # Events that only set state (a draft, a source's cursor, a process's presence): not history worth keeping.
@@ -223,32 +224,65 @@ class SessionState:
 
     @classmethod
     def from_tables(cls, tables: dict[str, Any], last_seq: int) -> SessionState:
-        def docs(name: str) -> list[dict[str, Any]]:
-            return [tables.get(name, {})[k] for k in sorted(tables.get(name, {}), key=int)]
+        """The state `tables` hold (each table's records in the order of their keys). Takes the
+        records out as it reads them: `tables` ends empty."""
+        def records(table: dict[str, Any]) -> Iterator[Any]:
+            for key in sorted(table, key=int):
+                yield table.pop(key)
 
-        session = docs("session")
-        state = cls(settings=Settings.from_dict(session[0]) if session else Settings(), last_seq=last_seq)
-        for d in docs("questions"):
-            state.questions[d["id"]] = Question.from_dict(d)
-        for d in docs("answers"):
-            state.answers[d["question_id"]] = Answer.from_dict(d)
-        for d in docs("drafts"):
-            state.drafts[d["question_id"]] = Draft.from_dict(d)
-        for d in docs("outbox"):
-            state.outbox[d["id"]] = OutboxPart.from_dict(d)
-        for d in docs("sources"):
-            state.sources[d["spec"]] = SourceRecord.from_dict(d)
-        for d in docs("presence"):
-            state.presence[d["id"]] = Presence.from_dict(d)
-        state.events = cast(list[Event], docs("events"))
-        for event in state.events:
-            share_fields(event)
-        # Groups live in the history (events of both kinds are kept there), not in a table of their own.
-        for event in state.events:
-            if event["action"] in GROUPING:
-                grouped = cast(GroupSet, event)
-                state.groups[grouped["qid"]] = grouped["group"]
-            elif event["action"] == "question.hold":
-                state.holds[event["qid"]] = event["rule"]
+        return cls.from_chunks(((name, records(tables.pop(name, None) or {})) for name in TABLES), last_seq)
+
+    @classmethod
+    def from_chunks(cls, chunks: Iterable[tuple[str, Iterable[Any]]], last_seq: int) -> SessionState:
+        """The state a snapshot holds, read a chunk of records at a time: (table name, its next
+        records in order), tables in `TABLES` order. A chunk's documents are let go of once their
+        records are built, so a load never holds all of both (`store.snapshot_file.chunks`)."""
+        state = cls(last_seq=last_seq)
+        # One copy of each value repeated across records: JSON gives each its own. Authors, the
+        # time a page was received or committed, event kinds and actors: 300 bytes a question.
+        share: Callable[[Any, Any], Any] = {}.setdefault
+        settings = None
+        for name, docs in chunks:
+            if name == "session":
+                settings = settings or next((Settings.from_dict(d) for d in docs), None)
+            elif name == "questions":
+                for d in docs:
+                    if "received_at" in d and "author_name" in d:  # as qtime writes it (else as they are)
+                        d["author"], d["author_name"] = share(d["author"], d["author"]), share(d["author_name"], d["author_name"])
+                        d["received_at"] = share(d["received_at"], d["received_at"])
+                    state.questions[d["id"]] = Question.from_dict(d)
+            elif name == "events":
+                state._keep(docs, share)
+            elif name in _BY_KEY:
+                kind, key = _BY_KEY[name]
+                table = getattr(state, name)
+                for d in docs:
+                    table[d[key]] = kind.from_dict(d)
+        state.settings = settings or Settings()
         return state
 
+    def _keep(self, events: Iterable[dict[str, Any]], share: Callable[[Any, Any], Any]) -> None:
+        """History events read from a snapshot, each holding its question's own id. Groups and
+        holds live in the history (events of those kinds are kept there), not in tables of their own."""
+        questions, history = self.questions, self.events
+        for event in events:
+            action = event["action"] = share(event["action"], event["action"])
+            if "at" in event and "actor" in event:
+                event["at"], event["actor"] = share(event["at"], event["at"]), share(event["actor"], event["actor"])
+            question = questions.get(event.get("qid"))  # type: ignore[arg-type]
+            if question is not None:
+                event["qid"] = question.id
+            share_fields(cast(Event, event))
+            history.append(cast(Event, event))
+            if action in GROUPING:
+                self.groups[event["qid"]] = event["group"]
+            elif action == "question.hold":
+                self.holds[event["qid"]] = event["rule"]
+
+
+# A snapshot's tables in the order they are written and read (meta, first in the file, is the store's).
+TABLES = ("session", "questions", "answers", "drafts", "outbox", "sources", "presence", "events")
+# The other tables: each record's type, and the field it is found by.
+_BY_KEY: dict[str, tuple[type[Answer] | type[Draft] | type[OutboxPart] | type[SourceRecord] | type[Presence], str]] = {
+    "answers": (Answer, "question_id"), "drafts": (Draft, "question_id"), "outbox": (OutboxPart, "id"),
+    "sources": (SourceRecord, "spec"), "presence": (Presence, "id")}

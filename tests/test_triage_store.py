@@ -218,3 +218,15 @@ def test_exports_give_each_question_its_group_and_recaps_the_most_asked(tmp_path
     italian = render(store.state, "md", lang="it")
     assert "Le più chieste" in italian and "chiesta 4 volte" in italian
     store.close()
+
+
+def test_a_group_join_rides_with_its_question_and_does_not_count_towards_compaction(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.json")
+    weight, events = store.journal_weight, len(store.state.events)
+    store.add_questions([post(n, text) for n, text in enumerate([FIBRA, *FIBRA_COPIES])], arrivals=Arrivals())
+    added = store.state.events[events:]
+    assert [event["action"] for event in added].count("group.join") == 3
+    assert store.journal_weight == weight + 4  # the four questions; their joins ride with them
+    in_journal = [entry["action"] for line in journal_lines(store.path) for entry in line]
+    assert in_journal.count("group.join") == 3  # in the file, counted alike when read back (the compaction child)
+    assert SessionStore.open(store.path).journal_weight == len(in_journal) - 3

@@ -11,18 +11,28 @@ COMMON = 256  # a stem in more indexed shapes than this is too common to find a 
 
 
 class Pool(NamedTuple):
-    """The indexed shapes worth comparing with a new one: their positions, and their keys beside them.
+    """The indexed shapes worth comparing with a new one: their positions, in lists read one after
+    the other, and their keys (all the lists' keys, in that order).
 
-    A position may be there up to `repeats` times (an index that joins lists without removing
-    repeats, which costs more than comparing the few again); its first place is its rank.
+    Lists are joined without removing repeats, which costs more than comparing the few again: a
+    position may be there once per list, and its first place is its rank. Only the few best are
+    looked up (`position_in`), so the positions are never copied into one list.
     """
 
-    positions: list[int]
+    positions: list[list[int]]
     keys: list[str]
-    repeats: int
 
 
-NO_POOL = Pool([], [], 1)
+NO_POOL = Pool([], [])
+
+
+def position_in(parts: list[list[int]], index: int) -> int:
+    """The position at `index` of `parts` read one after the other."""
+    for part in parts:
+        if index < len(part):
+            return part[index]
+        index -= len(part)
+    raise IndexError(index)
 
 
 class CandidateIndex(Protocol):
@@ -73,10 +83,9 @@ class RareStemIndex:
         positions = self._positions
         known = list(filter(positions.__contains__, s.probes))
         if len(known) < 2:
-            return Pool(positions[known[0]], self._keys[known[0]], 1) if known else NO_POOL
+            return Pool([positions[known[0]]], self._keys[known[0]]) if known else NO_POOL
         rarest = [stem for _, stem in sorted(zip(map(len, map(positions.__getitem__, known)), known))[:PROBES]]  # in C
-        return Pool(list(chain.from_iterable(map(positions.__getitem__, rarest))),
-                    list(chain.from_iterable(map(self._keys.__getitem__, rarest))), len(rarest))
+        return Pool(list(map(positions.__getitem__, rarest)), list(chain.from_iterable(map(self._keys.__getitem__, rarest))))
 
 
 class PositionIndex:
@@ -93,4 +102,4 @@ class PositionIndex:
 
     def pool(self, s: Shape) -> Pool:
         found = self.candidates(s)
-        return Pool(found, [self._keys[position] for position in found], 1)
+        return Pool([found], [self._keys[at] for at in found])

@@ -28,7 +28,7 @@ from typing import Literal, Protocol
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from store.triage.candidates import CandidateIndex, RareStemIndex
+from store.triage.candidates import CandidateIndex, RareStemIndex, position_in
 from store.triage.normalise import Shape, ShapeFields, shape_fields
 
 How = Literal["same text", "cut", "typo"]
@@ -252,15 +252,15 @@ class Grouper:
     def _start(self, qid: str, gid: str | None = None, *, materialise: bool = True) -> str:
         """Start a group holding `qid`, named `gid` when that name is free, else after `qid`.
         Only a question alone under its own name goes without a `Group` record."""
+        own = "g-" + qid
         if gid is None or self._taken(gid):
-            gid = f"g-{qid}"
-            suffix = 1
+            gid, suffix = own, 1
             while self._taken(gid):
                 suffix += 1
-                gid = f"g-{qid}-{suffix}"
+                gid = f"{own}-{suffix}"
         self._group_of[qid] = gid
         self._started.append(gid)
-        if materialise or gid != f"g-{qid}":
+        if materialise or gid != own:
             self._groups[gid] = Group(gid, [qid], qid)
         return gid
 
@@ -366,17 +366,17 @@ class Grouper:
 
     def _closest(self, s: Shape, limit: int) -> list[int]:
         """The `limit` candidates most like `s` by rapidfuzz ratio (of their start, for a cut), best first."""
-        positions, keys, repeats = self._candidates.pool(s)
-        if not positions:
+        parts, keys = self._candidates.pool(s)
+        if not keys:
             return []
         if s.cut:
             keys = [key[:len(s.key)] for key in keys]
         # best first; rapidfuzz keeps the pool's order among equal scores (the lowest index first)
-        found = process.extract(s.key, keys, scorer=fuzz.ratio, score_cutoff=RATIO, limit=limit * repeats)
-        if repeats == 1:
-            return [positions[index] for _, _, index in found]
+        found = process.extract(s.key, keys, scorer=fuzz.ratio, score_cutoff=RATIO, limit=limit * len(parts))
+        if len(parts) == 1:
+            return [parts[0][index] for _, _, index in found]
         # A repeat has its first place's score and a later index: it comes after it. Keep the first.
-        return list(dict.fromkeys(positions[index] for _, _, index in found))[:limit]
+        return list(dict.fromkeys(position_in(parts, index) for _, _, index in found))[:limit]
 
     # ---- votes and moderator corrections -------------------------------------
 

@@ -39,7 +39,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--tz", help=_("the session's time zone (the app and the recaps), e.g. Europe/Rome ('' = each machine's own)"))
     parser.add_argument("--lang", choices=("en", "it"), help=_("the recap's language"))
     parser.add_argument("--group-copies", action=argparse.BooleanOptionalAction,
-                        help=_("group near-duplicates as they arrive (about doubles the cost of ingesting)"))
+                        help=_("group near-duplicates as they arrive (ingesting takes about 1.7 times as long)"))
     parser.add_argument("--topics", help=_("topics, 'name: keyword, keyword' separated by ';' ('' clears)"))
     parser.add_argument("--blocked-words", metavar="WORDS", help=_("words or phrases to hold, comma separated ('' clears)"))
     parser.add_argument("--blocked-authors", metavar="HANDLES", help=_("accounts to hold, space or comma separated ('' clears)"))
