@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from rich.cells import cell_len
+from textual import events
 
 from store.model import Settings
 from store.session_store import SessionStore
@@ -113,6 +114,16 @@ async def settle(pilot) -> None:
         await pilot.pause()
     app.drain()
     await pilot.pause()
+
+
+async def type_long(pilot, text: str, keyed: int = 12) -> None:
+    """Type `text`'s first `keyed` characters key by key and paste the rest, as a terminal delivers
+    a paste (a host pasting a prepared answer): the draft sees both. A key press costs a test about
+    50 ms, so a 300-character answer typed key by key took 15 s."""
+    await pilot.press(*text[:keyed])
+    if text[keyed:]:
+        pilot.app.post_message(events.Paste(text[keyed:]))
+        await pilot.pause()
 
 
 def screen_text(app) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import qid_of, screen_text, settle
+from tests.conftest import qid_of, screen_text, settle, type_long
 from tui.app import QuestionTimeApp
 from tui.screens.dismiss import DismissScreen
 
@@ -15,7 +15,7 @@ LONG = ("Stiamo portando la fibra in ogni comune entro il prossimo anno, a parti
 async def drafting(pilot, session) -> str:
     """The host answers the selected approved question with a long text: the screen as it types."""
     await pilot.press("enter")
-    await pilot.press(*LONG)
+    await type_long(pilot, LONG)
     await settle(pilot)
     return screen_text(pilot.app)
 

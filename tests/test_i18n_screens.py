@@ -28,7 +28,7 @@ from store.locations import config_file
 from store.model import Presence, Settings
 from store.session_store import SessionStore
 from store.team import Feed
-from tests.conftest import NOW, START, iso, item, qid_of, record_notifications, screen_text, settle
+from tests.conftest import NOW, START, iso, item, qid_of, record_notifications, screen_text, settle, type_long
 from tests.pseudo import pseudo_locale, unmarked
 from tests.screen_parts import dialog_text, region_text, widget_text
 from tests.test_app_groups import POSTS, add
@@ -124,7 +124,7 @@ async def answer(pilot, session, author: str, text: str = ANSWER) -> None:
     await press(pilot, "a", "2")
     select(pilot.app, session, author)
     await press(pilot, "enter")
-    await pilot.press(*text)
+    await type_long(pilot, text)
     await press(pilot, "ctrl+s", "5")
 
 
@@ -404,7 +404,7 @@ async def test_the_draft_pane_and_the_view_bar_are_translated(session, clock, ps
         select(app, session, "@promo_smartphone")  # a question with a link
         await press(pilot, "a", "2", "enter")
         empty = widget_text(app, app.screen.query_one(DraftPane))
-        await pilot.press(*ANSWER)
+        await type_long(pilot, ANSWER)
         await settle(pilot)
         typed = widget_text(app, app.screen.query_one(DraftPane))
         await press(pilot, "escape", "slash")
@@ -499,7 +499,7 @@ async def test_the_main_screen_while_drafting_is_translated(worked_session, cloc
     async with app.run_test(size=size) as pilot:
         select(app, worked_session, "@paolo_mpay")
         await press(pilot, "enter")
-        await pilot.press(*ANSWER)
+        await type_long(pilot, ANSWER)
         await settle(pilot)
         assert app.focused is not None and app.focused.id == "answer"
         shown = below_header(app)
