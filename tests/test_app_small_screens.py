@@ -62,3 +62,14 @@ async def test_a_notice_never_covers_an_open_dialog(session, clock):
         dialog_rows = [n for n, line in enumerate(shown.splitlines()) if "spam" in line or "escape to cancel" in line]
         assert notice_row > max(dialog_rows)
         assert "[bold]A notice[/] quoting" in shown and "\x1b" not in shown  # shown as text, escape removed
+
+
+async def test_queue_rows_end_beside_the_scrollbar_and_never_scroll_sideways(session, clock):
+    app = QuestionTimeApp(session, role="moderator", clock=clock, live=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        queue = app.main.queue
+        assert queue.show_vertical_scrollbar and not queue.show_horizontal_scrollbar
+        assert queue.max_scroll_x == 0
+        row = next(line for line in screen_text(app).splitlines() if "@giulia_rinaldi" in line)
+        assert row.rstrip(" │▁▂▃▄▅▆▇█▔▏▎▍▌▋▊▉").endswith("…")  # the cut text's ellipsis, not under the bar

@@ -214,7 +214,7 @@ class QueueList(ScrollView, can_focus=True):
         self._rows_changed()
 
     def _rows_changed(self) -> None:
-        self.virtual_size = Size(self.size.width, self.row_count)
+        self.virtual_size = Size(self.row_width, self.row_count)
         self.refresh()
         self._keep_cursor_visible()
         self._announce()
@@ -336,7 +336,7 @@ class QueueList(ScrollView, can_focus=True):
         self.move_to(int(self.scroll_y) + event.y)
 
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, self.row_count)
+        self.virtual_size = Size(self.row_width, self.row_count)
         self._keep_cursor_visible()
 
     def on_focus(self) -> None:
@@ -347,8 +347,14 @@ class QueueList(ScrollView, can_focus=True):
 
     # -- drawing -----------------------------------------------------------------
 
+    @property
+    def row_width(self) -> int:
+        """The columns a row fills: beside the scrollbar, not under it (rows as wide as the widget
+        made the queue scroll sideways by a column, and took a line for a horizontal bar)."""
+        return self.scrollable_content_region.width
+
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self.row_width
         row = int(self.scroll_y) + y
         base = self.rich_style
         if not self.ids:
