@@ -16,7 +16,7 @@ from bench.drills.common import files_parse, temp_files
 from store.session_store import SessionStore
 
 ROUNDS = 12
-PER_ROUND = 3_000  # new posts each run has to store: a kill lands while they are written
+PER_ROUND = 3_000  # new posts for each run to store, so a kill can land while they are written
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(180)]
 
 
