@@ -684,3 +684,14 @@ async def test_the_apps_quit_key_is_offered_in_italian_while_drafting(session, c
         await settle(pilot)
         keys = footer(app)
     assert "^q Esci" in keys, keys
+
+
+async def test_the_italian_footer_at_80_by_24_keeps_undo(session, clock, italian):
+    """The Italian labels are longer: what does not fit is left out, the least needed first, and
+    undo (the way back from a slip) stays, next to quit and help."""
+    app = make_app(session, clock)
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        keys = footer(app)
+    assert "? Aiuto" in keys and "q Esci" in keys and "u Annulla" in keys, keys
+    assert keys.index("a Approva") < keys.index("u Annulla")  # shown in the usual order

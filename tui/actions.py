@@ -108,6 +108,9 @@ BY_ID: dict[str, Action] = {a.id: a for a in ACTIONS}
 BY_NAME: dict[str, Action] = {a.action.split("(")[0]: a for a in ACTIONS}
 # Actions that must stay reachable whatever the keymap says.
 ESSENTIAL: frozenset[str] = frozenset({"quit", "help", "send", "back"})
+# Kept in the footer next, in this order, when it cannot show every key: the main moves, then the
+# way back from a slip (Italian at 80 columns had dropped undo for tag and dup).
+FOOTER_NEXT: tuple[str, ...] = ("answer", "approve", "dismiss", "undo")
 
 
 def bindings(scope: Scope) -> list[BindingType]:

@@ -12,7 +12,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Static, TextArea
 
-from tui.actions import ESSENTIAL
+from tui.actions import ESSENTIAL, FOOTER_NEXT
 
 GAP = "  "
 
@@ -41,15 +41,25 @@ class KeyBar(Static):
         return sorted(seen.values(), key=lambda pair: pair[0].id not in ESSENTIAL)
 
     def render(self) -> Content:
-        width = self.size.width
-        pieces: list[Content] = []
+        """The keys in `shown` order. When they do not all fit, whole keys are left out, the least
+        needed first: essential ones are kept first, then `FOOTER_NEXT`'s, then the others in order."""
+        shown = self.shown()
+        pieces = [Content.assemble((self.app.get_key_display(binding), "bold $footer-key-foreground"), " ",
+                                   (binding.description, "" if enabled else "$text-disabled"))
+                  for binding, enabled in shown]
+        ranks = [rank(binding.id) for binding, _ in shown]
+        kept: set[int] = set()
         used = 0
-        for binding, enabled in self.shown():
-            key = self.app.get_key_display(binding)
-            piece = Content.assemble((key, "bold $footer-key-foreground"), " ",
-                                     (binding.description, "" if enabled else "$text-disabled"))
-            cost = piece.cell_length + (len(GAP) if pieces else 0)
-            if used + cost <= width:
-                pieces.append(piece)
+        for at in sorted(range(len(pieces)), key=lambda at: (ranks[at], at)):
+            cost = pieces[at].cell_length + (len(GAP) if kept else 0)
+            if used + cost <= self.size.width:
+                kept.add(at)
                 used += cost
-        return Content(GAP).join(pieces)
+        return Content(GAP).join(piece for at, piece in enumerate(pieces) if at in kept)
+
+
+def rank(action_id: str | None) -> int:
+    """How much a key is needed in the footer: 0 essential, then `FOOTER_NEXT`'s order, then the rest."""
+    if action_id in ESSENTIAL:
+        return 0
+    return 1 + FOOTER_NEXT.index(action_id) if action_id in FOOTER_NEXT else 1 + len(FOOTER_NEXT)
