@@ -166,3 +166,20 @@ def test_unmarked_lets_a_name_cut_short_pass_but_not_a_word_of_ours() -> None:
     assert unmarked("Incom… @paolo_mp…", ["@paolo_mpay"]) == {"incom"}
     assert unmarked("│ i giovani tale │\n│ una bella prospet▇│", ["i giovani talenti", "una bella prospettiva"]) == set()
     assert unmarked("│ Incoming ⟦x⟧ data │", ["data"]) == {"incoming"}
+
+
+async def test_the_sources_word_their_own_states_in_the_language(italian, tmp_path: Path) -> None:
+    """What a source says of itself shows in the header (`demo attiva: …`): in the interface's language."""
+    from tui.platforms.demo import demo_script
+    from tui.platforms.specs import parse_spec
+
+    async def emit(items: object) -> None:
+        return None
+
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text('{"id": "1", "author": "@a", "text": "Quando arriva la fibra?"}\n', encoding="utf-8")
+    said: list[str] = []
+    for spec in ("demo", f"file:{posts}"):
+        await parse_spec(spec).run(emit, lambda state: said.append(state.detail), lambda _: None, once=True)
+    assert said[0] == f"{len(demo_script())} post riprodotti", said
+    assert said[1:] == [f"lettura di {posts}", "1 riga letta"], said

@@ -14,6 +14,7 @@ import asyncio
 import json
 from importlib import resources
 
+from tui.i18n import _, ngettext, number
 from tui.platforms.base import Emit, Item, Report, Source, Warn
 
 DATA = "demo_session.jsonl"
@@ -23,13 +24,13 @@ def demo_script() -> list[tuple[float, Item]]:
     """(delay in seconds, question item) for every post of the replay."""
     script: list[tuple[float, Item]] = []
     text = resources.files("tui.platforms").joinpath(DATA).read_text(encoding="utf-8")
-    for number, line in enumerate(text.splitlines(), 1):
+    for line_no, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
         data = json.loads(line)
         item: Item = {
             "source": "demo",
-            "remote_id": f"demo-{number}",
+            "remote_id": f"demo-{line_no}",
             "author": data["author"],
             "author_name": data.get("name", ""),
             "text": data["text"],
@@ -51,9 +52,10 @@ class DemoSource(Source):
         total = len(script)
         if once:
             await emit([item for _, item in script])
-            report(self.state("done", f"{total} posts replayed"))
+            report(self.state("done", ngettext("{count} post replayed", "{count} posts replayed", total).format(
+                count=number(total))))
             return
-        report(self.state("live", f"replaying the 2012 session, 0/{total}"))
+        report(self.state("live", replaying(0, total)))
         sent = 0
         while sent < total:
             batch = [script[sent][1]]
@@ -62,7 +64,12 @@ class DemoSource(Source):
                 batch.append(script[sent][1])
                 sent += 1
             await emit(batch)
-            report(self.state("live", f"replaying the 2012 session, {sent}/{total}"))
+            report(self.state("live", replaying(sent, total)))
             if sent < total:
                 await asyncio.sleep(script[sent][0] / self.speed)
-        report(self.state("done", f"replay finished, {total} posts"))
+        report(self.state("done", ngettext("replay finished, {count} post", "replay finished, {count} posts", total)
+                          .format(count=number(total))))
+
+
+def replaying(sent: int, total: int) -> str:
+    return _("replaying the 2012 session, {sent}/{total}").format(sent=sent, total=total)

@@ -25,6 +25,7 @@ from typing import IO
 
 import orjson
 
+from tui.i18n import _, ngettext, number
 from tui.platforms.base import Emit, Item, Report, Source, Warn
 
 BATCH = 2000
@@ -230,10 +231,10 @@ class FileSource(Source):
 
     async def run(self, emit: Emit, report: Report, warn: Warn, *, once: bool = False) -> None:
         if self.path == "-":
-            report(self.state("live", "reading stdin"))
+            report(self.state("live", _("reading stdin")))
             stdin = sys.stdin.buffer
             await self._to_end(lambda: asyncio.to_thread(stdin.read1, READ_AHEAD), emit, warn)  # type: ignore[union-attr]
-            report(self.state("done", f"{self.line_number} lines read"))
+            report(self.state("done", self._lines_read()))
             return
         try:
             self._file, fifo = await asyncio.to_thread(open_input, self.path)
@@ -243,7 +244,8 @@ class FileSource(Source):
         except NotReadable as error:
             report(self.state("stopped", str(error)))
             return
-        report(self.state("live", f"reading {self.path}{' (a FIFO, as data arrives)' if fifo else ''}"))
+        reading = _("reading {path} (a FIFO, as data arrives)") if fifo else _("reading {path}")
+        report(self.state("live", reading.format(path=self.path)))
         try:
             if fifo:
                 pipe = self._file
@@ -252,9 +254,12 @@ class FileSource(Source):
                 await self._to_end(self._read, emit, warn)
             else:
                 await self._follow(emit, warn)
-            report(self.state("done", f"{self.line_number} lines read"))
+            report(self.state("done", self._lines_read()))
         finally:
             self._file.close()
+
+    def _lines_read(self) -> str:
+        return ngettext("{count} line read", "{count} lines read", self.line_number).format(count=number(self.line_number))
 
     async def _read(self) -> bytes:
         return await asyncio.to_thread(self._file.read, READ_AHEAD)

@@ -34,6 +34,7 @@ import httpx
 
 from store.model import SourceRecord, now_iso
 from store.sanitize import redact
+from tui.i18n import _, ngettext, number
 from tui.platforms.base import Emit, Item, Report, Source, StateName, Warn
 from tui.platforms.http import (
     DEADLINE,
@@ -161,7 +162,7 @@ class PollingSource(Source):
 
     async def run(self, emit: Emit, report: Report, warn: Warn, *, once: bool = False) -> None:
         self._emit, self._report, self._warn, self._once = emit, report, warn, once
-        self.report("starting", f"#{self.tag} on {self.host}")
+        self.report("starting", _("#{tag} on {host}").format(tag=self.tag, host=self.host))
         try:
             async with make_client(self.transport) as client:
                 self.client = client
@@ -212,11 +213,14 @@ class PollingSource(Source):
         self.warn(message)
 
     def live_detail(self) -> str:
-        return f"polling every {self.pacing.interval:g} s, {self.new} new"
+        return ngettext("polling every {seconds} s, {count} new", "polling every {seconds} s, {count} new", self.new).format(
+            seconds=f"{self.pacing.interval:g}", count=number(self.new))
 
     def done_detail(self) -> str:
-        skipped = f", {self.rejected} skipped" if self.rejected else ""
-        return f"one pass, {self.new} new{skipped}"
+        done = ngettext("one pass, {count} new", "one pass, {count} new", self.new).format(count=number(self.new))
+        if self.rejected:
+            done += ngettext(", {count} skipped", ", {count} skipped", self.rejected).format(count=number(self.rejected))
+        return done
 
     def refused(self, error: Refused) -> str:
         """The stop message for a final refusal (subclasses add what to fix)."""
