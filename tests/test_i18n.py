@@ -50,6 +50,14 @@ def test_the_command_line_speaks_the_users_language() -> None:
     assert refused.returncode == 2 and "comando sconosciuto 'nonsense'" in refused.stderr
 
 
+def test_qtime_ingest_says_its_sources_states_in_the_users_language(tmp_path: Path) -> None:
+    posts = tmp_path / "posts.jsonl"
+    posts.write_text('{"id": "1", "author": "@a", "text": "Quando arriva la fibra?"}\n', encoding="utf-8")
+    ran = run_qtime("ingest", "--store", str(tmp_path / "s.json"), "--source", f"file:{posts}", "--once", lang="it_IT.UTF-8")
+    assert ran.returncode == 0, ran.stderr
+    assert f"attiva: lettura di {posts}" in ran.stderr and "finita: 1 riga letta" in ran.stderr, ran.stderr
+
+
 def test_every_line_of_the_usage_goes_through_gettext() -> None:
     with pseudo_locale():
         shown = cli.usage()

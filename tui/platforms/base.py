@@ -18,6 +18,7 @@ from typing import Any, Literal, Protocol
 from store.events import SourceItem
 from store.model import Settings, SourceRecord
 from store.sanitize import clean_line
+from tui.i18n import N_, _
 
 Item = SourceItem  # the one contract between a source and the store (store/events.py)
 
@@ -29,6 +30,8 @@ class Emit(Protocol):
 
 
 StateName = Literal["starting", "live", "retrying", "paused", "stopped", "done"]
+STATE_WORDS: dict[str, str] = {"starting": N_("starting"), "live": N_("live"), "retrying": N_("retrying"),
+                               "paused": N_("paused"), "stopped": N_("stopped"), "done": N_("done")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +44,12 @@ class SourceState:
     retry_in: float | None = None
 
     def describe(self) -> str:
+        """`live`, `retrying in 30 s: HTTP 503`, in the interface's language (the header, `qtime
+        ingest`): the state is ours to word, the detail the source's."""
         if self.state == "retrying" and self.retry_in is not None:
-            text = f"retrying in {self.retry_in:.0f} s"
+            text = _("retrying in {seconds} s").format(seconds=f"{self.retry_in:.0f}")
         else:
-            text = self.state
+            text = _(STATE_WORDS[self.state]) if self.state in STATE_WORDS else self.state
         return f"{text}: {self.detail}" if self.detail else text
 
 

@@ -20,8 +20,6 @@ from tui.widgets.translated import sentence
 STATE_STYLE = {"live": "$success", "done": "$text-muted", "starting": "$text-muted",
                "retrying": "$warning", "paused": "$warning", "stopped": "$error"}
 # A source's state (`tui.platforms.base.StateName`), as the header says it.
-STATE = {"starting": N_("starting"), "live": N_("live"), "retrying": N_("retrying"), "paused": N_("paused"),
-         "stopped": N_("stopped"), "done": N_("done")}
 # The counts, as the header says them: each count in its label, where the language puts it.
 COUNTS = {"new": N_("new {count}"), "approved": N_("approved {count}"), "answered": N_("answered {count}"),
           "dismissed": N_("dismissed {count}")}
@@ -72,7 +70,7 @@ def header_content(
         parts.append((_("no source in this window"), MUTED))
     for spec, state in sources.items():
         parts += [shown(f"{spec} ", "bold", multiline=False),
-                  shown(source_text(state), STATE_STYLE.get(state.state, ""), multiline=False), "   "]
+                  shown(state.describe(), STATE_STYLE.get(state.state, ""), multiline=False), "   "]
     lines = [first, Content.assemble(*parts)]
     if topics or holds:
         lines.append(triage_line(topics, holds))
@@ -83,15 +81,6 @@ def header_content(
     if write_error:
         lines.append(Content.assemble(("⚠ ", "bold $error"), shown(write_error, "$error", multiline=False)))
     return Content("\n").join(lines)
-
-
-def source_text(state: SourceState) -> str:
-    """`live`, `retrying in 30 s: HTTP 503`: the state is ours to word, the detail the source's."""
-    if state.state == "retrying" and state.retry_in is not None:
-        text = _("retrying in {seconds} s").format(seconds=f"{state.retry_in:.0f}")
-    else:
-        text = _(STATE[state.state]) if state.state in STATE else state.state
-    return f"{text}: {state.detail}" if state.detail else text
 
 
 def triage_line(topics: Mapping[str, float], holds: Mapping[str, int]) -> Content:
