@@ -159,3 +159,18 @@ def record_notifications(app) -> list[str]:
 
     app.notify = notify
     return seen
+
+
+@pytest.fixture
+def grouped(store_path, fixed_times):
+    """A session that groups copies as they arrive: @anna's question with two copies, two alone
+    (the group tests' posts; shared with the translated-screen tests)."""
+    from store.arrivals import Arrivals
+    from tests.test_app_groups import POSTS, add  # here: conftest loads before the test modules
+
+    settings = Settings(title="#twittertime test", hashtag="twittertime", profile="classic", group_copies=True,
+                        started_at=iso(START), created_at=iso(START))
+    store = SessionStore.open(store_path, settings=settings, actor="mod")
+    add(store, POSTS, Arrivals())
+    yield store
+    store.close()

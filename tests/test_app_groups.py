@@ -10,10 +10,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
-
 from store.arrivals import Arrivals
-from store.model import Settings
 from store.session_store import SessionStore
 from tests.conftest import START, iso, qid_of, record_notifications, screen_text, settle
 from tui.app import QuestionTimeApp
@@ -43,17 +40,6 @@ def add(store: SessionStore, posts: list[tuple[str, str, int]], arrivals: Arriva
     store.add_questions([{"source": "file", "remote_id": author, "author": author, "text": text, "votes": votes,
                           "posted_at": iso(START + timedelta(minutes=n))} for n, (author, text, votes) in enumerate(posts)],
                         arrivals=arrivals)
-
-
-@pytest.fixture
-def grouped(store_path, fixed_times):
-    """A session that groups copies as they arrive: @anna's question with two copies, two alone."""
-    settings = Settings(title="#twittertime test", hashtag="twittertime", profile="classic", group_copies=True,
-                        started_at=iso(START), created_at=iso(START))
-    store = SessionStore.open(store_path, settings=settings, actor="mod")
-    add(store, POSTS, Arrivals())
-    yield store
-    store.close()
 
 
 def other(store: SessionStore) -> SessionStore:

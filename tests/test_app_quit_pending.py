@@ -50,6 +50,16 @@ async def two_approvals_on_a_full_disk(app, session, disk, pilot) -> list[str]:
     return qids
 
 
+def applied_on_reopen(session: SessionStore, qids: list[str], disk: pytest.MonkeyPatch, state_home: Path) -> str:
+    """The approvals went to a recovery file, and the next open (the disk free again) applies them:
+    what it reports."""
+    assert list(state_home.rglob("*.recovery.json"))
+    disk.undo()
+    reopened = SessionStore.open(session.path, actor="check")
+    assert all(reopened.state.questions[qid].status == "approved" for qid in qids)
+    return reopened.recovery_report or ""
+
+
 async def test_quit_offers_to_save_the_pending_actions_and_the_next_open_applies_them(session, clock, disk, state_home):
     app = QuestionTimeApp(session, clock=clock, live=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -61,11 +71,7 @@ async def test_quit_offers_to_save_the_pending_actions_and_the_next_open_applies
         await pilot.press("s")
         await settle(pilot)
     assert not app.is_running
-    assert list(state_home.rglob("*.recovery.json"))
-    disk.undo()
-    reopened = SessionStore.open(session.path, actor="check")
-    assert all(reopened.state.questions[qid].status == "approved" for qid in qids)
-    assert "Recovered 2 action(s)" in (reopened.recovery_report or "")
+    assert "Recovered 2 action(s)" in applied_on_reopen(session, qids, disk, state_home)
 
 
 async def test_told_to_quit_from_outside_it_saves_the_pending_actions_unasked(session, clock, disk, state_home):
@@ -75,10 +81,7 @@ async def test_told_to_quit_from_outside_it_saves_the_pending_actions_unasked(se
         app.post_message(messages.ExitApp())  # the browser page went: nobody is there to choose
         await settle(pilot)
     assert not app.is_running
-    assert list(state_home.rglob("*.recovery.json"))
-    disk.undo()
-    reopened = SessionStore.open(session.path, actor="check")
-    assert all(reopened.state.questions[qid].status == "approved" for qid in qids)
+    applied_on_reopen(session, qids, disk, state_home)
 
 
 async def test_quit_waits_for_the_disk_and_quits_once_written(session, clock, disk):

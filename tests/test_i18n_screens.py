@@ -28,10 +28,9 @@ from store.locations import config_file
 from store.model import Presence, Settings
 from store.session_store import SessionStore
 from store.team import Feed
-from tests.conftest import NOW, START, iso, item, qid_of, record_notifications, screen_text, settle, type_long
+from tests.conftest import NOW, iso, item, qid_of, record_notifications, screen_text, settle, type_long
 from tests.pseudo import pseudo_locale, unmarked
 from tests.screen_parts import dialog_text, region_text, widget_text
-from tests.test_app_groups import POSTS, add
 from tui.actions import ACTIONS
 from tui.app import QuestionTimeApp
 from tui.i18n import _
@@ -538,17 +537,6 @@ async def test_the_notices_of_the_main_screen_are_translated(worked_session, clo
     assert "⟦" in said and untranslated(said, worked_words(worked_session)) == set(), said
 
 
-@pytest.fixture
-def grouped(store_path, fixed_times):
-    """A session grouping copies as they arrive: @anna's question and its two copies, two alone."""
-    settings = Settings(title="#twittertime test", hashtag="twittertime", profile="classic", group_copies=True,
-                        started_at=iso(START), created_at=iso(START))
-    store = SessionStore.open(store_path, settings=settings, actor="mod")
-    add(store, POSTS, Arrivals())
-    yield store
-    store.close()
-
-
 @pytest.mark.parametrize("role", ["moderator", "both"])
 async def test_a_group_row_its_note_and_its_notices_are_translated(grouped, clock, pseudo, role):
     """The group's row and the note under its question; m and b on the row (which act on one copy)."""
@@ -671,19 +659,8 @@ async def test_drafting_in_italian_at_80_by_24(session, clock, italian):
     assert "classic 79/140  ne restano 61" in shown, shown
     preview = shown.split("\n")[[i for i, line in enumerate(shown.split("\n")) if "Anteprima del post" in line][0] + 1]
     assert "@paolo_mpay Sul m-payment stiamo lavorando con tutti gli operatori" in preview, shown
-    assert "^s Invia" in keys and "esc Coda" in keys and "f1 Aiuto" in keys and "^q " in keys, keys
-
-
-async def test_the_apps_quit_key_is_offered_in_italian_while_drafting(session, clock, italian):
-    """ctrl+q is the app's own key (`QuestionTimeApp.BINDINGS`), translated with the app's bindings."""
-    session.approve(qid_of(session, "@paolo_mpay"))
-    app = make_app(session, clock, "host")
-    async with app.run_test(size=SMALL) as pilot:
-        await press(pilot, "enter")
-        await pilot.press(*"Sul")
-        await settle(pilot)
-        keys = footer(app)
-    assert "^q Esci" in keys, keys
+    # ctrl+q is the app's own key (`QuestionTimeApp.BINDINGS`), translated with the app's bindings.
+    assert "^s Invia" in keys and "esc Coda" in keys and "f1 Aiuto" in keys and "^q Esci" in keys, keys
 
 
 async def test_the_italian_footer_at_80_by_24_keeps_undo(session, clock, italian):
