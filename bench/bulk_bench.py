@@ -3,7 +3,7 @@
 `python -m bench.bulk_bench [--quick]` (also a suite of `python -m bench`).
 
 Store: a real `SessionStore` on a compacted session whose heap is frozen as
-the app's is (`settle_heap`). It times `dismiss_many` of the counted half
+the app's is (`tui.heap.settle_heap`). It times `dismiss_many` of the counted half
 (the job the app runs), its journal line, its undo, another process
 catching up with it, and the longest wait of a reader (`answered()`, what
 the screen calls on every redraw) on another thread meanwhile. Baseline:
@@ -85,7 +85,7 @@ def store_figures(path: Path) -> dict[str, float]:
     store = SessionStore.open(path, actor="moderator")
     other = SessionStore.open(path, actor="host")
     gc.collect()
-    gc.freeze()  # as the app does once the session is on screen (`settle_heap`)
+    gc.freeze()  # as the app does once the session is on screen (`tui.heap.settle_heap`)
     counted = fibre(store)
     singles = []
     for qid in list(counted)[:30]:
@@ -170,7 +170,7 @@ async def measure_app(store: str) -> dict[str, object]:
             await asyncio.sleep(0.01)
         await pilot.pause()
         main = app.main
-        app.mark_dirty()  # the first drawn change settles the heap (`settle_heap`), as a live feed's does
+        app.mark_dirty()  # the first drawn change settles the heap (`tui.heap.settle_heap`), as a live feed's does
         app.drain()
         await pilot.press("slash", *"fibra", "enter")
         await pilot.pause(0.5)  # the filter is applied FILTER_EVERY after the last key

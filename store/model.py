@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any, Final, Self, get_args
 
 from store.events import PartOp, PartState, Reason, Revision, Status
@@ -59,12 +61,21 @@ class Record:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
-        """Build from a stored dict, ignoring keys this version does not know."""
+        """Build from a stored dict, ignoring keys this version does not know.
+
+        A dict with every field and nothing else (as this version writes them) is passed by
+        position: a 20-field record builds in a third of the time it takes by keyword, a
+        second of a 170,000-question open."""
+        names, values = _names(cls), _values(cls)
+        if len(data) == len(names):
+            try:
+                return cls(*values(data))
+            except KeyError:
+                pass
         try:
             return cls(**data)
         except TypeError:
-            known = _names(cls)
-            return cls(**{k: v for k, v in data.items() if k in known})
+            return cls(**{k: v for k, v in data.items() if k in names})
 
 
 def _names(cls: type) -> tuple[str, ...]:
@@ -74,7 +85,16 @@ def _names(cls: type) -> tuple[str, ...]:
     return names
 
 
+def _values(cls: type) -> Callable[[dict[str, Any]], tuple[Any, ...]]:
+    """A dict's values in field order (every record type has two fields or more: a tuple)."""
+    values = _FIELD_VALUES.get(cls)
+    if values is None:
+        values = _FIELD_VALUES[cls] = itemgetter(*_names(cls))
+    return values
+
+
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_FIELD_VALUES: dict[type, Callable[[dict[str, Any]], tuple[Any, ...]]] = {}
 
 
 @dataclass(slots=True)
@@ -139,15 +159,21 @@ class Question(Record):
     links: list[dict[str, str]] = field(default_factory=no_items)
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Self:
+    def from_dict(cls, data: dict[str, Any], share: Callable[[Any, Any], Any] | None = None) -> Self:
         """Also shares what many questions hold alike: their empty containers, and one copy of
-        each source and status (a handful of values in a session)."""
+        each source and status (a handful of values in a session). With `share` (a load's
+        `dict.setdefault`: `share(value, value)` is the copy kept), one copy of each author, name
+        and arrival time too: JSON gives each its own, 300 bytes a question."""
         question = super(Question, cls).from_dict(data)
         question.tags = question.tags or NO_ITEMS
         question.links = question.links or NO_ITEMS
         question.reply_ref = question.reply_ref or NO_FIELDS
         if type(question.source) is str and type(question.status) is str:
             question.source, question.status = sys.intern(question.source), sys.intern(question.status)
+        if share is not None:
+            author, name, received = question.author, question.author_name, question.received_at
+            question.author, question.author_name = share(author, author), share(name, name)
+            question.received_at = share(received, received)
         return question
 
     def shown_text(self) -> str:

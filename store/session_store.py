@@ -27,6 +27,7 @@ import stat
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -227,10 +228,12 @@ class SessionStore:
 
         A file exactly as qtime wrote it (its digest is on the journal's base line) is read a
         chunk of records at a time, each chunk's documents let go of once its records are built,
-        and its fields are not checked again; any other file is read whole and checked.
+        and its fields are not checked again; any other file is read whole and checked. The
+        digest is worked out in a thread while the file is read as if it matched (on another
+        core: 0.2 s of a 170,000-question open); what was read is used only once it does.
         """
-        trusted = snapshot_file.file_digest(handle) == self.journal.snapshot_digest()
-        state = self._stream(handle) if trusted else None
+        expected = self.journal.snapshot_digest()
+        trusted, state = self._stream_if(expected, handle) if expected else (False, None)
         if state is not None:
             return state
         try:
@@ -240,6 +243,22 @@ class SessionStore:
         except orjson.JSONDecodeError as error:
             raise NotAStoreError(f"{self.path}: not a qtime store: not valid JSON ({error})") from None
         return self._parse(tables, trusted)
+
+    def _stream_if(self, expected: str, handle: BinaryIO) -> tuple[bool, SessionState | None]:
+        """Whether the file's digest is `expected`, and then `_stream`'s state; when it is not,
+        none of what `_stream` found or raised counts (the file is read whole and checked)."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="qtime-digest") as pool:
+            digest = pool.submit(snapshot_file.file_digest, handle)
+            try:
+                state, error = self._stream(handle), None
+            except Exception as raised:  # a file that is not as qtime wrote it may fail this read anyhow
+                state, error = None, raised
+            trusted = digest.result() == expected
+        if not trusted:
+            return False, None
+        if error is not None:
+            raise error
+        return True, state
 
     def _stream(self, handle: BinaryIO) -> SessionState | None:
         """The state of a trusted snapshot, built as its chunks are read; None when the file is not

@@ -24,6 +24,7 @@ tool's) is parsed whole, as before.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
@@ -79,9 +80,17 @@ def digest(pieces: Iterable[bytes]) -> str:
 
 
 def file_digest(handle: IO[bytes]) -> str:
-    """`digest` of what `handle` holds from its start (read a megabyte at a time)."""
-    handle.seek(0)
-    return digest(iter(lambda: handle.read(1 << 20), b""))
+    """`digest` of what `handle` holds from its start (read a megabyte at a time, by position:
+    `handle` keeps its place). Hashing and reading let go of the GIL, so this can run in a
+    thread while another reads the same file: the open of a trusted snapshot does (`SessionStore`)."""
+    fd = handle.fileno()
+
+    def pieces() -> Iterator[bytes]:
+        offset = 0
+        while piece := os.pread(fd, 1 << 20, offset):
+            yield piece
+            offset += len(piece)
+    return digest(pieces())
 
 
 def read(handle: IO[bytes]) -> Any:
@@ -147,11 +156,15 @@ def _parse(chunk: list[bytes], first: bool) -> dict[str, Any]:
     """Record lines as a dict: a table's first line has no comma, every later one has."""
     if not chunk:
         return {}
-    text = b"".join(chunk)
-    # Every line ends with its only newline: each later line starts with `,"` once after one.
-    if not text.startswith(b'"' if first else b',"') or text.count(b'\n,"') != len(chunk) - 1:
+    head = chunk[0]
+    if not head.startswith(b'"' if first else b',"'):
         raise Layout("not one record a line")
-    records = _loads(b"{" + (text if first else text[1:]) + b"}")
+    # Joined once, braces included (a chunk is about a megabyte: each copy of it costs).
+    text = b"".join([b"{", head if first else head[1:], *chunk[1:], b"}"])
+    # Every line ends with its only newline: each later line starts with `,"` once after one.
+    if text.count(b'\n,"') != len(chunk) - 1:
+        raise Layout("not one record a line")
+    records = _loads(text)
     if not isinstance(records, dict):
         raise Layout("not records")
     return records

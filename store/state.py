@@ -240,17 +240,17 @@ class SessionState:
         state = cls(last_seq=last_seq)
         # One copy of each value repeated across records: JSON gives each its own. Authors, the
         # time a page was received or committed, event kinds and actors: 300 bytes a question.
+        # (A snapshot as qtime wrote it: a record another tool wrote is checked before this.)
         share: Callable[[Any, Any], Any] = {}.setdefault
         settings = None
         for name, docs in chunks:
             if name == "session":
                 settings = settings or next((Settings.from_dict(d) for d in docs), None)
             elif name == "questions":
+                questions = state.questions
                 for d in docs:
-                    if "received_at" in d and "author_name" in d:  # as qtime writes it (else as they are)
-                        d["author"], d["author_name"] = share(d["author"], d["author"]), share(d["author_name"], d["author_name"])
-                        d["received_at"] = share(d["received_at"], d["received_at"])
-                    state.questions[d["id"]] = Question.from_dict(d)
+                    question = Question.from_dict(d, share)
+                    questions[question.id] = question
             elif name == "events":
                 state._keep(docs, share)
             elif name in _BY_KEY:
@@ -264,7 +264,7 @@ class SessionState:
     def _keep(self, events: Iterable[dict[str, Any]], share: Callable[[Any, Any], Any]) -> None:
         """History events read from a snapshot, each holding its question's own id. Groups and
         holds live in the history (events of those kinds are kept there), not in tables of their own."""
-        questions, history = self.questions, self.events
+        questions, keep = self.questions, self.events.append
         for event in events:
             action = event["action"] = share(event["action"], event["action"])
             if "at" in event and "actor" in event:
@@ -272,8 +272,10 @@ class SessionState:
             question = questions.get(event.get("qid"))  # type: ignore[arg-type]
             if question is not None:
                 event["qid"] = question.id
+            keep(cast(Event, event))
+            if action == "question.add":  # most of a big session's history: nothing more to read
+                continue
             share_fields(cast(Event, event))
-            history.append(cast(Event, event))
             if action in GROUPING:
                 self.groups[event["qid"]] = event["group"]
             elif action == "question.hold":

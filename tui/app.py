@@ -14,7 +14,6 @@ the machine's; the store keeps UTC.
 from __future__ import annotations
 
 import asyncio
-import gc
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
@@ -43,6 +42,7 @@ from store.zones import UnknownZone, local_zone_name, session_zone, stamp, zone_
 from tui.actions import ACTIONS, BY_NAME, palette_actions, welcome
 from tui.config import Config
 from tui.crash_report import NoLocalsInCrashReport
+from tui.heap import open_settled, settle_heap
 from tui.i18n import N_, _, ngettext, number
 from tui.messages import (
     AnswerLogged,
@@ -63,7 +63,6 @@ from tui.messages import (
     Undone,
 )
 from tui.platforms.base import Source, SourceState
-from tui.platforms.publishers import Publisher
 from tui.platforms.specs import parse_spec
 from tui.screens import bulk
 from tui.screens.export import ExportScreen
@@ -84,6 +83,7 @@ from tui.widgets.translated import translate_bindings
 
 if TYPE_CHECKING:
     from store.groups import TriageTally
+    from tui.platforms.publishers import Publisher  # httpx: loaded once an account publishes, not at start
 
 DRAIN_EVERY = 0.15  # seconds: arrivals and others' changes are drawn in one batch at most this often
 LEARN_STEP = 100  # questions whose row flags are learned in one go (under 1 ms)...
@@ -115,19 +115,6 @@ TEXTUAL_COMMANDS = frozenset({
 
 Clock = Callable[[], datetime]
 T = TypeVar("T")
-
-
-def settle_heap() -> None:
-    """Collect once, then take what is alive out of the cyclic collector's walks (`gc.freeze`).
-
-    Called once, when the session is loaded, indexed and on screen: at
-    100,000 questions a full collection otherwise takes 20-35 ms, again and
-    again, often right inside a key press. Frozen objects are still freed by
-    reference counting; only a reference cycle among them that becomes
-    garbage later is never collected (bounded: what is alive at this moment).
-    """
-    gc.collect()
-    gc.freeze()
 
 
 def task(name: str) -> str:
@@ -207,7 +194,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         self.store_path = Path(store.path if isinstance(store, SessionStore) else store)
         opened = store if isinstance(store, SessionStore) else None
         if opened is None and self.store_path.exists():
-            opened = SessionStore.open(self.store_path, actor=person())
+            opened = open_settled(self.store_path, person())
         self.sources = list(sources)
         self.publishers = tuple(publishers)
         self.account_notes = tuple(account_notes)
@@ -297,6 +284,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
         self.set_interval(DRAIN_EVERY, self.drain)
         self.set_interval(1.0, self._tick)
         self.call_after_refresh(self._refresh_header)  # once the screen has indexed the session (the counts)
+        self.call_after_refresh(self.queue_drawn)  # the heap settles then, not inside the first key press
         if self.live:
             self.run_worker(partial(service.watch, self.poll_every), name=_("watch the store"), group="poll",
                             thread=True, exit_on_error=False)

@@ -13,13 +13,14 @@ from typing import Any
 
 import rich
 from rich.segment import Segments
-from rich.traceback import Traceback
 
 
 class NoLocalsInCrashReport:
     """Mixed into the App ahead of `textual.app.App`."""
 
     def _fatal_error(self: Any) -> None:
+        from rich.traceback import Traceback  # here, as Textual does: 50 ms of every start otherwise
+
         self.bell()
         traceback = Traceback(show_locals=False, width=None, suppress=[rich])
         self._exit_renderables.append(Segments(self.console.render(traceback, self.console.options)))

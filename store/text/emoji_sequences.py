@@ -10,7 +10,6 @@ weights here too.
 """
 from __future__ import annotations
 
-import emoji
 import regex
 
 # Emoji sequences are made only of Emoji and Emoji_Component characters
@@ -29,6 +28,8 @@ def find_emoji(text: str) -> list[tuple[int, int]]:
     """The ``(start, end)`` spans of the emoji sequences in ``text``, in order."""
     spans = []
     for run in _EMOJI_RUN.finditer(text):
+        import emoji  # here: its data takes 40 ms to load, and most texts (an empty draft) hold no emoji
+
         for found in emoji.emoji_list(run.group()):
             start, end = run.start() + found["match_start"], run.start() + found["match_end"]
             if end - start == 1 and not _EMOJI_PRESENTATION.match(text, start):

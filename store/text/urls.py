@@ -66,24 +66,32 @@ _MASTODON_UCHARS = (
     "\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd"
 )
 
-_RULES: dict[Flavor, _Rules] = {
-    "twitter": _Rules(
-        protocol=r"https?://",
-        path_char=regex.compile(_TWITTER_PATH_CHAR, regex.I),
-        path_end_char=regex.compile(rf"[+\-a-z{_CYRILLIC}0-9=_#/{_LATIN_ACCENTS}]", regex.I),
-        balanced_parens=_balanced(_TWITTER_PATH_CHAR),
-        query_char=regex.compile(r"[a-z0-9!?*'@();:&=+$/%#\[\]\-_.,~|]", regex.I),
-        query_end_char=regex.compile(r"[a-z0-9\-_&=#/]", regex.I),
+# Each flavor's protocol, then its path, path end, query and query end characters.
+_RULE_TEXTS: dict[Flavor, tuple[str, str, str, str, str]] = {
+    "twitter": (
+        r"https?://",
+        _TWITTER_PATH_CHAR,
+        rf"[+\-a-z{_CYRILLIC}0-9=_#/{_LATIN_ACCENTS}]",
+        r"[a-z0-9!?*'@();:&=+$/%#\[\]\-_.,~|]",
+        r"[a-z0-9\-_&=#/]",
     ),
-    "mastodon": _Rules(
-        protocol=r"(?:https?|dat|dweb|ipfs|ipns|ssb|gopher|gemini)://",
-        path_char=regex.compile(_MASTODON_PATH_CHAR, regex.I),
-        path_end_char=regex.compile(r"[^\p{White_Space}()?!*\"'「」<>;:=,.$%\[\]~&|@]", regex.I),
-        balanced_parens=_balanced(_MASTODON_PATH_CHAR),
-        query_char=regex.compile(rf"[a-z0-9!?*'();:&=+$/%#\[\]\-_.,~|@^{_MASTODON_UCHARS}]", regex.I),
-        query_end_char=regex.compile(rf"[a-z0-9_&=#/\-{_MASTODON_UCHARS}]", regex.I),
+    "mastodon": (
+        r"(?:https?|dat|dweb|ipfs|ipns|ssb|gopher|gemini)://",
+        _MASTODON_PATH_CHAR,
+        r"[^\p{White_Space}()?!*\"'「」<>;:=,.$%\[\]~&|@]",
+        rf"[a-z0-9!?*'();:&=+$/%#\[\]\-_.,~|@^{_MASTODON_UCHARS}]",
+        rf"[a-z0-9_&=#/\-{_MASTODON_UCHARS}]",
     ),
 }
+
+
+@cache
+def _rules(flavor: Flavor) -> _Rules:
+    """`flavor`'s path and query rules, compiled on first use (as the domain patterns are)."""
+    protocol, path, path_end, query, query_end = _RULE_TEXTS[flavor]
+    return _Rules(protocol=protocol, path_char=regex.compile(path, regex.I),
+                  path_end_char=regex.compile(path_end, regex.I), balanced_parens=_balanced(path),
+                  query_char=regex.compile(query, regex.I), query_end_char=regex.compile(query_end, regex.I))
 
 
 def _load_tlds() -> tuple[list[str], list[str]]:
@@ -109,22 +117,33 @@ _DOMAIN = rf"{_SUBDOMAIN}*{_DOMAIN_NAME}{_TLD}"
 _NOT_PRECEDING = rf"[a-z0-9@＠$#＃{_INVALID}]"
 _LABEL_RUN = regex.compile(rf"[^{_NOT_DOMAIN}]*+")
 
-_ASCII_DOMAIN = regex.compile(
-    rf"(?:[\-a-z0-9{_LATIN_ACCENTS}]+\.)+{_TLD}", regex.I, tlds=_CCTLDS + _GTLDS
-)
-_INVALID_SHORT_DOMAIN = regex.compile(
-    rf"{_DOMAIN_NAME}(?:\L<tlds>){_TLD_END}", regex.I, tlds=_CCTLDS
-)
 _SPECIAL_SHORT_DOMAIN = regex.compile(rf"{_DOMAIN_NAME}(?:co|tv)(?=[^0-9a-z@]|$)", regex.I)
 _TCO = regex.compile(r"https?://t\.co/([a-z0-9]+)", regex.I)
-# Cheap gate: without one of these no URL can match.
-_TLD_HINT = regex.compile(rf"\.(?:(?:\L<tlds>){_TLD_END}|xn--)", regex.I, tlds=_CCTLDS + _GTLDS)
+
+# The patterns that hold the TLD lists take 40-50 ms each to compile: on first use, not at import
+# (most texts hold no dot, and the app's first paint counts only empty drafts).
+
+
+@cache
+def _ascii_domain() -> regex.Pattern[str]:
+    return regex.compile(rf"(?:[\-a-z0-9{_LATIN_ACCENTS}]+\.)+{_TLD}", regex.I, tlds=_CCTLDS + _GTLDS)
+
+
+@cache
+def _invalid_short_domain() -> regex.Pattern[str]:
+    return regex.compile(rf"{_DOMAIN_NAME}(?:\L<tlds>){_TLD_END}", regex.I, tlds=_CCTLDS)
+
+
+@cache
+def _tld_hint() -> regex.Pattern[str]:
+    """Cheap gate: without one of these no URL can match."""
+    return regex.compile(rf"\.(?:(?:\L<tlds>){_TLD_END}|xn--)", regex.I, tlds=_CCTLDS + _GTLDS)
 
 
 @cache
 def _patterns(flavor: Flavor) -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]]:
     """Where a URL may start, where a scheme starts, and the URL's scheme, domain and port."""
-    protocol = _RULES[flavor].protocol
+    protocol = _rules(flavor).protocol
     # twitter-text: a URL starts at the beginning or after a character that is
     # not a letter, digit, @, $ or #; with a scheme, or (twitter) at a domain character.
     scheme = regex.compile(rf"(?<!{_NOT_PRECEDING}){protocol}", regex.I)
@@ -147,9 +166,9 @@ def find_urls(text: str, flavor: Flavor = "twitter") -> list[tuple[int, int]]:
     them (a bare ``example.com`` counts; ``example.de`` alone does not).
     ``mastodon``: only URLs with a scheme, with Mastodon's path rules.
     """
-    if "." not in text or (flavor == "mastodon" and ":" not in text) or not _TLD_HINT.search(text):
+    if "." not in text or (flavor == "mastodon" and ":" not in text) or not _tld_hint().search(text):
         return []
-    rules = _RULES[flavor]
+    rules = _rules(flavor)
     start_pattern, scheme_pattern, url_pattern = _patterns(flavor)
     spans: list[tuple[int, int]] = []
     search_from = 0
@@ -214,9 +233,9 @@ def _bare_domains(domain: str, offset: int, *, has_path: bool, url_end: int) -> 
     follows (except ``.co`` and ``.tv``); the last domain takes the path.
     """
     found: list[tuple[int, int]] = []
-    for ascii_domain in _ASCII_DOMAIN.finditer(domain):
+    for ascii_domain in _ascii_domain().finditer(domain):
         text = ascii_domain.group()
-        if has_path or _SPECIAL_SHORT_DOMAIN.fullmatch(text) or not _INVALID_SHORT_DOMAIN.fullmatch(text):
+        if has_path or _SPECIAL_SHORT_DOMAIN.fullmatch(text) or not _invalid_short_domain().fullmatch(text):
             found.append((offset + ascii_domain.start(), offset + ascii_domain.end()))
     if has_path and found:
         found[-1] = (found[-1][0], url_end)
@@ -259,7 +278,7 @@ def _query_end(text: str, pos: int, rules: _Rules) -> int:
 
 def _valid_domain(domain: str) -> bool:
     """twitter-text's IDNA check: every label 1-63 characters once punycoded."""
-    if domain[:4].lower() == "xn--" and not _ASCII_DOMAIN.search(domain):
+    if domain[:4].lower() == "xn--" and not _ascii_domain().search(domain):
         return False
     for label in domain.split("."):
         try:

@@ -13,6 +13,7 @@ from store.errors import StoreError
 from store.locations import default_store, person
 from store.session_store import SessionStore
 from store.zones import UnknownZone, zone_named
+from tui.heap import open_settled
 from tui.i18n import N_, _
 from tui.platforms.base import Source, SpecError
 from tui.platforms.specs import SPEC_HELP, parse_spec, with_read_tags
@@ -47,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     store: SessionStore | None = None
     try:
         if path.exists():
-            store = SessionStore.open(path, actor=person())  # a foreign file is refused here, untouched
+            store = open_settled(path, person())  # a foreign file is refused here, untouched
         specs = args.source or (store.settings.sources if store else [])
         specs = with_read_tags(specs, store.settings.read_tags) if store else specs
         sources: list[Source] = [parse_spec(spec) for spec in specs]

@@ -27,7 +27,6 @@ from store import session_store, team
 from store.compaction import Compactor
 from store.errors import SessionReplaced, StoreError
 from store.events import Event, RevisionKind, SourceItem, qids_of
-from store.export.files import write_export
 from store.model import IngestResult, OutboxPart, Presence, Question, Settings, SourceRecord
 from store.parts import of_question, posted_links, retryable
 from store.session_store import SessionStore
@@ -349,6 +348,7 @@ class SessionService:
     def export(self, fmt: str, path: Path, *, lang: str | None = None, only: str = "all", tz: str | None = None) -> Path:
         """Render a snapshot and write it (never onto the store's own files); `tz` overrides the session's zone."""
         from store.export import render  # here: the recaps' modules load only when one is made
+        from store.export.files import write_export
 
         snapshot = self.snapshot()
         language = lang or (snapshot.settings.lang if snapshot.settings.lang in ("en", "it") else "en")

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from store.model import Question, Settings
 from store.text import Post, Profile, compose, profile_for, split_thread
 from tui.i18n import N_, _
-from tui.platforms.publishers import Target
+
+if TYPE_CHECKING:  # the publishers bring httpx: 80 ms of the app's start, before anything is sent
+    from tui.platforms.publishers import Target
 
 EMPTY = N_("the answer is empty")  # a problem the draft pane does not show: it says how much is left
 

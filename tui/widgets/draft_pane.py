@@ -21,6 +21,7 @@ from tui.i18n import N_, _, ngettext
 from tui.widgets.composer import EMPTY, Composer, Composition
 from tui.widgets.question_view import QuestionView
 from tui.widgets.shown import shown
+from tui.widgets.steady import update_steady
 
 SAVE_AFTER = 0.5  # seconds of no typing before a draft is saved
 
@@ -188,13 +189,13 @@ class DraftPane(Vertical):
         preview = self.query_one("#preview", Static)
         if self.question is None:
             self.composition = None
-            counter.update(Content(""))
-            preview.update(Content(""))
+            update_steady(counter, Content(""))
+            update_steady(preview, Content(""))
             return
         composition = self.composer.compose(self.area.text, self.question)
         self.composition = composition
         content, level = counter_content(composition)
-        counter.update(content)
+        update_steady(counter, content)
         counter.set_class(level == "near", "-near")
         counter.set_class(level == "over", "-over")
-        preview.update(preview_content(composition))
+        update_steady(preview, preview_content(composition))

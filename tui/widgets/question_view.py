@@ -19,6 +19,7 @@ from tui.widgets.queue_index import QueueIndex
 from tui.widgets.queue_list import age_text, question_time
 from tui.widgets.shown import shown
 from tui.widgets.state_labels import hold_label, reason_label, status_label
+from tui.widgets.steady import update_steady
 from tui.widgets.translated import sentence
 
 
@@ -78,4 +79,4 @@ class QuestionView(Static):
     """The selected question (the moderator's detail, the top of the draft pane)."""
 
     def show(self, content: Content) -> None:
-        self.update(content)
+        update_steady(self, content)

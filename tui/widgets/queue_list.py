@@ -17,22 +17,26 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from math import ceil
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
+from textual.scrollbar import ScrollBar, ScrollBarRender
 from textual.strip import Strip
 
 from store.model import Question, parse_time
 from tui.actions import bindings
 from tui.i18n import N_, _
 from tui.widgets.queue_groups import GroupRow
-from tui.widgets.queue_index import QueueIndex
+from tui.widgets.queue_index import Flags, QueueIndex
 from tui.widgets.shown import shown_line
 from tui.widgets.translated import translate_bindings
 
@@ -77,6 +81,22 @@ def question_time(question: Question) -> datetime | None:
 MEMBER_MARK = ("  ├ ", "  └ ")  # a member row of the open group; the last one
 
 
+STRIPS_KEPT = 2_000  # rows kept drawn (a few screens' worth); past this the cache starts again
+
+
+@dataclass(frozen=True, slots=True)
+class Drawn:
+    """Everything besides the question's record that a row's look depends on."""
+
+    depth: int
+    cursor: str  # the cursor's component class on the cursor row, else ""
+    width: int
+    base: Style
+    flags: Flags
+    age: str
+    group: tuple[str, int, int, bool] | None  # a group's row: its id, members, votes, whether it is open
+
+
 @dataclass(frozen=True, slots=True)
 class Opened:
     """The group whose members show beneath its row."""
@@ -84,6 +104,14 @@ class Opened:
     gid: str
     at: int  # its row among the heads (`QueueList.ids`)
     members: tuple[str, ...]
+
+
+def drawn_bar(bar: ScrollBar) -> list[Segment]:
+    """The cells a vertical scrollbar draws, in any colours (as `ScrollBar` asks its renderer)."""
+    rows = bar.window_virtual_size
+    return ScrollBarRender.render_bar(size=bar.size.height, virtual_size=ceil(rows),
+                                      window_size=ceil(bar.window_size if bar.window_size < rows else 0),
+                                      position=bar.position, thickness=bar.size.width).segments
 
 
 def fit(text: str, width: int) -> str:
@@ -151,6 +179,11 @@ class QueueList(ScrollView, can_focus=True):
         self.opened: Opened | None = None
         self.cursor = 0  # a row number, over the open group's members too
         self._announced: tuple[str | None, bool] = (None, False)  # the question under the cursor, on a member row
+        # Each question's row as last drawn: rows shift by one when a question leaves the view, and
+        # drawing a row costs more than finding it here (records are replaced, never changed, so
+        # the same record drawn the same way is the same row).
+        self._strips: dict[str, tuple[Question, Drawn, Strip]] = {}
+        self._base = Style()
         translate_bindings(self)
 
     # -- rows ------------------------------------------------------------------
@@ -214,10 +247,42 @@ class QueueList(ScrollView, can_focus=True):
         self._rows_changed()
 
     def _rows_changed(self) -> None:
-        self.virtual_size = Size(self.row_width, self.row_count)
+        self._resize()
         self.refresh()
         self._keep_cursor_visible()
         self._announce()
+
+    def _resize(self) -> None:
+        """Make the scrollable size the rows'. Setting `virtual_size` lays the whole screen out
+        again; while the scrollbar shows before and after (more rows than lines either way, the same
+        width), only the scrollbar and the scroll position change, so they are set without one."""
+        size, before = Size(self.row_width, self.row_count), self.virtual_size
+        lines = self.scrollable_content_region.height
+        if size == before:
+            return
+        if not self.show_vertical_scrollbar or min(size.height, before.height) <= lines or size.width != before.width:
+            self.virtual_size = size
+            return
+        self.set_reactive(ScrollView.virtual_size, size)
+        self._set_bar(ScrollBar.window_virtual_size, size.height)
+        self.scroll_y = self.validate_scroll_y(self.scroll_y)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """`ScrollView`'s, but the scrollbar repaints only when its thumb moves."""
+        if self.show_vertical_scrollbar:
+            self._set_bar(ScrollBar.position, self.vertical_scrollbar.validate_position(new_value))
+        if round(old_value) != round(new_value):
+            self.refresh(self.size.region)
+
+    def _set_bar(self, attribute: Reactive[Any], value: float) -> None:
+        """Set the scrollbar's rows or position, repainting it only when it looks different. One
+        row more or less, or a step down, among 100,000 rows rarely moves the thumb; a repaint of
+        the bar cost more than redrawing the queue's rows."""
+        bar = self.vertical_scrollbar
+        before = drawn_bar(bar)
+        bar.set_reactive(attribute, value)
+        if drawn_bar(bar) != before:
+            bar.refresh()
 
     def _reopened(self, find: Callable[[str], int | None] | None) -> Opened | None:
         """The open group as the new rows have it; None once it shows fewer than two members."""
@@ -353,10 +418,14 @@ class QueueList(ScrollView, can_focus=True):
         made the queue scroll sideways by a column, and took a line for a horizontal bar)."""
         return self.scrollable_content_region.width
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._base = self.rich_style  # the background, worked out once per frame (each time walks the ancestors)
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.row_width
         row = int(self.scroll_y) + y
-        base = self.rich_style
+        base = self._base
         if not self.ids:
             if y == 0:
                 style = base + self.get_component_rich_style("queue--empty")
@@ -368,22 +437,34 @@ class QueueList(ScrollView, can_focus=True):
         question = self.questions.get(qid)
         if question is None:
             return Strip.blank(width, base)
-        row_style = Style()
-        if row == self.cursor:
-            row_style = self.get_component_rich_style("queue--cursor" if self.has_focus else "queue--cursor-blurred")
+        cursor = ("queue--cursor" if self.has_focus else "queue--cursor-blurred") if row == self.cursor else ""
         group = self.index.group_row(qid) if self.grouped and not depth else None
-        segments = self._row_segments(question, width, base + row_style, depth, group)
-        return Strip(segments, None).adjust_cell_length(width, base + row_style)
+        asked = question_time(question)
+        drawn = Drawn(depth, cursor, width, base, self.index.flags(question),
+                      age_text((self.clock() - asked).total_seconds()) if asked else "?",
+                      None if group is None else (group.gid, len(group.members), group.votes,
+                                                  self.opened is not None and self.opened.gid == group.gid))
+        cached = self._strips.get(qid)
+        if cached is not None and cached[0] is question and cached[1] == drawn:
+            return cached[2]
+        if len(self._strips) >= STRIPS_KEPT:
+            self._strips.clear()
+        row_style = self.get_component_rich_style(cursor) if cursor else Style()
+        segments = self._row_segments(question, drawn, base + row_style, group)
+        strip = Strip(segments, None).adjust_cell_length(width, base + row_style)
+        self._strips[qid] = (question, drawn, strip)
+        return strip
 
-    def _row_segments(self, question: Question, width: int, base: Style, depth: int = 0,
-                      group: GroupRow | None = None) -> list[Segment]:
+    def notify_style_update(self) -> None:
+        self._strips.clear()  # the theme or the focus styles changed: rows are drawn anew
+        super().notify_style_update()
+
+    def _row_segments(self, question: Question, drawn: Drawn, base: Style, group: GroupRow | None) -> list[Segment]:
         """The row's cells; `base` is the background (the cursor's on the cursor row). A group's
         row counts its members and sums their votes; a member of the open group is indented."""
         def style(name: str) -> Style:
             return self.get_component_rich_style(name, partial=True)
-        asked = question_time(question)
-        age = age_text((self.clock() - asked).total_seconds()) if asked else "?"
-        flags = self.index.flags(question)
+        width, depth, age, flags = drawn.width, drawn.depth, drawn.age, drawn.flags
         author_width = max(8, min(20, width // 5))
         votes = group.votes if group is not None else question.votes
         parts: list[tuple[str, Style]] = [(MEMBER_MARK[depth - 1], base + style("queue--meta"))] if depth else []
@@ -395,9 +476,9 @@ class QueueList(ScrollView, can_focus=True):
             (f"▲{votes:<3}"[:4] + " " if votes < 1000 else "▲999+", base + style("queue--votes")),
             (("↗" if flags.link else " ") + ("»" if flags.repeated_author else " ") + ("≈" if flags.possible_duplicate else " ") + " ", base + style("queue--flag")),
         ]
-        if group is not None:
-            opened = self.opened is not None and self.opened.gid == group.gid
-            parts.append((f"×{len(group.members)}{'▾' if opened else ''} ", base + style("queue--group")))
+        if drawn.group is not None:
+            _gid, members, _votes, opened = drawn.group
+            parts.append((f"×{members}{'▾' if opened else ''} ", base + style("queue--group")))
         if question.tags:
             tags = shown_line(" ".join(f"#{tag}" for tag in question.tags[:3]))
             parts.append((tags + " ", base + style("queue--tag")))

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
 from textual.content import Content
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widgets import Static
 
 from store.model import Presence, Settings
@@ -15,6 +15,7 @@ from tui.i18n import N_, _
 from tui.platforms.base import SourceState
 from tui.widgets.shown import shown
 from tui.widgets.state_labels import hold_label, role_label, topic_label
+from tui.widgets.steady import update_steady
 from tui.widgets.translated import sentence
 
 STATE_STYLE = {"live": "$success", "done": "$text-muted", "starting": "$text-muted",
@@ -135,7 +136,7 @@ def feed_text(feed: Feed) -> str:
 class SessionHeader(Static):
     """Shows `shown`, which the main screen binds to its own `header`."""
 
-    shown: reactive[Content] = reactive(Content(""))
+    shown: var[Content] = var(Content(""))  # `watch_shown` repaints, when it changed
 
     def watch_shown(self, shown: Content) -> None:
-        self.update(shown)
+        update_steady(self, shown)

@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from tui.i18n import N_, _
 from tui.widgets.queue_index import HOST_ORDER_VIEWS, ORDER_NOTE, VIEWS
+from tui.widgets.steady import update_steady
 from tui.widgets.translated import sentence
 
 # Translated where shown (`translated_labels`).
@@ -57,7 +58,7 @@ class ViewBar(Static):
             rows.append(note)
         elif len(rows) == 1:
             rows.append(sentence(_("keys 1-6 switch · order: {order}"), "$text-muted", order=order))
-        self.update(Content("\n").join(rows))
+        update_steady(self, Content("\n").join(rows))
 
     def _tabs(self, labels: Mapping[str, str], lines: list[tuple[str, ...]], width: int, *,
               tiny: bool = False) -> list[Content] | None:
