@@ -53,8 +53,9 @@ def layouts_of(app: QuestionTimeApp) -> list[object]:
     return seen
 
 
-async def test_approving_in_a_long_queue_lays_nothing_out_and_the_scrollbar_counts_the_rows(store_path, fixed_times, clock):
-    async with running(store_path, 60, "both", (160, 48), clock) as (app, pilot):
+@pytest.mark.parametrize("role", ["both", "moderator"])
+async def test_approving_in_a_long_queue_lays_nothing_out_and_the_scrollbar_counts_the_rows(store_path, fixed_times, clock, role):
+    async with running(store_path, 60, role, (160, 48), clock) as (app, pilot):
         queue = app.main.queue
         lines = queue.scrollable_content_region.height
         layouts = layouts_of(app)
@@ -70,9 +71,10 @@ async def test_approving_in_a_long_queue_lays_nothing_out_and_the_scrollbar_coun
         assert layouts and not queue.show_vertical_scrollbar and queue.virtual_size.height == lines - 1
 
 
-async def test_moving_between_short_and_long_questions_keeps_the_draft_panes_layout(store_path, fixed_times, clock):
-    async with running(store_path, 6, "both", (160, 48), clock) as (app, pilot):
-        question = app.main.query_one("#draft-question")
+@pytest.mark.parametrize(("role", "shown", "lines"), [("both", "#draft-question", 6), ("moderator", "#detail", 12)])
+async def test_moving_between_short_and_long_questions_keeps_the_layout(store_path, fixed_times, clock, role, shown, lines):
+    async with running(store_path, 6, role, (160, 48), clock) as (app, pilot):
+        question = app.main.query_one(shown)
         layouts = layouts_of(app)
         heights = set()
         for _ in range(4):
@@ -80,7 +82,7 @@ async def test_moving_between_short_and_long_questions_keeps_the_draft_panes_lay
             await settle(pilot)
             heights.add(question.virtual_region.height)
             assert SHORT in str(question.visual) or "fibra anche nei piccoli comuni" in str(question.visual)
-        assert layouts == [] and heights == {6}
+        assert layouts == [] and heights == {lines}
 
 
 async def test_a_row_is_drawn_again_when_its_question_changes(store_path, fixed_times, clock):
