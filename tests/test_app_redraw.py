@@ -113,3 +113,15 @@ def test_the_app_opens_a_session_kept_out_of_the_collectors_walks(store_path, fi
         assert gc.isenabled()  # a refused file leaves the collector as it was
     finally:
         gc.unfreeze()
+
+
+async def test_an_answer_typed_and_erased_never_comes_back_on_the_next_question(store_path, fixed_times, clock):
+    """Moving to a question without a draft keeps the empty answer area as it is, unless it has
+    something to undo: then it starts afresh, so ctrl+z cannot bring one question's text to another."""
+    async with running(store_path, 4, "both", (160, 48), clock) as (app, pilot):
+        await pilot.press("enter", *"abc", "backspace", "backspace", "backspace", "escape", "j")
+        await settle(pilot)
+        area = app.main.query_one("#answer")
+        await pilot.press("enter", "ctrl+z")
+        await settle(pilot)
+        assert area.text == "" and app.main.query_one("#draft").qid == app.main.queue.cursor_id

@@ -14,6 +14,7 @@ the machine's; the store keeps UTC.
 from __future__ import annotations
 
 import asyncio
+import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
@@ -88,6 +89,10 @@ if TYPE_CHECKING:
 DRAIN_EVERY = 0.15  # seconds: arrivals and others' changes are drawn in one batch at most this often
 LEARN_STEP = 100  # questions whose row flags are learned in one go (under 1 ms)...
 LEARN_PAUSE = 0.002  # ...then a pause, so keys and screen updates never wait long behind it
+# How long a thread holds the GIL while another waits for it (Python's default: 5 ms). A key's store
+# job waited behind the frame being drawn, then took turns with it: at 1 ms an approve's job starts
+# about 6 ms after the key, not 7-13 (`bench/README.md`), and a busy worker holds the UI up less.
+SWITCH_INTERVAL = 0.001
 POLL_EVERY = 0.4  # seconds between looks for other processes' changes
 NO_PUBLISHER = N_("No platform account is connected: answers are logged here, not published.")
 # A job's name says what failed ("save the draft failed: ..."): each worker's name is in the interface's language.
@@ -238,6 +243,7 @@ class QuestionTimeApp(NoLocalsInCrashReport, App[None]):
     # -- start -------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        sys.setswitchinterval(SWITCH_INTERVAL)
         if self.config.keymap:
             self.set_keymap(self.config.keymap)
         for problem in self.config.problems:

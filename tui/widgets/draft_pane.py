@@ -131,10 +131,17 @@ class DraftPane(Vertical):
         self.question = question
         self.qid = question.id if question else None
         self._saved_text = clean_shown(draft)
-        self.area.load_text(self._saved_text)
+        self._load(self._saved_text)
         self.area.read_only = question is None or question.status in ("answered", "dismissed")
         self.area.placeholder = placeholder(question.status if question else "")
         self.recount()
+
+    def _load(self, text: str) -> None:
+        """`load_text`, unless the area holds `text` already with nothing to undo or redo: moving
+        between questions without drafts reloaded an empty area each time, redrew it and counted twice."""
+        area = self.area
+        if area.text != text or area.history.undo_stack or area.history.redo_stack:
+            area.load_text(text)
 
     def revise(self, kind: str, text: str) -> None:
         """Write a correction (`text`: the answer as it stands) or a follow-up of the shown question's

@@ -183,7 +183,7 @@ class QueueList(ScrollView, can_focus=True):
         # drawing a row costs more than finding it here (records are replaced, never changed, so
         # the same record drawn the same way is the same row).
         self._strips: dict[str, tuple[Question, Drawn, Strip]] = {}
-        self._base = Style()
+        self._base, self._width = Style(), 0  # as of the frame being drawn (`render_lines`)
         translate_bindings(self)
 
     # -- rows ------------------------------------------------------------------
@@ -419,11 +419,12 @@ class QueueList(ScrollView, can_focus=True):
         return self.scrollable_content_region.width
 
     def render_lines(self, crop: Region) -> list[Strip]:
-        self._base = self.rich_style  # the background, worked out once per frame (each time walks the ancestors)
+        # Worked out once per frame, not per row: each walks the styles (the background its ancestors').
+        self._base, self._width = self.rich_style, self.row_width
         return super().render_lines(crop)
 
     def render_line(self, y: int) -> Strip:
-        width = self.row_width
+        width = self._width or self.row_width
         row = int(self.scroll_y) + y
         base = self._base
         if not self.ids:
