@@ -40,7 +40,7 @@ async def running(store_path, count: int, role: str, size: tuple[int, int], cloc
 
 
 def layouts_of(app: QuestionTimeApp) -> list[object]:
-    """Collects every layout the app's screens are asked for, from now on."""
+    """Collects every layout the app's current screen (the main one) is asked for, from now on."""
     seen: list[object] = []
     original = app.screen.post_message
 

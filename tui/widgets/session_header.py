@@ -18,9 +18,9 @@ from tui.widgets.state_labels import hold_label, role_label, topic_label
 from tui.widgets.steady import update_steady
 from tui.widgets.translated import sentence
 
+# A source's state (`tui.platforms.base.StateName`), as the header colours it (`SourceState.describe` words it).
 STATE_STYLE = {"live": "$success", "done": "$text-muted", "starting": "$text-muted",
                "retrying": "$warning", "paused": "$warning", "stopped": "$error"}
-# A source's state (`tui.platforms.base.StateName`), as the header says it.
 # The counts, as the header says them: each count in its label, where the language puts it.
 COUNTS = {"new": N_("new {count}"), "approved": N_("approved {count}"), "answered": N_("answered {count}"),
           "dismissed": N_("dismissed {count}")}
